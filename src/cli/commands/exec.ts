@@ -1,0 +1,66 @@
+/** `podnet exec`: run a command inside a Pod (optionally one container) or a node, with the terminal attached. */
+import { spawn } from 'node:child_process';
+import type { ExecRoute, ExecTarget } from '../../providers/embedded/control/protocol';
+import { requireLab } from '../../providers/embedded/launcher';
+import { findExecutable } from '../../providers/embedded/tools';
+import { ToolMissingError } from '../../util/exec';
+import { labName, parse, splitAtDoubleDash } from '../args';
+import { UsageError } from '../cliError';
+
+/** Help text of `podnet exec`. */
+export const EXEC_HELP = `Usage:
+  podnet exec POD [-c CONTAINER] -- COMMAND [ARG...]   run in a Pod's network namespace (as its container)
+  podnet exec --node NODE -- COMMAND [ARG...]          run in a node's network namespace
+  podnet exec --wire -- COMMAND [ARG...]               run on the physical network between the nodes
+
+Options:
+  --timeout SECONDS   kill the command after this long (default: none on a terminal, 600 otherwise)
+
+Examples:
+  podnet exec pod-a -- ip addr
+  podnet exec pod-a -c sidecar -- busybox wget -qO- http://127.0.0.1:8080/
+  podnet exec --node node1 -- ip route`;
+
+/** argv that joins the lab's sandbox, then the target's namespaces, then runs `argv`. */
+export function joinArgv(nsenter: string, route: ExecRoute, argv: string[]): string[] {
+  const sandbox = route.rootless ? ['--user', '--preserve-credentials'] : [];
+  return [nsenter, '-t', String(route.sandboxPid), ...sandbox, '--mount', '--pid', '--', nsenter, `--net=${route.netns}`, `--uts=${route.utsns}`, '--', ...argv];
+}
+
+function targetFrom(values: { node?: string; wire?: boolean; container?: string }, positionals: string[]): ExecTarget {
+  const chosen = [values.node !== undefined, values.wire === true, positionals.length > 0].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('name exactly one target: a POD, --node NODE or --wire', EXEC_HELP);
+  if (values.container !== undefined && positionals.length === 0) throw new UsageError('-c/--container needs a POD', EXEC_HELP);
+  if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" (put the command after --)`, EXEC_HELP);
+  if (values.node !== undefined) return { kind: 'node', node: values.node };
+  if (values.wire) return { kind: 'wire' };
+  return { kind: 'pod', pod: positionals[0], container: values.container };
+}
+
+/** Runs `podnet exec ...` and returns the command's own exit code. */
+export async function execCommand(argv: string[]): Promise<number> {
+  const { before, after } = splitAtDoubleDash(argv);
+  const { values, positionals } = parse(before, { container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, timeout: { type: 'string' } }, EXEC_HELP);
+  if (values.help) return void console.log(EXEC_HELP), 0;
+  if (!after || after.length === 0) throw new UsageError('missing the command to run after --', EXEC_HELP);
+  const target = targetFrom(values, positionals);
+  const timeoutSec = values.timeout === undefined ? (process.stdin.isTTY ? 0 : 600) : Number(values.timeout);
+  if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new UsageError(`--timeout ${values.timeout} is not a number of seconds`);
+  const client = await requireLab(labName(values.lab));
+  const route = await client.call('route', { target }).finally(() => client.close());
+  const nsenter = findExecutable('nsenter');
+  if (!nsenter) throw new ToolMissingError('nsenter', 'Install it with: sudo apt-get install -y util-linux');
+  const full = joinArgv(nsenter, route, after);
+  return new Promise((resolve, reject) => {
+    const child = spawn(full[0], full.slice(1), { shell: false, stdio: 'inherit', env: route.env });
+    const timer = timeoutSec > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutSec * 1000) : undefined;
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    child.once('error', reject);
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+      resolve(code ?? (signal === 'SIGKILL' && timer ? 124 : 128 + 9));
+    });
+  });
+}

@@ -1,0 +1,67 @@
+/** `podnet lab up|down|status`: start, stop and describe the embedded lab. */
+import { connectLab, startLab, stopLab } from '../../providers/embedded/launcher';
+import { labPaths } from '../../providers/embedded/labPaths';
+import { labName, outputFormat, parse } from '../args';
+import { UsageError } from '../cliError';
+import { loadTopology } from '../loadTopology';
+import { podsTable } from './get';
+
+/** Help text of `podnet lab`. */
+export const LAB_HELP = `Usage:
+  podnet lab up [--topology FILE] [--cni-path DIR] [-q] [-o json]   build the lab (default: the article's 2 nodes, 3 Pods)
+  podnet lab down                                                    stop the lab; every namespace, veth and IP goes away
+  podnet lab status [-o json]                                        is a lab running, and what it holds
+
+Options:
+  --lab NAME   which lab (default "default", or $PODNET_LAB)
+  --topology   a topology file (YAML or JSON; see docs/topology.md)
+  --cni-path   folder with the CNI plugins (default: $CNI_PATH, /usr/lib/cni, /opt/cni/bin)`;
+
+/** Runs `podnet lab ...`. */
+export async function labCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { topology: { type: 'string' }, 'cni-path': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, output: { type: 'string', short: 'o' } }, LAB_HELP);
+  if (values.help) return void console.log(LAB_HELP), 0;
+  const lab = labName(values.lab);
+  const [sub, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, LAB_HELP);
+  switch (sub) {
+    case 'up': {
+      const format = outputFormat(values.output, ['text', 'json'] as const, 'text');
+      const topology = loadTopology(values.topology);
+      const t0 = Date.now();
+      const status = await startLab({
+        lab, topology, cniPath: values['cni-path'],
+        onProgress: (p) => !values.quiet && format === 'text' && process.stderr.write(`  ✓ ${p.detail}\n`),
+      });
+      if (format === 'json') console.log(JSON.stringify(status, null, 2));
+      else {
+        console.log(`lab "${lab}" is up in ${((Date.now() - t0) / 1000).toFixed(2)} s (${status.rootless ? 'rootless sandbox' : 'sandbox as root'}, PID ${status.sandboxPid})\n`);
+        console.log(podsTable(status.pods, false));
+      }
+      return 0;
+    }
+    case 'down': {
+      const { sandboxPid } = await stopLab(lab);
+      console.log(`lab "${lab}" stopped (sandbox PID ${sandboxPid} gone; its namespaces, veths, bridges and IP leases went with it)`);
+      return 0;
+    }
+    case 'status': {
+      const format = outputFormat(values.output, ['text', 'json'] as const, 'text');
+      const client = await connectLab(lab);
+      if (!client) {
+        if (format === 'json') console.log(JSON.stringify({ lab, running: false }));
+        else console.log(`lab "${lab}" is not running (socket ${labPaths(lab).socket})`);
+        return 3;
+      }
+      const st = await client.call('status', {}).finally(() => client.close());
+      if (format === 'json') console.log(JSON.stringify({ running: true, ...st }, null, 2));
+      else {
+        console.log(`lab "${lab}" is ${st.state}: ${st.nodes.length} nodes, ${st.pods.length} Pods, ${st.rootless ? 'rootless' : 'as root'}, sandbox PID ${st.sandboxPid}, since ${st.startedAt}`);
+        for (const n of st.nodes) console.log(`  ${n.name}  eth0 ${n.ip}  Pod CIDR ${n.podCIDR}  ${n.bridge} ${n.bridgeIP}`);
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(sub ? `unknown lab command "${sub}"` : 'missing lab command', LAB_HELP);
+  }
+}

@@ -1,0 +1,52 @@
+/** `podnet pod create|delete`: add a Pod to the running lab or remove one (its IP is released). */
+import type { PodRequest } from '../../providers/embedded/control/protocol';
+import { requireLab } from '../../providers/embedded/launcher';
+import { labName, parse } from '../args';
+import { UsageError } from '../cliError';
+
+/** Help text of `podnet pod`. */
+export const POD_HELP = `Usage:
+  podnet pod create NAME --node NODE [--container NAME[:WORKLOAD[:PORT]]]...
+  podnet pod delete NAME
+
+Workloads: web (HTTP on 8080 by default, answers with its Pod name, IP and the source it saw),
+sidecar (asks its Pod's web container over localhost), sleep.
+
+Examples:
+  podnet pod create web-2 --node node2
+  podnet pod create duo --node node1 --container web --container helper:sidecar
+  podnet pod delete pod-c`;
+
+/** Parses `NAME[:WORKLOAD[:PORT]]`. */
+export function parseContainerFlag(value: string): NonNullable<PodRequest['containers']>[number] {
+  const [name, workload, port, ...rest] = value.split(':');
+  if (rest.length || !name) throw new UsageError(`--container "${value}" should look like NAME[:WORKLOAD[:PORT]]`, POD_HELP);
+  const p = port === undefined ? undefined : Number(port);
+  if (port !== undefined && !Number.isInteger(p)) throw new UsageError(`--container "${value}": port "${port}" is not a number`, POD_HELP);
+  return { name, ...(workload ? { workload: workload as 'web' } : {}), ...(p !== undefined ? { port: p } : {}) };
+}
+
+/** Runs `podnet pod ...`. */
+export async function podCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { node: { type: 'string' }, container: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } }, POD_HELP);
+  if (values.help) return void console.log(POD_HELP), 0;
+  const [sub, name, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, POD_HELP);
+  if (sub !== 'create' && sub !== 'delete') throw new UsageError(sub ? `unknown pod command "${sub}"` : 'missing pod command (create or delete)', POD_HELP);
+  if (!name) throw new UsageError(`missing the Pod NAME to ${sub}`, POD_HELP);
+  if (sub === 'create' && !values.node) throw new UsageError('pod create needs --node NODE', POD_HELP);
+  const client = await requireLab(labName(values.lab));
+  try {
+    if (sub === 'create') {
+      const pod = await client.call('addPod', { name, node: values.node as string, containers: values.container?.map(parseContainerFlag) });
+      if (values.output === 'json') console.log(JSON.stringify(pod, null, 2));
+      else console.log(`pod/${pod.name} created on ${pod.node} with IP ${pod.ip} (veth ${pod.hostVeth} on cbr0)`);
+    } else {
+      const res = await client.call('deletePod', { name });
+      console.log(`pod/${res.name} deleted; its IP ${res.ip} went back to the node's pool`);
+    }
+  } finally {
+    client.close();
+  }
+  return 0;
+}

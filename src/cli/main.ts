@@ -1,0 +1,88 @@
+/** The `podnet` command line: the engine without VS Code, for learners in a terminal, trainers' CI and our tests. */
+import { SpecError } from '../model/topology';
+import { LabError } from '../providers/embedded/control/labError';
+import { runDaemon } from '../providers/embedded/daemon/main';
+import { PreflightError } from '../providers/embedded/preflight';
+import { RunError, ToolMissingError } from '../util/exec';
+import { UsageError } from './cliError';
+import { demoCommand } from './commands/demo';
+import { execCommand } from './commands/exec';
+import { getCommand } from './commands/get';
+import { labCommand } from './commands/lab';
+import { podCommand } from './commands/pod';
+import { topologyCommand } from './commands/topology';
+
+const VERSION = '0.1.0';
+
+/** Help text of `podnet`. */
+export const MAIN_HELP = `podnet ${VERSION}: see and prove how Kubernetes Pod networking works, on a real lab.
+
+Usage: podnet COMMAND [options]
+
+Commands:
+  demo                          build the article's cluster, observe its claims, tear it down
+  lab up|down|status            run the embedded lab (real namespaces, veths, cbr0, CNI plugins)
+  get pods|nodes [-o wide|json] list what the lab runs
+  exec POD [-c C] -- CMD...     run a command in a Pod (or --node NODE)
+  pod create|delete NAME        add or remove a Pod (a re-created Pod gets a new IP)
+  topology show|validate FILE   the topology format
+
+Run \`podnet COMMAND --help\` for details. Global option: --lab NAME (default "default").`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  demo: demoCommand, lab: labCommand, get: getCommand, exec: execCommand, pod: podCommand, topology: topologyCommand,
+};
+
+function daemonOption(argv: string[], name: string): string {
+  const i = argv.indexOf(`--${name}`);
+  if (i < 0 || i + 1 >= argv.length) throw new Error(`missing --${name}`);
+  return argv[i + 1];
+}
+
+/** Turns any error into one line on stderr and an exit code; stack traces only with PODNET_DEBUG=1. */
+export function reportError(e: unknown): number {
+  if (process.env.PODNET_DEBUG) console.error(e);
+  if (e instanceof UsageError) {
+    console.error(`podnet: ${e.message}${e.help ? `\n\n${e.help}` : ''}`);
+    return 2;
+  }
+  if (e instanceof SpecError) return console.error(`podnet: invalid topology: ${e.format()}`), 1;
+  if (e instanceof LabError) return console.error(`podnet: ${e.field ? `${e.field}: ` : ''}${e.message}`), 1;
+  if (e instanceof PreflightError) return console.error(`podnet: this machine cannot run the embedded lab yet:\n${e.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`), 1;
+  if (e instanceof ToolMissingError || e instanceof RunError) return console.error(`podnet: ${e.message}`), 1;
+  console.error(`podnet: unexpected error: ${e instanceof Error ? e.message : String(e)} (set PODNET_DEBUG=1 for details)`);
+  return 1;
+}
+
+/** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === '__lab-process') {
+    await runDaemon({
+      lab: daemonOption(rest, 'lab'), socket: daemonOption(rest, 'socket'), stateDir: daemonOption(rest, 'state'),
+      rootless: rest.includes('--rootless'), tools: JSON.parse(daemonOption(rest, 'tools')),
+    });
+    return -1; // keep running: the lab process lives until shutdown
+  }
+  if (!command || command === '--help' || command === '-h' || command === 'help') return void console.log(MAIN_HELP), 0;
+  if (command === '--version' || command === 'version') return void console.log(VERSION), 0;
+  const run = COMMANDS[command];
+  if (!run) return reportError(new UsageError(`unknown command "${command}"`, MAIN_HELP));
+  try {
+    return await run(rest);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (e) => {
+      console.error(`podnet: the lab process failed: ${e instanceof Error ? e.stack : e}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,65 @@
+/** The validated, fully-defaulted description of a lab: what `podnet lab up` builds. */
+
+/** Built-in container workloads; each is a real, light process inside the Pod's network namespace. */
+export type WorkloadKind = 'web' | 'sidecar' | 'sleep';
+
+/** One container of a Pod. `port` is set for workloads that listen (web). */
+export interface ContainerSpec {
+  name: string;
+  workload: WorkloadKind;
+  port?: number;
+}
+
+/** One Pod: its node and its containers (they all share the Pod's network namespace). */
+export interface PodSpec {
+  name: string;
+  node: string;
+  containers: ContainerSpec[];
+}
+
+/** One node: its address on the physical network and the Pod CIDR its bridge hands out. */
+export interface NodeSpec {
+  name: string;
+  ip: string;
+  podCIDR: string;
+}
+
+/** A complete lab topology after validation and defaults. */
+export interface Topology {
+  name: string;
+  /** The "physical" network that joins the nodes' eth0 interfaces. */
+  network: { cidr: string };
+  /** The cluster-wide Pod CIDR every node's podCIDR is carved from. */
+  clusterCIDR: string;
+  nodes: NodeSpec[];
+  pods: PodSpec[];
+}
+
+/** Where in a spec file a problem is; `field` is a path such as `pods[2].node`. */
+export interface SpecLocation {
+  file?: string;
+  line?: number;
+  column?: number;
+  field?: string;
+}
+
+/** A user-facing validation error: what is wrong, where, and what to do. */
+export class SpecError extends Error {
+  constructor(
+    message: string,
+    readonly location: SpecLocation = {},
+    readonly hint?: string,
+  ) {
+    super(message);
+    this.name = 'SpecError';
+  }
+
+  /** One line: `file:line:column: field: message (hint)`. */
+  format(): string {
+    const { file, line, column, field } = this.location;
+    const where = [file, line, column].filter((p) => p !== undefined).join(':');
+    const parts = [where, field].filter((p) => p);
+    const prefix = parts.length ? `${parts.join(': ')}: ` : '';
+    return `${prefix}${this.message}${this.hint ? ` (${this.hint})` : ''}`;
+  }
+}

@@ -1,0 +1,121 @@
+/** The one typed protocol between the lab process and its clients (CLI, extension): JSON lines over a Unix socket. */
+import type { Topology } from '../../../model/topology';
+
+/** A container as the lab runs it. */
+export interface ContainerInfo {
+  name: string;
+  workload: string;
+  port?: number;
+  /** PID inside the sandbox's PID namespace. */
+  pid?: number;
+  state: 'running' | 'exited';
+  exitCode?: number | null;
+}
+
+/** A Pod as the lab runs it. */
+export interface PodInfo {
+  name: string;
+  node: string;
+  ip: string;
+  /** Prefix length of the Pod's address on eth0. */
+  prefixLength: number;
+  gateway: string;
+  mac: string;
+  /** Name of the host-side veth on the node (the Pod's bridge port). */
+  hostVeth: string;
+  status: 'Pending' | 'Running' | 'Terminating' | 'Failed';
+  containers: ContainerInfo[];
+  /** CNI container id used for ADD/DEL. */
+  sandboxId: string;
+  createdAt: string;
+}
+
+/** A node as the lab runs it. */
+export interface NodeInfo {
+  name: string;
+  ip: string;
+  podCIDR: string;
+  bridge: string;
+  bridgeIP: string;
+  /** Name of this node's port on the physical wire bridge. */
+  wirePort: string;
+}
+
+/** Everything a client needs to show a lab. */
+export interface LabStatus {
+  lab: string;
+  state: 'building' | 'running' | 'stopping';
+  rootless: boolean;
+  /** Host PID of the lab process (the sandbox's PID 1). */
+  sandboxPid: number;
+  startedAt: string;
+  topology: Topology;
+  nodes: NodeInfo[];
+  pods: PodInfo[];
+  wireBridge: string;
+}
+
+/** What to run a command in. */
+export type ExecTarget = { kind: 'pod'; pod: string; container?: string } | { kind: 'node'; node: string } | { kind: 'wire' };
+
+/** The namespaces a client joins to run an interactive command itself. */
+export interface ExecRoute {
+  sandboxPid: number;
+  rootless: boolean;
+  netns: string;
+  utsns: string;
+  env: Record<string, string>;
+}
+
+/** Result of a command run by the lab. */
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** A Pod to add to a running lab. */
+export interface PodRequest {
+  name: string;
+  node: string;
+  containers?: { name: string; workload?: 'web' | 'sidecar' | 'sleep'; port?: number }[];
+}
+
+/** Every method: its params and its result. */
+export interface LabMethods {
+  build: { params: { topology: Topology; sandboxPid: number }; result: LabStatus };
+  status: { params: Record<string, never>; result: LabStatus };
+  addPod: { params: PodRequest; result: PodInfo };
+  deletePod: { params: { name: string }; result: { name: string; ip: string } };
+  exec: { params: { target: ExecTarget; argv: string[]; timeoutMs?: number; input?: string }; result: ExecResult };
+  route: { params: { target: ExecTarget }; result: ExecRoute };
+  watch: { params: Record<string, never>; result: { watching: true } };
+  shutdown: { params: Record<string, never>; result: { stopping: true } };
+}
+
+/** Name of a method. */
+export type LabMethod = keyof LabMethods;
+
+/** A client's request. */
+export interface RpcRequest<M extends LabMethod = LabMethod> {
+  id: number;
+  method: M;
+  params: LabMethods[M]['params'];
+}
+
+/** An error as sent over the wire; `field` names the offending argument when there is one. */
+export interface RpcErrorBody {
+  message: string;
+  code: 'BAD_REQUEST' | 'NOT_FOUND' | 'CONFLICT' | 'FAILED' | 'SPEC';
+  field?: string;
+}
+
+/** The lab's answer to one request. */
+export type RpcResponse = { id: number; result: unknown } | { id: number; error: RpcErrorBody };
+
+/** Something that happened in the lab, pushed to watchers and to a `build` caller. */
+export type LabEvent =
+  | { event: 'progress'; step: string; detail: string; done: number; total: number }
+  | { event: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo }
+  | { event: 'state'; state: LabStatus['state'] };

@@ -1,0 +1,97 @@
+/** Calls the real CNI plugins (bridge + host-local, loopback) the way a container runtime does for kubelet. */
+import { join } from 'node:path';
+import { run, prettyCommand } from '../../../util/exec';
+import type { LabTools } from '../tools';
+
+/** What the bridge plugin reports for one Pod. */
+export interface CniAttachment {
+  ip: string;
+  prefixLength: number;
+  gateway: string;
+  mac: string;
+  hostVeth: string;
+  bridge: string;
+}
+
+/** The bridge network config a node uses: cbr0, gateway on the first address, no masquerade. */
+export function bridgeNetconf(podCIDR: string, dataDir: string): object {
+  return {
+    cniVersion: '0.4.0',
+    name: 'cbr0',
+    type: 'bridge',
+    bridge: 'cbr0',
+    isGateway: true,
+    ipMasq: false,
+    hairpinMode: false,
+    ipam: { type: 'host-local', subnet: podCIDR, dataDir, routes: [{ dst: '0.0.0.0/0' }] },
+  };
+}
+
+const LOOPBACK_NETCONF = { cniVersion: '0.4.0', name: 'lo', type: 'loopback' };
+
+interface CniCall {
+  command: 'ADD' | 'DEL';
+  plugin: string;
+  netconf: object;
+  containerId: string;
+  netns: string;
+  /** argv prefix that enters the node's namespaces (the plugin runs "on the node"). */
+  enterNode: (argv: string[]) => string[];
+}
+
+async function callPlugin(tools: LabTools, call: CniCall): Promise<unknown> {
+  const argv = call.enterNode([join(tools.cniPath, call.plugin)]);
+  const env = {
+    PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    CNI_COMMAND: call.command,
+    CNI_CONTAINERID: call.containerId,
+    CNI_NETNS: call.netns,
+    CNI_IFNAME: call.plugin === 'loopback' ? 'lo' : 'eth0',
+    CNI_PATH: tools.cniPath,
+  };
+  const res = await run(argv, { env, input: JSON.stringify(call.netconf), timeoutMs: 20_000 });
+  if (res.code !== 0) {
+    let msg = res.stderr.trim() || res.stdout.trim();
+    try {
+      const body = JSON.parse(res.stdout) as { msg?: string; details?: string };
+      msg = [body.msg, body.details].filter(Boolean).join(': ') || msg;
+    } catch {
+      // not JSON: keep the raw text
+    }
+    throw new Error(`CNI ${call.plugin} ${call.command} failed (${prettyCommand(argv)} with CNI_COMMAND=${call.command}): ${msg}`);
+  }
+  return res.stdout.trim() ? JSON.parse(res.stdout) : {};
+}
+
+interface BridgeResult {
+  interfaces?: { name: string; mac?: string; sandbox?: string }[];
+  ips?: { address: string; gateway?: string; interface?: number }[];
+}
+
+/** Attaches a Pod: loopback up, then the bridge plugin creates the veth pair and host-local picks the IP. */
+export async function cniAdd(tools: LabTools, args: { podCIDR: string; dataDir: string; containerId: string; podNetns: string; enterNode: (argv: string[]) => string[] }): Promise<CniAttachment> {
+  const base = { containerId: args.containerId, netns: args.podNetns, enterNode: args.enterNode };
+  await callPlugin(tools, { ...base, command: 'ADD', plugin: 'loopback', netconf: LOOPBACK_NETCONF });
+  const result = (await callPlugin(tools, { ...base, command: 'ADD', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir) })) as BridgeResult;
+  const ipEntry = result.ips?.[0];
+  if (!ipEntry) throw new Error(`CNI bridge ADD for ${args.containerId} returned no IP address`);
+  const [ip, prefix] = ipEntry.address.split('/');
+  const ifaces = result.interfaces ?? [];
+  const podIface = ifaces[ipEntry.interface ?? -1] ?? ifaces.find((i) => i.sandbox);
+  const hostVeth = ifaces.find((i) => !i.sandbox && i.name !== 'cbr0');
+  return {
+    ip,
+    prefixLength: Number(prefix),
+    gateway: ipEntry.gateway ?? '',
+    mac: podIface?.mac ?? '',
+    hostVeth: hostVeth?.name ?? '',
+    bridge: 'cbr0',
+  };
+}
+
+/** Detaches a Pod: the bridge plugin removes eth0 and host-local releases the IP. */
+export async function cniDel(tools: LabTools, args: { podCIDR: string; dataDir: string; containerId: string; podNetns: string; enterNode: (argv: string[]) => string[] }): Promise<void> {
+  const base = { containerId: args.containerId, netns: args.podNetns, enterNode: args.enterNode };
+  await callPlugin(tools, { ...base, command: 'DEL', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir) });
+  await callPlugin(tools, { ...base, command: 'DEL', plugin: 'loopback', netconf: LOOPBACK_NETCONF });
+}

@@ -1,0 +1,119 @@
+/** The lab process's request handlers: each operation validates its input, then acts on the lab. */
+import { validatePodAddition } from '../../../model/podRequest';
+import { run } from '../../../util/exec';
+import { LabError } from '../control/labError';
+import type { ExecTarget, LabEvent } from '../control/protocol';
+import type { Handlers } from '../control/rpcServer';
+import { buildLab } from './buildLab';
+import { labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
+import { createPod, deletePod } from './podLifecycle';
+
+/** Longest a one-shot command may run in the lab (10 minutes). */
+export const MAX_EXEC_TIMEOUT_MS = 600_000;
+
+function findPod(ctx: LabContext, name: string): PodRecord {
+  const pod = ctx.pods.get(name);
+  if (!pod) {
+    const known = [...ctx.pods.keys()].sort().join(', ') || 'none';
+    throw new LabError(`pod "${name}" not found (Pods in this lab: ${known})`, 'NOT_FOUND', 'pod');
+  }
+  return pod;
+}
+
+/** Resolves where a command runs: namespace id and environment. */
+function resolveTarget(ctx: LabContext, target: ExecTarget): { nsId?: string; env: Record<string, string> } {
+  const baseEnv = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/' };
+  switch (target?.kind) {
+    case 'wire':
+      return { env: baseEnv };
+    case 'node':
+      if (!ctx.nodes.has(target.node)) {
+        throw new LabError(`node "${target.node}" not found (nodes: ${[...ctx.nodes.keys()].join(', ')})`, 'NOT_FOUND', 'node');
+      }
+      return { nsId: nodeNsId(target.node), env: { ...baseEnv, NODE_NAME: target.node } };
+    case 'pod': {
+      const pod = findPod(ctx, target.pod);
+      const name = target.container ?? pod.containers[0]?.spec.name;
+      const container = pod.containers.find((c) => c.spec.name === name);
+      if (!container) {
+        throw new LabError(`container "${name}" not found in pod ${pod.spec.name} (containers: ${pod.containers.map((c) => c.spec.name).join(', ')})`, 'NOT_FOUND', 'container');
+      }
+      if (pod.info.status !== 'Running') throw new LabError(`pod ${pod.spec.name} is ${pod.info.status}`, 'CONFLICT', 'pod');
+      return { nsId: podNsId(pod.spec.name), env: container.env };
+    }
+    default:
+      throw new LabError('exec target must be a pod, a node or the wire', 'BAD_REQUEST', 'target');
+  }
+}
+
+/** Builds the handler table for one lab; `broadcast` reaches every watcher, `stop` ends the lab process. */
+export function makeHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void, stop: () => void, watch: (s: import('node:net').Socket) => void): Handlers {
+  let building: Promise<unknown> | undefined;
+  return {
+    async build({ topology, sandboxPid }, { emit }) {
+      if (ctx.topology || building) throw new LabError('this lab is already built', 'CONFLICT');
+      ctx.sandboxPid = sandboxPid;
+      ctx.state = 'building';
+      building = buildLab(ctx, topology, emit);
+      try {
+        await building;
+      } catch (e) {
+        setImmediate(stop); // a half-built lab is rolled back by ending the sandbox
+        throw e;
+      }
+      ctx.state = 'running';
+      broadcast({ event: 'state', state: 'running' });
+      return labStatus(ctx);
+    },
+    async status() {
+      return labStatus(ctx);
+    },
+    async addPod(req) {
+      if (ctx.state !== 'running' || !ctx.topology) throw new LabError(`the lab is ${ctx.state}`, 'CONFLICT');
+      const spec = validatePodAddition(ctx.topology, [...ctx.pods.values()].map((p) => p.spec), req);
+      const placeholder = { spec, info: { name: spec.name, status: 'Pending' }, containers: [] } as unknown as PodRecord;
+      ctx.pods.set(spec.name, placeholder); // reserve the name while the Pod is built
+      try {
+        const record = await createPod(ctx, spec);
+        ctx.pods.set(spec.name, record);
+        broadcast({ event: 'pod', change: 'added', pod: record.info });
+        return record.info;
+      } catch (e) {
+        ctx.pods.delete(spec.name);
+        throw e;
+      }
+    },
+    async deletePod({ name }) {
+      const record = findPod(ctx, name);
+      if (record.info.status !== 'Running' && record.info.status !== 'Failed') throw new LabError(`pod ${name} is ${record.info.status}`, 'CONFLICT', 'pod');
+      await deletePod(ctx, record);
+      ctx.pods.delete(name);
+      broadcast({ event: 'pod', change: 'deleted', pod: record.info });
+      return { name, ip: record.info.ip };
+    },
+    async exec({ target, argv, timeoutMs, input }) {
+      if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
+        throw new LabError('exec needs a command: a non-empty list of strings', 'BAD_REQUEST', 'argv');
+      }
+      const { nsId, env } = resolveTarget(ctx, target);
+      const full = nsId ? ctx.ns.enter(nsId, argv) : argv;
+      const res = await run(full, { env, input, timeoutMs: Math.min(timeoutMs ?? 30_000, MAX_EXEC_TIMEOUT_MS) });
+      return { code: res.code, stdout: res.stdout, stderr: res.stderr, timedOut: res.timedOut };
+    },
+    async route({ target }) {
+      const { nsId, env } = resolveTarget(ctx, target);
+      const files = nsId ? ctx.ns.files(nsId) : { net: '/proc/1/ns/net', uts: '/proc/1/ns/uts' };
+      return { sandboxPid: ctx.sandboxPid, rootless: ctx.rootless, netns: files.net, utsns: files.uts, env };
+    },
+    async watch(_params, { socket }) {
+      watch(socket);
+      return { watching: true };
+    },
+    async shutdown() {
+      ctx.state = 'stopping';
+      broadcast({ event: 'state', state: 'stopping' });
+      setImmediate(stop);
+      return { stopping: true };
+    },
+  };
+}

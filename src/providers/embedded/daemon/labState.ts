@@ -1,0 +1,66 @@
+/** The lab process's in-memory model of what it built: nodes, Pods and their containers. */
+import type { NodeSpec, PodSpec, Topology } from '../../../model/topology';
+import type { LabStatus, NodeInfo, PodInfo } from '../control/protocol';
+import type { LabTools } from '../tools';
+import type { RunningContainer } from './containers';
+import type { Namespaces } from './namespaces';
+import type { WorkloadFiles } from './workloadScripts';
+
+/** Name of the bridge that plays the physical network between the nodes. */
+export const WIRE_BRIDGE = 'wire0';
+
+/** A Pod while it exists in the lab. */
+export interface PodRecord {
+  spec: PodSpec;
+  info: PodInfo;
+  containers: RunningContainer[];
+}
+
+/** Everything the lab operations share. */
+export interface LabContext {
+  lab: string;
+  rootless: boolean;
+  tools: LabTools;
+  stateDir: string;
+  ns: Namespaces;
+  files: WorkloadFiles;
+  topology?: Topology;
+  nodes: Map<string, NodeInfo>;
+  pods: Map<string, PodRecord>;
+  state: LabStatus['state'];
+  sandboxPid: number;
+  startedAt: string;
+  /** Counter for CNI container ids, so a re-created Pod is a new sandbox. */
+  sandboxSeq: number;
+}
+
+/** Namespace-file id of a node. */
+export const nodeNsId = (node: string): string => `node-${node}`;
+/** Namespace-file id of a Pod. */
+export const podNsId = (pod: string): string => `pod-${pod}`;
+
+/** Host-local's data folder for one node (lives in the private tmpfs). */
+export function ipamDir(ctx: LabContext, node: string): string {
+  return `${ctx.stateDir}/ipam/${node}`;
+}
+
+/** The NodeInfo for a node spec (index is 0-based). */
+export function nodeInfo(spec: NodeSpec, index: number, bridgeIP: string): NodeInfo {
+  return { name: spec.name, ip: spec.ip, podCIDR: spec.podCIDR, bridge: 'cbr0', bridgeIP, wirePort: `${WIRE_BRIDGE}-p${index + 1}` };
+}
+
+/** A snapshot of the lab for clients. */
+export function labStatus(ctx: LabContext): LabStatus {
+  if (!ctx.topology) throw new Error('the lab has not been built yet');
+  return {
+    lab: ctx.lab,
+    state: ctx.state,
+    rootless: ctx.rootless,
+    sandboxPid: ctx.sandboxPid,
+    startedAt: ctx.startedAt,
+    topology: ctx.topology,
+    nodes: [...ctx.nodes.values()],
+    pods: [...ctx.pods.values()].map((p) => p.info).sort((a, b) => a.name.localeCompare(b.name)),
+    wireBridge: WIRE_BRIDGE,
+  };
+}

@@ -1,0 +1,54 @@
+/** Creates, enters and removes the lab's network + UTS namespaces, kept as bind-mounted files in the private state dir. */
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runOk, run } from '../../../util/exec';
+import type { LabTools } from '../tools';
+
+/** The two namespace files of a node or Pod. */
+export interface NamespaceFiles {
+  net: string;
+  uts: string;
+}
+
+/** Namespace files live under `<state>/ns`; a node or Pod is named by a prefix so the two cannot clash. */
+export class Namespaces {
+  private readonly dir: string;
+
+  constructor(private readonly tools: LabTools, stateDir: string) {
+    this.dir = join(stateDir, 'ns');
+    mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Paths of the namespace files for `id` (e.g. `node-node1`, `pod-pod-a`). */
+  files(id: string): NamespaceFiles {
+    return { net: join(this.dir, `${id}.net`), uts: join(this.dir, `${id}.uts`) };
+  }
+
+  /** Creates fresh network and UTS namespaces for `id` and sets their hostname. */
+  async create(id: string, hostname: string): Promise<NamespaceFiles> {
+    const f = this.files(id);
+    writeFileSync(f.net, '');
+    writeFileSync(f.uts, '');
+    await runOk([this.tools.unshare, `--net=${f.net}`, `--uts=${f.uts}`, '--', this.tools.busybox, 'hostname', hostname], {}, `creating namespaces for ${hostname}`);
+    return f;
+  }
+
+  /** argv that runs `argv` inside the namespaces of `id`. */
+  enter(id: string, argv: readonly string[]): string[] {
+    const f = this.files(id);
+    return [this.tools.nsenter, `--net=${f.net}`, `--uts=${f.uts}`, '--', ...argv];
+  }
+
+  /** Releases the namespaces of `id`; a missing file counts as already removed. */
+  async remove(id: string): Promise<void> {
+    const f = this.files(id);
+    await run([this.tools.umount, f.net, f.uts], { timeoutMs: 10_000 });
+    for (const p of [f.net, f.uts]) {
+      try {
+        unlinkSync(p);
+      } catch {
+        // already gone: removal is idempotent
+      }
+    }
+  }
+}

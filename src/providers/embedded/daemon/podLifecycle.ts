@@ -1,0 +1,62 @@
+/** Creating and deleting one Pod: namespaces, CNI ADD/DEL, and its containers (with rollback on failure). */
+import type { PodSpec } from '../../../model/topology';
+import { LabError } from '../control/labError';
+import type { PodInfo } from '../control/protocol';
+import { cniAdd, cniDel } from './cni';
+import { startContainer, stopContainer, waitUntilReady, type RunningContainer } from './containers';
+import { ipamDir, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
+
+function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string) {
+  const node = ctx.nodes.get(spec.node);
+  if (!node) throw new LabError(`node ${spec.node} does not exist in this lab`, 'NOT_FOUND', 'node');
+  return {
+    podCIDR: node.podCIDR,
+    dataDir: ipamDir(ctx, spec.node),
+    containerId: sandboxId,
+    podNetns: ctx.ns.files(podNsId(spec.name)).net,
+    enterNode: (argv: string[]) => ctx.ns.enter(nodeNsId(spec.node), argv),
+  };
+}
+
+/** Creates a Pod the way kubelet does: sandbox namespaces, CNI ADD, then the containers; undoes it all on failure. */
+export async function createPod(ctx: LabContext, spec: PodSpec): Promise<PodRecord> {
+  const sandboxId = `podnet-${ctx.lab}-${spec.name}-${++ctx.sandboxSeq}`;
+  const nsId = podNsId(spec.name);
+  const info: PodInfo = {
+    name: spec.name, node: spec.node, ip: '', prefixLength: 0, gateway: '', mac: '', hostVeth: '',
+    status: 'Pending', containers: [], sandboxId, createdAt: new Date().toISOString(),
+  };
+  const record: PodRecord = { spec, info, containers: [] };
+  let attached = false;
+  try {
+    await ctx.ns.create(nsId, spec.name);
+    const att = await cniAdd(ctx.tools, cniArgs(ctx, spec, sandboxId));
+    attached = true;
+    Object.assign(info, { ip: att.ip, prefixLength: att.prefixLength, gateway: att.gateway, mac: att.mac, hostVeth: att.hostVeth });
+    const identity = { pod: spec.name, node: spec.node, ip: att.ip };
+    for (const c of spec.containers) {
+      record.containers.push(startContainer(ctx.tools, c, identity, ctx.files, (argv) => ctx.ns.enter(nsId, argv)));
+    }
+    info.containers = record.containers.map((c) => c.info);
+    const ready = await Promise.all(record.containers.map((c) => waitUntilReady(c)));
+    const failed = record.containers.filter((_, i) => !ready[i]).map((c) => c.spec.name);
+    if (failed.length) throw new Error(`container(s) ${failed.join(', ')} of Pod ${spec.name} did not become ready (see ${ctx.files.podsDir}/${spec.name}/*.log inside the lab)`);
+    info.status = 'Running';
+    return record;
+  } catch (e) {
+    await teardownPod(ctx, spec, record.containers, sandboxId, attached);
+    throw e;
+  }
+}
+
+async function teardownPod(ctx: LabContext, spec: PodSpec, containers: RunningContainer[], sandboxId: string, attached: boolean): Promise<void> {
+  await Promise.all(containers.map((c) => stopContainer(c)));
+  if (attached) await cniDel(ctx.tools, cniArgs(ctx, spec, sandboxId));
+  await ctx.ns.remove(podNsId(spec.name));
+}
+
+/** Deletes a Pod: stops its containers, CNI DEL releases its IP, its namespaces go away. */
+export async function deletePod(ctx: LabContext, record: PodRecord): Promise<void> {
+  record.info.status = 'Terminating';
+  await teardownPod(ctx, record.spec, record.containers, record.info.sandboxId, true);
+}

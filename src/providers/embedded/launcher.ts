@@ -1,0 +1,155 @@
+/** Starts and stops an embedded lab from the host side: preflight, sandbox process, build over the control socket. */
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Topology } from '../../model/topology';
+import { sleep } from '../../util/concurrency';
+import { LabError } from './control/labError';
+import type { LabEvent, LabStatus } from './control/protocol';
+import { RpcClient } from './control/rpcClient';
+import { type LabPaths, labPaths } from './labPaths';
+import { preflight } from './preflight';
+import { childPids, processAlive, sandboxArgv } from './sandboxProcess';
+
+/** Options for {@link startLab}. */
+export interface StartOptions {
+  lab: string;
+  topology: Topology;
+  cniPath?: string;
+  onProgress?: (e: Extract<LabEvent, { event: 'progress' }>) => void;
+  /** The bundled CLI that contains the lab process (defaults to dist/cli.js next to this bundle). */
+  entry?: string;
+}
+
+/** True when this process runs as real root (then the sandbox needs no user namespace). */
+export const isRealRoot = (): boolean => process.getuid?.() === 0;
+
+function ensureRuntimeDir(paths: LabPaths): void {
+  mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
+  const st = statSync(paths.runtimeDir);
+  if (st.uid !== process.getuid?.()) throw new LabError(`${paths.runtimeDir} belongs to another user; set PODNET_RUNTIME_DIR to a folder of your own`);
+}
+
+/** Removes what a lab process that is gone left on the host: its socket and its empty state dir. */
+export function removeLeftovers(paths: LabPaths, keepLog = true): void {
+  rmSync(paths.socket, { force: true });
+  rmSync(paths.stateDir, { force: true, recursive: true });
+  if (!keepLog) rmSync(paths.log, { force: true });
+}
+
+/** Connects to a running lab, or returns undefined if none runs (cleaning up after a crashed one). */
+export async function connectLab(lab: string): Promise<RpcClient | undefined> {
+  const paths = labPaths(lab);
+  try {
+    return await RpcClient.connect(paths.socket);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ECONNREFUSED') removeLeftovers(paths); // the lab process died without cleaning up
+    if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
+    throw e;
+  }
+}
+
+/** Like {@link connectLab} but fails with a clear message when no lab runs. */
+export async function requireLab(lab: string): Promise<RpcClient> {
+  const client = await connectLab(lab);
+  if (!client) throw new LabError(`no lab named "${lab}" is running. Start one with \`podnet lab up\``, 'NOT_FOUND', 'lab');
+  return client;
+}
+
+function tailLog(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+function waitForReady(child: ReturnType<typeof spawn>, log: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ready = child.stdio[3] as NodeJS.ReadableStream;
+    let text = '';
+    const fail = (why: string) => reject(new LabError(`the lab process ${why}${tailLog(log) ? `:\n${tailLog(log)}` : ''} (log: ${log})`));
+    const timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs);
+    ready.on('data', (d: Buffer) => {
+      text += d.toString();
+      if (text.includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(`exited with code ${code} before it was ready`);
+    });
+  });
+}
+
+/** Builds a lab in a fresh sandbox; on any failure the sandbox is ended so nothing is left. */
+export async function startLab(opts: StartOptions): Promise<LabStatus> {
+  const paths = labPaths(opts.lab);
+  const existing = await connectLab(opts.lab);
+  if (existing) {
+    const st = await existing.call('status', {}).finally(() => existing.close());
+    throw new LabError(`lab "${opts.lab}" is already running (${st.nodes.length} nodes, ${st.pods.length} Pods, started ${st.startedAt}). Stop it first with \`podnet lab down\``, 'CONFLICT', 'lab');
+  }
+  const rootless = !isRealRoot();
+  const tools = await preflight({ rootless, cniPath: opts.cniPath });
+  ensureRuntimeDir(paths);
+  removeLeftovers(paths, false);
+  mkdirSync(paths.stateDir, { mode: 0o700 });
+  const entry = opts.entry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
+  const daemonArgv = [process.execPath, entry, '__lab-process', '--lab', opts.lab, '--socket', paths.socket, '--state', paths.stateDir, '--tools', JSON.stringify(tools), ...(rootless ? ['--rootless'] : [])];
+  const logFd = openSync(paths.log, 'w', 0o600);
+  const child = spawn(sandboxArgv(tools, rootless, daemonArgv)[0], sandboxArgv(tools, rootless, daemonArgv).slice(1), {
+    shell: false, detached: true, stdio: ['ignore', logFd, logFd, 'pipe'],
+  });
+  closeSync(logFd);
+  let client: RpcClient | undefined;
+  try {
+    await waitForReady(child, paths.log, 15_000);
+    const [labPid] = childPids(child.pid ?? -1);
+    if (!labPid) throw new LabError('could not find the lab process inside the sandbox');
+    client = await RpcClient.connect(paths.socket);
+    if (opts.onProgress) client.onEvent((e) => e.event === 'progress' && opts.onProgress?.(e));
+    const status = await client.call('build', { topology: opts.topology, sandboxPid: labPid }, 300_000);
+    child.unref();
+    (child.stdio[3] as NodeJS.ReadableStream & { destroy(): void }).destroy();
+    return status;
+  } catch (e) {
+    child.kill('SIGKILL'); // --kill-child takes the lab process and its PID namespace with it
+    await waitForExit(child.pid ?? -1, 5000);
+    removeLeftovers(paths);
+    throw e;
+  } finally {
+    client?.close();
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (processAlive(pid)) {
+    if (Date.now() > deadline) return false;
+    await sleep(10);
+  }
+  return true;
+}
+
+/** Stops a running lab and waits until its process (and so every namespace) is gone. */
+export async function stopLab(lab: string): Promise<{ sandboxPid: number }> {
+  const client = await requireLab(lab);
+  let pid: number;
+  try {
+    pid = (await client.call('status', {})).sandboxPid;
+    await client.call('shutdown', {});
+  } finally {
+    client.close();
+  }
+  if (!(await waitForExit(pid, 10_000))) {
+    process.kill(pid, 'SIGKILL');
+    await waitForExit(pid, 5000);
+  }
+  removeLeftovers(labPaths(lab), false);
+  if (existsSync(labPaths(lab).socket)) throw new LabError(`could not remove ${labPaths(lab).socket}`);
+  return { sandboxPid: pid };
+}

@@ -1,0 +1,69 @@
+/** Finds the programs the embedded lab runs: iproute2, util-linux, busybox and the CNI plugins. */
+import { accessSync, constants } from 'node:fs';
+import { join } from 'node:path';
+
+/** Absolute paths of every program the lab needs. */
+export interface LabTools {
+  ip: string;
+  unshare: string;
+  nsenter: string;
+  mount: string;
+  umount: string;
+  busybox: string;
+  /** Directory holding the CNI plugin binaries (bridge, host-local, loopback). */
+  cniPath: string;
+}
+
+/** A tool the lab needs, with the Debian package that provides it. */
+export interface ToolRequirement {
+  name: keyof Omit<LabTools, 'cniPath'>;
+  pkg: string;
+}
+
+/** Every executable the lab runs, with the package that brings it. */
+export const REQUIRED_TOOLS: readonly ToolRequirement[] = [
+  { name: 'ip', pkg: 'iproute2' },
+  { name: 'unshare', pkg: 'util-linux' },
+  { name: 'nsenter', pkg: 'util-linux' },
+  { name: 'mount', pkg: 'mount' },
+  { name: 'umount', pkg: 'mount' },
+  { name: 'busybox', pkg: 'busybox' },
+];
+
+/** CNI plugins the lab calls, exactly as kubelet's runtime would. */
+export const REQUIRED_CNI_PLUGINS = ['bridge', 'host-local', 'loopback'] as const;
+
+/** Directories searched for CNI plugins after `$CNI_PATH` and the configured path. */
+export const DEFAULT_CNI_DIRS = ['/usr/lib/cni', '/opt/cni/bin', '/usr/libexec/cni'];
+
+const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Returns the absolute path of `name` from PATH or the system directories, or undefined. */
+export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Candidate CNI directories in priority order: explicit setting, `$CNI_PATH`, then the defaults. */
+export function cniSearchPath(configured?: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const fromEnv = (env.CNI_PATH ?? '').split(':').filter(Boolean);
+  return [...(configured ? [configured] : []), ...fromEnv, ...DEFAULT_CNI_DIRS];
+}
+
+/** The first directory that holds every required CNI plugin, or undefined. */
+export function findCniPath(configured?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return cniSearchPath(configured, env).find((dir) => REQUIRED_CNI_PLUGINS.every((p) => isExecutable(join(dir, p))));
+}

@@ -1,0 +1,103 @@
+/** Runs programs as argv arrays (never through a shell), always with a timeout. */
+import { spawn } from 'node:child_process';
+
+/** Options for {@link run}. */
+export interface RunOptions {
+  /** Written to the child's stdin, then stdin is closed. */
+  input?: string;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kill the child (SIGKILL) after this long; default 30 s. */
+  timeoutMs?: number;
+}
+
+/** What a finished child produced. */
+export interface RunResult {
+  code: number;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+/** Default timeout for short tool calls (ip, CNI plugins, nsenter). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** A failed command: keeps the argv (copy-pasteable) and what it printed. */
+export class RunError extends Error {
+  constructor(
+    readonly argv: readonly string[],
+    readonly result: RunResult,
+    context?: string,
+  ) {
+    const why = result.timedOut
+      ? 'timed out'
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited with ${result.code}`;
+    const detail = (result.stderr || result.stdout).trim().split('\n').slice(-3).join(' | ');
+    super(`${context ? `${context}: ` : ''}${prettyCommand(argv)} ${why}${detail ? `: ${detail}` : ''}`);
+    this.name = 'RunError';
+  }
+}
+
+/** A program that is not installed (ENOENT when spawning). */
+export class ToolMissingError extends Error {
+  constructor(readonly tool: string, hint: string) {
+    super(`${tool} was not found. ${hint}`);
+    this.name = 'ToolMissingError';
+  }
+}
+
+/** Quotes argv the way a user could paste it into a POSIX shell. */
+export function prettyCommand(argv: readonly string[]): string {
+  return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** Runs argv to completion and resolves with its result, whatever the exit code. */
+export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), {
+      shell: false,
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.stdin.on('error', () => undefined); // the child may exit before reading its input
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      if (e.code === 'ENOENT') {
+        reject(new ToolMissingError(argv[0], 'Run `npm run setup` (as root) to install the tools PodNet Lab needs.'));
+      } else {
+        reject(e);
+      }
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({
+        code: code ?? -1,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        timedOut,
+      });
+    });
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Runs argv and rejects with a {@link RunError} unless it exits 0. */
+export async function runOk(argv: readonly string[], opts: RunOptions = {}, context?: string): Promise<RunResult> {
+  const result = await run(argv, opts);
+  if (result.code !== 0 || result.timedOut) throw new RunError(argv, result, context);
+  return result;
+}
