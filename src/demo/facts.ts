@@ -39,7 +39,7 @@ const sharedNamespace: FactCheck = async (lab) => {
   const pod = st.pods.find((p) => p.containers.length >= 2);
   if (!pod) return { passed: false, evidence: ['no Pod with two containers in this lab'] };
   const [first, second] = pod.containers;
-  const links = await lab.exec({ kind: 'wire' }, ['busybox', 'readlink', `/proc/${first.pid}/ns/net`, `/proc/${second.pid}/ns/net`]);
+  const links = await lab.exec({ kind: 'wire' }, ['readlink', `/proc/${first.pid}/ns/net`, `/proc/${second.pid}/ns/net`]);
   const [nsA, nsB] = links.stdout.trim().split('\n');
   const ipA = (await kernelAddresses(lab, { kind: 'pod', pod: pod.name, container: first.name }))[0];
   const ipB = (await kernelAddresses(lab, { kind: 'pod', pod: pod.name, container: second.name }))[0];

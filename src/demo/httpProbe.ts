@@ -13,9 +13,9 @@ export interface WebAnswer {
   sawSourcePort: number;
 }
 
-/** GETs http://HOST:PORT/ from `from` with busybox wget; rejects with the command's error text on failure. */
+/** GETs http://HOST:PORT/ from `from` with busybox wget (its -T flag crashes in Debian 12, so the exec timeout bounds it); rejects with the command's error text on failure. */
 export async function httpGet(lab: LabProvider, from: ExecTarget, host: string, port = 8080): Promise<WebAnswer> {
-  const res = await lab.exec(from, ['busybox', 'wget', '-q', '-T', '3', '-O', '-', `http://${host}:${port}/`], { timeoutMs: 10_000 });
+  const res = await lab.exec(from, ['busybox', 'wget', '-q', '-O', '-', `http://${host}:${port}/`], { timeoutMs: 10_000 });
   if (res.code !== 0) throw new Error(`GET http://${host}:${port}/ failed (exit ${res.code}): ${res.stderr.trim() || res.stdout.trim()}`);
   return JSON.parse(res.stdout) as WebAnswer;
 }

@@ -19,16 +19,17 @@
  *           workload: web | sidecar | sleep   optional, default web
  *           port: integer   1 to 65535; default 8080 for web, none for sidecar and sleep
  *
- * See docs/topology.md for the same in prose.
+ * See docs/topology.md for the same in prose. The rule checks live in topologyChecks.ts, the YAML-tree
+ * reading helpers in topologyYaml.ts.
  */
-import { Document, LineCounter, Node, YAMLMap, isAlias, isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
-import { ContainerSpec, NodeSpec, PodSpec, SpecError, SpecLocation, Topology, WorkloadKind } from './topology';
-import {
-  Cidr, cidrContains, cidrsOverlap, cidrWithin, broadcastAddress, formatCIDR, formatIPv4, hostCount, nthHost, parseCIDR, parseIPv4, subnet,
-} from './cidr';
+import { LineCounter, Node, parseDocument, stringify } from 'yaml';
+import { ContainerSpec, NodeSpec, PodSpec, SpecError, Topology, WorkloadKind } from './topology';
+import { Cidr, formatCIDR, formatIPv4, nthHost, parseCIDR, subnet } from './cidr';
+import { LAB_LIMITS, checkTopology } from './topologyChecks';
+import { SpecReader, withFile } from './topologyYaml';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
-export const LAB_LIMITS = { nodes: 16, pods: 1000 } as const;
+export { LAB_LIMITS };
 
 /** The article's two-node cluster, used when the user gives no topology. */
 export const ARTICLE_TOPOLOGY_YAML = `# The lab from the article: two nodes, three Pods, one of them with a sidecar.
@@ -51,9 +52,12 @@ nodes:
     ip: 192.168.1.101
     podCIDR: 10.244.2.0/24
 
-# Pods and where they run. Containers of one Pod share its network namespace,
-# so the sidecar can reach web on localhost:8080. A Pod without a containers
-# list gets one "web" container listening on 8080.
+# Pods and where they run. A "web" container is busybox httpd on its port (8080
+# by default); it answers every request with JSON naming its Pod, node and IP
+# and the source address its socket saw, so NAT would show. A "sidecar" is a
+# shell loop that GETs http://127.0.0.1:8080/ every 5 s: containers of one Pod
+# share its network namespace, so localhost reaches the web container. A Pod
+# without a containers list gets one "web" container listening on 8080.
 pods:
   - name: pod-a
     node: node1
@@ -141,141 +145,6 @@ function byPosition(a: SpecError, b: SpecError): number {
   const la = a.location.line ?? Infinity;
   const lb = b.location.line ?? Infinity;
   return la !== lb ? la - lb : (a.location.column ?? 0) - (b.location.column ?? 0);
-}
-
-function withFile(loc: SpecLocation, file?: string): SpecLocation {
-  return file === undefined ? loc : { file, ...loc };
-}
-
-/** The keys of one YAML mapping, with the field path they live under. */
-interface Fields {
-  path: string;
-  get(key: string): Node | undefined;
-}
-
-/**
- * Walks the YAML tree, reporting type errors and unknown keys and remembering where every field
- * is, so later checks on the plain `Topology` can still point at a line. A string left '' in
- * the result means "missing or not computable, already reported".
- */
-class SpecReader {
-  readonly errors: SpecError[] = [];
-  private readonly locations = new Map<string, SpecLocation>();
-
-  constructor(
-    private readonly doc: Document,
-    private readonly lineCounter: LineCounter,
-    readonly file?: string,
-  ) {}
-
-  /** Where `field` is; a defaulted field points at its nearest written parent. */
-  where(field: string): SpecLocation {
-    for (let f = field; ; f = parentPath(f)) {
-      const loc = this.locations.get(f);
-      if (loc || f === '') return { ...(loc ?? withFile({}, this.file)), field };
-    }
-  }
-
-  fail(field: string, message: string, hint?: string): void {
-    this.errors.push(new SpecError(message, this.where(field), hint));
-  }
-
-  remember(field: string, node: Node | undefined): void {
-    const offset = node?.range?.[0];
-    if (offset === undefined) return;
-    const { line, col } = this.lineCounter.linePos(offset);
-    this.locations.set(field, withFile({ line, column: col }, this.file));
-  }
-
-  /** Aliases become their target; an empty value becomes undefined (use the default). */
-  resolve(node: unknown): Node | undefined {
-    const n = isAlias(node) ? node.resolve(this.doc) : node;
-    if (isScalar(n) && n.value === null) return undefined;
-    return isMap(n) || isSeq(n) || isScalar(n) ? n : undefined;
-  }
-
-  map(node: Node | undefined, path: string, allowed: readonly string[], what: string, example: string): Fields | undefined {
-    if (node === undefined) return undefined;
-    if (!isMap(node)) {
-      this.fail(path, `${what} must be a mapping of keys to values, got ${describe(node)}`, `write it like ${example}`);
-      return undefined;
-    }
-    return this.fields(node, path, allowed);
-  }
-
-  list(node: Node | undefined, path: string, example: string): Node[] | undefined {
-    if (node === undefined) return undefined;
-    if (!isSeq(node)) {
-      this.fail(path, `${path} must be a list, got ${describe(node)}`, `write each entry on its own line starting with "- ", e.g. ${example}`);
-      return undefined;
-    }
-    return node.items.map((item, i) => {
-      const resolved = this.resolve(item);
-      this.remember(`${path}[${i}]`, (resolved ?? item) as Node);
-      return resolved as Node;
-    });
-  }
-
-  str(fields: Fields, key: string): string | undefined {
-    const node = fields.get(key);
-    const path = join(fields.path, key);
-    if (node === undefined) return undefined;
-    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return node.value;
-    this.fail(path, `${path} must be a non-empty string, got ${describe(node)}`, 'quote the value if YAML reads it as a number or boolean');
-    return undefined;
-  }
-
-  int(fields: Fields, key: string): number | undefined {
-    const node = fields.get(key);
-    const path = join(fields.path, key);
-    if (node === undefined) return undefined;
-    if (isScalar(node) && typeof node.value === 'number' && Number.isInteger(node.value)) return node.value;
-    this.fail(path, `${path} must be a whole number, got ${describe(node)}`, 'write it without quotes, e.g. port: 8080');
-    return undefined;
-  }
-
-  private fields(node: YAMLMap, path: string, allowed: readonly string[]): Fields {
-    const values = new Map<string, Node | undefined>();
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-      const keyNode = pair.key as Node | undefined;
-      if (key === undefined || !allowed.includes(key)) {
-        this.remember(join(path, key ?? '?'), keyNode);
-        this.fail(join(path, key ?? '?'), `unknown key '${key ?? describe(keyNode)}'${path ? ` in ${path}` : ''}`, unknownKeyHint(key, allowed));
-        continue;
-      }
-      const value = this.resolve(pair.value);
-      // Point scalar errors at the value; for nested blocks and aliases (whose target is elsewhere) at the key.
-      this.remember(join(path, key), isScalar(pair.value) ? pair.value : keyNode);
-      values.set(key, value);
-    }
-    return { path, get: (k) => values.get(k) };
-  }
-}
-
-function unknownKeyHint(key: string | undefined, allowed: readonly string[]): string {
-  const near = allowed.find((a) => key !== undefined && a.toLowerCase() === key.toLowerCase());
-  return `${near ? `did you mean '${near}'? ` : ''}allowed keys here: ${allowed.join(', ')}`;
-}
-
-function describe(node: unknown): string {
-  if (isMap(node)) return 'a mapping';
-  if (isSeq(node)) return 'a list';
-  if (!isScalar(node)) return 'nothing';
-  const v = node.value;
-  if (typeof v === 'string') return v === '' ? 'an empty string' : `the string '${v}'`;
-  if (typeof v === 'number') return `the number ${v}`;
-  if (typeof v === 'boolean') return `the boolean ${v}`;
-  return `'${String(v)}'`;
-}
-
-function join(path: string, key: string): string {
-  return path ? `${path}.${key}` : key;
-}
-
-function parentPath(field: string): string {
-  const cut = Math.max(field.lastIndexOf('.'), field.lastIndexOf('['));
-  return cut > 0 ? field.slice(0, cut) : '';
 }
 
 function readRoot(r: SpecReader, root: Node | undefined): { topology: Topology; nodesListed: boolean } | undefined {
@@ -396,182 +265,4 @@ function readContainer(r: SpecReader, item: Node | undefined, path: string): Con
   // No default port for an unknown workload: it would only cause a follow-on port clash error.
   const port = f.get('port') === undefined ? (kind === 'web' ? DEFAULT_WEB_PORT : undefined) : r.int(f, 'port');
   return port === undefined ? { name: name ?? '', workload } : { name: name ?? '', workload, port };
-}
-
-// ---- Checks on the plain Topology: names, addresses, overlaps, duplicates, capacity. ----
-
-// RFC 1123 label, the rule Kubernetes applies to most object names.
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const NAME_HINT = 'use lowercase letters a-z, digits and "-", starting and ending with a letter or digit';
-// Node and container names end up inside Linux interface, namespace and process names, which are short.
-const MAX_NAME = { lab: 63, node: 12, Pod: 63, container: 15 } as const;
-const POD_CIDR_PREFIX = { largest: 16, smallest: 30 } as const;
-
-/** What the Pod checks need to know about a node. */
-interface NodeInfo {
-  podCIDR?: Cidr;
-}
-
-/** Semantic checks on a read topology; '' values were already reported as missing and are skipped. */
-class TopologyChecker {
-  readonly errors: SpecError[] = [];
-
-  constructor(private readonly where: (field: string) => SpecLocation) {}
-
-  run(t: Topology, nodesListed: boolean): SpecError[] {
-    if (t.nodes.length > LAB_LIMITS.nodes) {
-      this.fail('nodes', `${t.nodes.length} nodes is more than the lab limit of ${LAB_LIMITS.nodes}`, 'remove nodes or split the lab in two');
-    }
-    if (t.pods.length > LAB_LIMITS.pods) {
-      this.fail('pods', `${t.pods.length} Pods is more than the lab limit of ${LAB_LIMITS.pods}`, 'remove Pods or split the lab in two');
-    }
-    this.name('lab', t.name, 'name');
-    const network = this.cidr(t.network.cidr, 'network.cidr');
-    const cluster = this.cidr(t.clusterCIDR, 'clusterCIDR');
-    if (network && cluster && cidrsOverlap(network, cluster)) {
-      this.fail('clusterCIDR', `clusterCIDR ${t.clusterCIDR} overlaps the node network ${t.network.cidr}`,
-        'Pod and node addresses must not mix, or routes become ambiguous; use separate ranges such as 10.244.0.0/16 and 192.168.1.0/24');
-    }
-    const nodes = this.nodes(t.nodes, network, cluster);
-    this.pods(t.pods, nodesListed ? nodes : undefined);
-    return this.errors;
-  }
-
-  private fail(field: string, message: string, hint: string): void {
-    this.errors.push(new SpecError(message, this.where(field), hint));
-  }
-
-  private name(kind: keyof typeof MAX_NAME, name: string, field: string): void {
-    if (name === '') return;
-    const max = MAX_NAME[kind];
-    if (name.length > max) this.fail(field, `${kind} name '${name}' is ${name.length} characters long; the limit is ${max}`, `shorten it to at most ${max} characters`);
-    else if (!DNS_LABEL.test(name)) this.fail(field, `${kind} name '${name}' is not a valid DNS label`, NAME_HINT);
-  }
-
-  private cidr(value: string, field: string): Cidr | undefined {
-    if (value === '') return undefined;
-    try {
-      return parseCIDR(value);
-    } catch (e) {
-      this.fail(field, (e as Error).message, 'write a network address and a prefix length, such as 10.244.1.0/24');
-      return undefined;
-    }
-  }
-
-  private nodes(list: NodeSpec[], network?: Cidr, cluster?: Cidr): Map<string, NodeInfo> {
-    const byName = new Map<string, NodeInfo>();
-    const ips = new Map<number, string>();
-    const slices: { cidr: Cidr; node: string }[] = [];
-    list.forEach((n, i) => {
-      const path = `nodes[${i}]`;
-      this.name('node', n.name, `${path}.name`);
-      if (n.name !== '' && byName.has(n.name)) this.fail(`${path}.name`, `duplicate node name '${n.name}'`, 'give every node its own name');
-      this.nodeIp(n, path, ips, network);
-      const podCIDR = this.podCIDR(n, path, slices, cluster);
-      if (n.name !== '' && !byName.has(n.name)) byName.set(n.name, { podCIDR });
-    });
-    return byName;
-  }
-
-  private nodeIp(n: NodeSpec, path: string, ips: Map<number, string>, network?: Cidr): void {
-    if (n.ip === '') return;
-    let ip: number;
-    try {
-      ip = parseIPv4(n.ip);
-    } catch (e) {
-      this.fail(`${path}.ip`, (e as Error).message, 'write a dotted quad such as 192.168.1.100');
-      return;
-    }
-    const label = n.name || path;
-    if (network) {
-      const net = formatCIDR(network);
-      const range = `${formatIPv4(network.network + 1)}-${formatIPv4(Math.max(network.network + 1, broadcastAddress(network) - 1))}`;
-      if (!cidrContains(network, ip)) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is outside the node network ${net}`, `pick an address in ${range}`);
-      else if (ip === network.network) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is the network address of ${net}`, `pick an address in ${range}`);
-      else if (ip === broadcastAddress(network)) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is the broadcast address of ${net}`, `pick an address in ${range}`);
-    }
-    const other = ips.get(ip);
-    if (other !== undefined) this.fail(`${path}.ip`, `node ${label} has the same ip ${n.ip} as node ${other}`, 'every node needs its own address on the network');
-    else ips.set(ip, label);
-  }
-
-  /** Returns the podCIDR when it is usable for the capacity check. */
-  private podCIDR(n: NodeSpec, path: string, slices: { cidr: Cidr; node: string }[], cluster?: Cidr): Cidr | undefined {
-    const cidr = this.cidr(n.podCIDR, `${path}.podCIDR`);
-    if (!cidr) return undefined;
-    const field = `${path}.podCIDR`;
-    const label = n.name || path;
-    if (cidr.prefix < POD_CIDR_PREFIX.largest || cidr.prefix > POD_CIDR_PREFIX.smallest) {
-      const size = cidr.prefix < POD_CIDR_PREFIX.largest ? 'larger than /16' : 'smaller than /30';
-      this.fail(field, `podCIDR ${n.podCIDR} of node ${label} is ${size}`, 'use a prefix length from /16 to /30; /24 (253 Pods) is usual');
-      return undefined;
-    }
-    if (cluster && !cidrWithin(cidr, cluster)) {
-      this.fail(field, `podCIDR ${n.podCIDR} of node ${label} is outside clusterCIDR ${formatCIDR(cluster)}`,
-        `carve each node's podCIDR out of clusterCIDR, e.g. ${formatCIDR(subnet(cluster, Math.max(cluster.prefix, 24), 0))}`);
-    }
-    const clash = slices.find((s) => cidrsOverlap(s.cidr, cidr));
-    if (clash) {
-      this.fail(field, `podCIDR ${n.podCIDR} of node ${label} overlaps podCIDR ${formatCIDR(clash.cidr)} of node ${clash.node}`,
-        'give each node its own slice of clusterCIDR so every Pod IP is unique in the cluster');
-    }
-    slices.push({ cidr, node: label });
-    return cidr;
-  }
-
-  /** `nodes` is undefined when the nodes list itself was unreadable, so node references cannot be judged. */
-  private pods(list: PodSpec[], nodes?: Map<string, NodeInfo>): void {
-    const seen = new Set<string>();
-    const placed = new Map<string, number>();
-    list.forEach((pod, i) => {
-      const path = `pods[${i}]`;
-      this.name('Pod', pod.name, `${path}.name`);
-      if (pod.name !== '' && seen.has(pod.name)) this.fail(`${path}.name`, `duplicate Pod name '${pod.name}'`, 'give every Pod its own name');
-      seen.add(pod.name);
-      if (nodes && pod.node !== '') this.placement(pod, path, nodes, placed);
-      this.containers(pod, path);
-    });
-  }
-
-  private placement(pod: PodSpec, path: string, nodes: Map<string, NodeInfo>, placed: Map<string, number>): void {
-    const node = nodes.get(pod.node);
-    if (!node) {
-      const known = [...nodes.keys()].join(', ') || 'none';
-      this.fail(`${path}.node`, `Pod ${pod.name || path} is on unknown node '${pod.node}'`, `use one of the nodes: ${known}`);
-      return;
-    }
-    const count = (placed.get(pod.node) ?? 0) + 1;
-    placed.set(pod.node, count);
-    const capacity = node.podCIDR ? hostCount(node.podCIDR) : Infinity;
-    // Report only the first Pod that does not fit; the rest of the overflow is the same problem.
-    if (count === capacity + 1) {
-      this.fail(`${path}.node`, `node ${pod.node} is full: its podCIDR ${formatCIDR(node.podCIDR as Cidr)} holds ${capacity} Pods and Pod ${pod.name || path} would be number ${count}`,
-        `give ${pod.node} a larger podCIDR (e.g. /23) or move Pods to another node`);
-    }
-  }
-
-  private containers(pod: PodSpec, path: string): void {
-    const names = new Set<string>();
-    const ports = new Map<number, string>();
-    pod.containers.forEach((c, j) => {
-      const cpath = `${path}.containers[${j}]`;
-      this.name('container', c.name, `${cpath}.name`);
-      if (c.name !== '' && names.has(c.name)) this.fail(`${cpath}.name`, `duplicate container name '${c.name}' in Pod ${pod.name || path}`, 'give every container of a Pod its own name');
-      names.add(c.name);
-      if (c.port === undefined) return;
-      if (c.port < 1 || c.port > 65535) {
-        this.fail(`${cpath}.port`, `port ${c.port} is out of range`, 'use a port from 1 to 65535');
-        return;
-      }
-      const other = ports.get(c.port);
-      if (other !== undefined) {
-        this.fail(`${cpath}.port`, `containers ${other} and ${c.name || cpath} of Pod ${pod.name || path} both use port ${c.port}`,
-          'containers of a Pod share one network namespace and one IP, so their ports must differ');
-      } else ports.set(c.port, c.name || cpath);
-    });
-  }
-}
-
-function checkTopology(t: Topology, where: (field: string) => SpecLocation, nodesListed: boolean): SpecError[] {
-  return new TopologyChecker(where).run(t, nodesListed);
 }

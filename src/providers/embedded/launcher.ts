@@ -1,6 +1,6 @@
 /** Starts and stops an embedded lab from the host side: preflight, sandbox process, build over the control socket. */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Topology } from '../../model/topology';
 import { sleep } from '../../util/concurrency';
@@ -85,9 +85,36 @@ function waitForReady(child: ReturnType<typeof spawn>, log: string, timeoutMs: n
   });
 }
 
+/** Takes the per-lab start lock so two concurrent `lab up` runs cannot tread on each other's files. */
+function takeStartLock(paths: LabPaths): () => void {
+  const lock = `${paths.socket}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
+      return () => rmSync(lock, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (holder && processAlive(holder)) throw new LabError(`another \`podnet lab up\` (PID ${holder}) is starting this lab right now`, 'CONFLICT', 'lab');
+      rmSync(lock, { force: true }); // its owner died: take over
+    }
+  }
+  throw new LabError(`could not take ${lock}`);
+}
+
 /** Builds a lab in a fresh sandbox; on any failure the sandbox is ended so nothing is left. */
 export async function startLab(opts: StartOptions): Promise<LabStatus> {
   const paths = labPaths(opts.lab);
+  ensureRuntimeDir(paths);
+  const unlock = takeStartLock(paths);
+  try {
+    return await startLocked(opts, paths);
+  } finally {
+    unlock();
+  }
+}
+
+async function startLocked(opts: StartOptions, paths: LabPaths): Promise<LabStatus> {
   const existing = await connectLab(opts.lab);
   if (existing) {
     const st = await existing.call('status', {}).finally(() => existing.close());
@@ -95,7 +122,6 @@ export async function startLab(opts: StartOptions): Promise<LabStatus> {
   }
   const rootless = !isRealRoot();
   const tools = await preflight({ rootless, cniPath: opts.cniPath });
-  ensureRuntimeDir(paths);
   removeLeftovers(paths, false);
   mkdirSync(paths.stateDir, { mode: 0o700 });
   const entry = opts.entry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');

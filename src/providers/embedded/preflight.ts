@@ -46,19 +46,19 @@ export function userNamespaceSysctlProblems(): PreflightProblem[] {
 }
 
 /** Finds every tool or reports all that are missing, each with the Debian package to install. */
-export function locateTools(configuredCniPath?: string): { tools?: LabTools; problems: PreflightProblem[] } {
+export function locateTools(configuredCniPath?: string, searchDirs?: readonly string[], env: NodeJS.ProcessEnv = process.env): { tools?: LabTools; problems: PreflightProblem[] } {
   const problems: PreflightProblem[] = [];
   const found: Partial<LabTools> = {};
   for (const req of REQUIRED_TOOLS) {
-    const path = findExecutable(req.name);
+    const path = findExecutable(req.name, searchDirs);
     if (path) found[req.name] = path;
     else problems.push({ check: 'tools', message: `${req.name} is not installed.`, fix: `sudo apt-get install -y ${req.pkg}` });
   }
-  const cniPath = findCniPath(configuredCniPath);
+  const cniPath = findCniPath(configuredCniPath, env);
   if (!cniPath) {
     problems.push({
       check: 'cni',
-      message: `The CNI plugins (${REQUIRED_CNI_PLUGINS.join(', ')}) were not found in ${cniSearchPath(configuredCniPath).join(', ')}.`,
+      message: `The CNI plugins (${REQUIRED_CNI_PLUGINS.join(', ')}) were not found in ${cniSearchPath(configuredCniPath, env).join(', ')}.`,
       fix: 'sudo apt-get install -y containernetworking-plugins, or set CNI_PATH (or the podnet.cniPath setting) to the folder that holds them',
     });
   } else {

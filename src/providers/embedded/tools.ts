@@ -47,9 +47,13 @@ function isExecutable(path: string): boolean {
   }
 }
 
-/** Returns the absolute path of `name` from PATH or the system directories, or undefined. */
-export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dirs = [...(env.PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
+/** Directories searched for programs: PATH, then the usual system folders (root's tools live in sbin). */
+export function executableSearchPath(env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...(env.PATH ?? '').split(':').filter(Boolean), ...SYSTEM_DIRS];
+}
+
+/** Returns the absolute path of `name` in `dirs` (default: {@link executableSearchPath}), or undefined. */
+export function findExecutable(name: string, dirs: readonly string[] = executableSearchPath()): string | undefined {
   for (const dir of dirs) {
     const candidate = join(dir, name);
     if (isExecutable(candidate)) return candidate;
@@ -57,10 +61,10 @@ export function findExecutable(name: string, env: NodeJS.ProcessEnv = process.en
   return undefined;
 }
 
-/** Candidate CNI directories in priority order: explicit setting, `$CNI_PATH`, then the defaults. */
+/** Candidate CNI directories: only the explicit setting when there is one (a wrong setting must not be papered over), else `$CNI_PATH` then the defaults. */
 export function cniSearchPath(configured?: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  const fromEnv = (env.CNI_PATH ?? '').split(':').filter(Boolean);
-  return [...(configured ? [configured] : []), ...fromEnv, ...DEFAULT_CNI_DIRS];
+  if (configured) return [configured];
+  return [...(env.CNI_PATH ?? '').split(':').filter(Boolean), ...DEFAULT_CNI_DIRS];
 }
 
 /** The first directory that holds every required CNI plugin, or undefined. */

@@ -14,7 +14,7 @@ printf '{"pod":"%s","node":"%s","container":"%s","podIP":"%s","port":%s,"sawSour
 // The sidecar asks its Pod's web container over localhost every few seconds and keeps the last answer.
 const SIDECAR = `#!/bin/sh
 while :; do
-  if busybox wget -q -T 2 -O "$STATE_FILE.tmp" "$TARGET_URL"; then mv "$STATE_FILE.tmp" "$STATE_FILE"; fi
+  if busybox timeout 3 busybox wget -q -O "$STATE_FILE.tmp" "$TARGET_URL"; then mv "$STATE_FILE.tmp" "$STATE_FILE"; fi
   busybox sleep "$INTERVAL"
 done
 `;

@@ -1,0 +1,183 @@
+/** Rule checks on a read `Topology`: names, addresses, overlaps, duplicates, limits and per-node capacity. */
+import { NodeSpec, PodSpec, SpecError, SpecLocation, Topology } from './topology';
+import { Cidr, cidrContains, cidrsOverlap, cidrWithin, broadcastAddress, formatCIDR, formatIPv4, hostCount, parseCIDR, parseIPv4, subnet } from './cidr';
+
+/** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
+export const LAB_LIMITS = { nodes: 16, pods: 1000 } as const;
+
+// RFC 1123 label, the rule Kubernetes applies to most object names.
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const NAME_HINT = 'use lowercase letters a-z, digits and "-", starting and ending with a letter or digit';
+// Node and container names end up inside Linux interface, namespace and process names, which are short.
+const MAX_NAME = { lab: 63, node: 12, Pod: 63, container: 15 } as const;
+const POD_CIDR_PREFIX = { largest: 16, smallest: 30 } as const;
+
+/** What the Pod checks need to know about a node. */
+interface NodeInfo {
+  podCIDR?: Cidr;
+}
+
+/** Semantic checks on a read topology; '' values were already reported as missing and are skipped. */
+class TopologyChecker {
+  readonly errors: SpecError[] = [];
+
+  constructor(private readonly where: (field: string) => SpecLocation) {}
+
+  run(t: Topology, nodesListed: boolean): SpecError[] {
+    if (t.nodes.length > LAB_LIMITS.nodes) {
+      this.fail('nodes', `${t.nodes.length} nodes is more than the lab limit of ${LAB_LIMITS.nodes}`, 'remove nodes or split the lab in two');
+    }
+    if (t.pods.length > LAB_LIMITS.pods) {
+      this.fail('pods', `${t.pods.length} Pods is more than the lab limit of ${LAB_LIMITS.pods}`, 'remove Pods or split the lab in two');
+    }
+    this.name('lab', t.name, 'name');
+    const network = this.cidr(t.network.cidr, 'network.cidr');
+    const cluster = this.cidr(t.clusterCIDR, 'clusterCIDR');
+    if (network && cluster && cidrsOverlap(network, cluster)) {
+      this.fail('clusterCIDR', `clusterCIDR ${t.clusterCIDR} overlaps the node network ${t.network.cidr}`,
+        'Pod and node addresses must not mix, or routes become ambiguous; use separate ranges such as 10.244.0.0/16 and 192.168.1.0/24');
+    }
+    const nodes = this.nodes(t.nodes, network, cluster);
+    this.pods(t.pods, nodesListed ? nodes : undefined);
+    return this.errors;
+  }
+
+  private fail(field: string, message: string, hint: string): void {
+    this.errors.push(new SpecError(message, this.where(field), hint));
+  }
+
+  private name(kind: keyof typeof MAX_NAME, name: string, field: string): void {
+    if (name === '') return;
+    const max = MAX_NAME[kind];
+    if (name.length > max) this.fail(field, `${kind} name '${name}' is ${name.length} characters long; the limit is ${max}`, `shorten it to at most ${max} characters`);
+    else if (!DNS_LABEL.test(name)) this.fail(field, `${kind} name '${name}' is not a valid DNS label`, NAME_HINT);
+  }
+
+  private cidr(value: string, field: string): Cidr | undefined {
+    if (value === '') return undefined;
+    try {
+      return parseCIDR(value);
+    } catch (e) {
+      this.fail(field, (e as Error).message, 'write a network address and a prefix length, such as 10.244.1.0/24');
+      return undefined;
+    }
+  }
+
+  private nodes(list: NodeSpec[], network?: Cidr, cluster?: Cidr): Map<string, NodeInfo> {
+    const byName = new Map<string, NodeInfo>();
+    const ips = new Map<number, string>();
+    const slices: { cidr: Cidr; node: string }[] = [];
+    list.forEach((n, i) => {
+      const path = `nodes[${i}]`;
+      this.name('node', n.name, `${path}.name`);
+      if (n.name !== '' && byName.has(n.name)) this.fail(`${path}.name`, `duplicate node name '${n.name}'`, 'give every node its own name');
+      this.nodeIp(n, path, ips, network);
+      const podCIDR = this.podCIDR(n, path, slices, cluster);
+      if (n.name !== '' && !byName.has(n.name)) byName.set(n.name, { podCIDR });
+    });
+    return byName;
+  }
+
+  private nodeIp(n: NodeSpec, path: string, ips: Map<number, string>, network?: Cidr): void {
+    if (n.ip === '') return;
+    let ip: number;
+    try {
+      ip = parseIPv4(n.ip);
+    } catch (e) {
+      this.fail(`${path}.ip`, (e as Error).message, 'write a dotted quad such as 192.168.1.100');
+      return;
+    }
+    const label = n.name || path;
+    if (network) {
+      const net = formatCIDR(network);
+      const range = `${formatIPv4(network.network + 1)}-${formatIPv4(Math.max(network.network + 1, broadcastAddress(network) - 1))}`;
+      if (!cidrContains(network, ip)) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is outside the node network ${net}`, `pick an address in ${range}`);
+      else if (ip === network.network) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is the network address of ${net}`, `pick an address in ${range}`);
+      else if (ip === broadcastAddress(network)) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is the broadcast address of ${net}`, `pick an address in ${range}`);
+    }
+    const other = ips.get(ip);
+    if (other !== undefined) this.fail(`${path}.ip`, `node ${label} has the same ip ${n.ip} as node ${other}`, 'every node needs its own address on the network');
+    else ips.set(ip, label);
+  }
+
+  /** Returns the podCIDR when it is usable for the capacity check. */
+  private podCIDR(n: NodeSpec, path: string, slices: { cidr: Cidr; node: string }[], cluster?: Cidr): Cidr | undefined {
+    const cidr = this.cidr(n.podCIDR, `${path}.podCIDR`);
+    if (!cidr) return undefined;
+    const field = `${path}.podCIDR`;
+    const label = n.name || path;
+    if (cidr.prefix < POD_CIDR_PREFIX.largest || cidr.prefix > POD_CIDR_PREFIX.smallest) {
+      const size = cidr.prefix < POD_CIDR_PREFIX.largest ? 'larger than /16' : 'smaller than /30';
+      this.fail(field, `podCIDR ${n.podCIDR} of node ${label} is ${size}`, 'use a prefix length from /16 to /30; /24 (253 Pods) is usual');
+      return undefined;
+    }
+    if (cluster && !cidrWithin(cidr, cluster)) {
+      this.fail(field, `podCIDR ${n.podCIDR} of node ${label} is outside clusterCIDR ${formatCIDR(cluster)}`,
+        `carve each node's podCIDR out of clusterCIDR, e.g. ${formatCIDR(subnet(cluster, Math.max(cluster.prefix, 24), 0))}`);
+    }
+    const clash = slices.find((s) => cidrsOverlap(s.cidr, cidr));
+    if (clash) {
+      this.fail(field, `podCIDR ${n.podCIDR} of node ${label} overlaps podCIDR ${formatCIDR(clash.cidr)} of node ${clash.node}`,
+        'give each node its own slice of clusterCIDR so every Pod IP is unique in the cluster');
+    }
+    slices.push({ cidr, node: label });
+    return cidr;
+  }
+
+  /** `nodes` is undefined when the nodes list itself was unreadable, so node references cannot be judged. */
+  private pods(list: PodSpec[], nodes?: Map<string, NodeInfo>): void {
+    const seen = new Set<string>();
+    const placed = new Map<string, number>();
+    list.forEach((pod, i) => {
+      const path = `pods[${i}]`;
+      this.name('Pod', pod.name, `${path}.name`);
+      if (pod.name !== '' && seen.has(pod.name)) this.fail(`${path}.name`, `duplicate Pod name '${pod.name}'`, 'give every Pod its own name');
+      seen.add(pod.name);
+      if (nodes && pod.node !== '') this.placement(pod, path, nodes, placed);
+      this.containers(pod, path);
+    });
+  }
+
+  private placement(pod: PodSpec, path: string, nodes: Map<string, NodeInfo>, placed: Map<string, number>): void {
+    const node = nodes.get(pod.node);
+    if (!node) {
+      const known = [...nodes.keys()].join(', ') || 'none';
+      this.fail(`${path}.node`, `Pod ${pod.name || path} is on unknown node '${pod.node}'`, `use one of the nodes: ${known}`);
+      return;
+    }
+    const count = (placed.get(pod.node) ?? 0) + 1;
+    placed.set(pod.node, count);
+    const capacity = node.podCIDR ? hostCount(node.podCIDR) : Infinity;
+    // Report only the first Pod that does not fit; the rest of the overflow is the same problem.
+    if (count === capacity + 1) {
+      this.fail(`${path}.node`, `node ${pod.node} is full: its podCIDR ${formatCIDR(node.podCIDR as Cidr)} holds ${capacity} Pods and Pod ${pod.name || path} would be number ${count}`,
+        `give ${pod.node} a larger podCIDR (e.g. /23) or move Pods to another node`);
+    }
+  }
+
+  private containers(pod: PodSpec, path: string): void {
+    const names = new Set<string>();
+    const ports = new Map<number, string>();
+    pod.containers.forEach((c, j) => {
+      const cpath = `${path}.containers[${j}]`;
+      this.name('container', c.name, `${cpath}.name`);
+      if (c.name !== '' && names.has(c.name)) this.fail(`${cpath}.name`, `duplicate container name '${c.name}' in Pod ${pod.name || path}`, 'give every container of a Pod its own name');
+      names.add(c.name);
+      if (c.port === undefined) return;
+      if (c.port < 1 || c.port > 65535) {
+        this.fail(`${cpath}.port`, `port ${c.port} is out of range`, 'use a port from 1 to 65535');
+        return;
+      }
+      const other = ports.get(c.port);
+      if (other !== undefined) {
+        this.fail(`${cpath}.port`, `containers ${other} and ${c.name || cpath} of Pod ${pod.name || path} both use port ${c.port}`,
+          'containers of a Pod share one network namespace and one IP, so their ports must differ');
+      } else ports.set(c.port, c.name || cpath);
+    });
+  }
+}
+
+/** Every rule broken by `t`; `where` maps a field path to its place in the file, `nodesListed` is false when the nodes list was unreadable. */
+export function checkTopology(t: Topology, where: (field: string) => SpecLocation, nodesListed: boolean): SpecError[] {
+  return new TopologyChecker(where).run(t, nodesListed);
+}
