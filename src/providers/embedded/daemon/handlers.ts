@@ -46,8 +46,9 @@ function resolveTarget(ctx: LabContext, target: ExecTarget): { nsId?: string; en
   }
 }
 
-/** Builds the handler table for one lab; `broadcast` reaches every watcher, `stop` ends the lab process. */
-export function makeHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void, stop: () => void, watch: (s: import('node:net').Socket) => void): Handlers {
+/** Builds the handler table for one lab; `stop` ends the lab process, `watch` subscribes a socket to events. */
+export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: import('node:net').Socket) => void): Handlers {
+  const broadcast = (e: LabEvent) => ctx.broadcast(e);
   let building: Promise<unknown> | undefined;
   return {
     async build({ topology, sandboxPid }, { emit }) {

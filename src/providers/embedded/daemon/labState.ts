@@ -1,6 +1,6 @@
 /** The lab process's in-memory model of what it built: nodes, Pods and their containers. */
 import type { NodeSpec, PodSpec, Topology } from '../../../model/topology';
-import type { LabStatus, NodeInfo, PodInfo } from '../control/protocol';
+import type { LabEvent, LabStatus, NodeInfo, PodInfo } from '../control/protocol';
 import type { LabTools } from '../tools';
 import type { RunningContainer } from './containers';
 import type { Namespaces } from './namespaces';
@@ -32,6 +32,8 @@ export interface LabContext {
   startedAt: string;
   /** Counter for CNI container ids, so a re-created Pod is a new sandbox. */
   sandboxSeq: number;
+  /** Sends an event to every client watching the lab. */
+  broadcast: (e: LabEvent) => void;
 }
 
 /** Namespace-file id of a node. */

@@ -44,8 +44,9 @@ export async function runDaemon(args: DaemonArgs): Promise<void> {
     lab: args.lab, rootless: args.rootless, tools, stateDir: args.stateDir,
     ns: undefined as unknown as Namespaces, files: undefined as unknown as LabContext['files'],
     nodes: new Map(), pods: new Map(), state: 'building', sandboxPid: 0, startedAt: new Date().toISOString(), sandboxSeq: 0,
+    broadcast: (e) => server?.broadcast(e),
   };
-  server = new RpcServer(makeHandlers(ctx, (e) => server?.broadcast(e), stop, (s) => server?.watch(s)));
+  server = new RpcServer(makeHandlers(ctx, stop, (s) => server?.watch(s)));
   await server.listen(args.socket);
   await runOk([tools.mount, '-t', 'tmpfs', '-o', 'mode=0700', `podnet-${args.lab}`, args.stateDir], {}, 'mounting the lab state tmpfs');
   ctx.ns = new Namespaces(tools, args.stateDir);

@@ -42,11 +42,19 @@ export async function createPod(ctx: LabContext, spec: PodSpec): Promise<PodReco
     const failed = record.containers.filter((_, i) => !ready[i]).map((c) => c.spec.name);
     if (failed.length) throw new Error(`container(s) ${failed.join(', ')} of Pod ${spec.name} did not become ready (see ${ctx.files.podsDir}/${spec.name}/*.log inside the lab)`);
     info.status = 'Running';
+    for (const c of record.containers) void c.exited.then(() => containerExited(ctx, record));
     return record;
   } catch (e) {
     await teardownPod(ctx, spec, record.containers, sandboxId, attached);
     throw e;
   }
+}
+
+/** A container of a running Pod stopped on its own: the Pod fails once none is left, and watchers hear of it. */
+function containerExited(ctx: LabContext, record: PodRecord): void {
+  if (record.info.status !== 'Running') return; // deleting: not news
+  if (record.containers.every((c) => c.info.state === 'exited')) record.info.status = 'Failed';
+  ctx.broadcast({ event: 'pod', change: 'updated', pod: record.info });
 }
 
 async function teardownPod(ctx: LabContext, spec: PodSpec, containers: RunningContainer[], sandboxId: string, attached: boolean): Promise<void> {
