@@ -3,9 +3,22 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 
+const active = new Set();
+let aborted = false;
+
+/** Interrupts the bench: kills every running child; from now on only runs marked `cleanup` start. */
+export function abortAll() {
+  aborted = true;
+  for (const child of active) child.kill('SIGKILL');
+}
+
 /** Runs argv (no shell) with a timeout; resolves with code, output and wall seconds. Never rejects on exit codes. */
-export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd } = {}) {
+export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd, cleanup = false } = {}) {
   return new Promise((resolve) => {
+    if (aborted && !cleanup) {
+      resolve({ code: -1, stdout: '', stderr: 'interrupted', seconds: 0, timedOut: false });
+      return;
+    }
     const t0 = process.hrtime.bigint();
     let stdout = '';
     let stderr = '';
@@ -17,6 +30,7 @@ export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd } = {}) {
       resolve({ code: -1, stdout, stderr: String(e), seconds: 0, timedOut });
       return;
     }
+    active.add(child);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
@@ -26,6 +40,7 @@ export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd } = {}) {
     child.on('error', (e) => (stderr += String(e)));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      active.delete(child);
       const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
       resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr, seconds, timedOut });
     });

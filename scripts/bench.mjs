@@ -7,7 +7,7 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { cpus, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, labMemory, mark, median, round, run, runOk, stats, table, topologyYaml } from './bench-lib.mjs';
+import { fmt, abortAll, labMemory, mark, median, round, run, runOk, stats, table, topologyYaml } from './bench-lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -20,15 +20,15 @@ const TIMEOUT = { up: 180_000, down: 60_000, baseline: 180_000, status: 10_000 }
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
 const TARGETS = { articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024 };
 
+let interrupted = false;
 const results = { env: { node: process.version, kernel: release(), cpus: cpus().length }, errors: [] };
-let rootless; // { cli, dir } while the rootless section runs, for cleanup
 
 // ---- commands -------------------------------------------------------------------------------
 
 const cliArgv = (cli, ...args) => [process.execPath, cli, ...args, '--lab', LAB];
 const labUp = (extra = [], cli = CLI, opts = {}) => runOk(cliArgv(cli, 'lab', 'up', '-q', ...extra), { timeoutMs: TIMEOUT.up, ...opts });
 const labDown = (cli = CLI, opts = {}) => runOk(cliArgv(cli, 'lab', 'down'), { timeoutMs: TIMEOUT.down, ...opts });
-const quietDown = (cli = CLI, opts = {}) => run(cliArgv(cli, 'lab', 'down'), { timeoutMs: TIMEOUT.down, ...opts });
+const quietDown = (cli = CLI, opts = {}) => run(cliArgv(cli, 'lab', 'down'), { timeoutMs: TIMEOUT.down, ...opts, cleanup: true });
 
 async function sandboxPid() {
   const r = await runOk(cliArgv(CLI, 'lab', 'status', '-o', 'json'), { timeoutMs: TIMEOUT.status });
@@ -67,6 +67,7 @@ async function compare({ runs, warmup, upArgs, baselineArgs }) {
 // ---- sections -------------------------------------------------------------------------------
 
 async function section(name, fn) {
+  if (interrupted) return;
   process.stderr.write(`bench: ${name} ...\n`);
   try {
     results[name] = await fn();
@@ -107,20 +108,19 @@ async function rootlessRuns() {
     copyFileSync(join(ROOT, 'dist', f), join(dir, f));
     chmodSync(join(dir, f), 0o755);
   }
-  rootless = { cli: join(dir, 'cli.js'), dir };
+  const cli = join(dir, 'cli.js');
   try {
     const up = [];
     const down = [];
     for (let i = -1; i < RUNS.rootless; i++) { // one untimed warm-up
-      const u = await labUp([], rootless.cli, NOBODY);
-      const d = await labDown(rootless.cli, NOBODY);
+      const u = await labUp([], cli, NOBODY);
+      const d = await labDown(cli, NOBODY);
       if (i >= 0) up.push(u.seconds), down.push(d.seconds);
     }
     return { user: 'nobody (65534)', up: stats(up), down: stats(down) };
   } finally {
-    await quietDown(rootless.cli, NOBODY);
+    await quietDown(cli, NOBODY);
     rmSync(dir, { recursive: true, force: true });
-    rootless = undefined;
   }
 }
 
@@ -175,15 +175,11 @@ function report() {
 
 // ---- main -----------------------------------------------------------------------------------
 
-async function cleanupAll() {
-  await quietDown();
-  if (rootless) await quietDown(rootless.cli, NOBODY);
-}
-
 for (const sig of ['SIGINT', 'SIGTERM']) {
   process.once(sig, () => {
-    process.stderr.write(`bench: ${sig}, stopping the bench lab\n`);
-    cleanupAll().finally(() => process.exit(130));
+    process.stderr.write(`bench: ${sig}, stopping; each step's cleanup still runs \`lab down\`\n`);
+    interrupted = true;
+    abortAll(); // kills a running `lab up`; every later step fails fast and its finally takes the lab down
   });
 }
 
@@ -197,13 +193,13 @@ async function main() {
   await section('big', big);
   await section('rootless', rootlessRuns);
   report();
-  return results.errors.length ? 1 : 0;
+  return interrupted ? 130 : results.errors.length ? 1 : 0;
 }
 
 main()
   .then((code) => (process.exitCode = code))
   .catch(async (e) => {
     process.stderr.write(`bench: ${e?.stack ?? e}\n`);
-    await cleanupAll();
+    await quietDown();
     process.exitCode = 1;
   });

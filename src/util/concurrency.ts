@@ -2,6 +2,7 @@
 
 /** Maps items with at most `limit` calls in flight; rejects with the first error after all settle. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`mapLimit needs a limit of at least 1, got ${limit}`);
   const results = new Array<R>(items.length);
   let next = 0;
   let firstError: unknown;

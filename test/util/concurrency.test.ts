@@ -57,6 +57,10 @@ describe('concurrency', () => {
       assert.deepEqual(ran, [0, 1, 2, 3, 4]);
     });
 
+    it('rejects a limit below 1 instead of silently doing nothing', async () => {
+      await assert.rejects(mapLimit([1, 2], 0, async (i) => i), RangeError);
+    });
+
     it('resolves an empty list to an empty array without calling fn', async () => {
       let calls = 0;
       assert.deepEqual(await mapLimit([], 4, async () => ++calls), []);

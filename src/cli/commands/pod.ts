@@ -21,8 +21,8 @@ Examples:
 export function parseContainerFlag(value: string): NonNullable<PodRequest['containers']>[number] {
   const [name, workload, port, ...rest] = value.split(':');
   if (rest.length || !name) throw new UsageError(`--container "${value}" should look like NAME[:WORKLOAD[:PORT]]`, POD_HELP);
+  if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new UsageError(`--container "${value}": port "${port}" is not a number`, POD_HELP);
   const p = port === undefined ? undefined : Number(port);
-  if (port !== undefined && !Number.isInteger(p)) throw new UsageError(`--container "${value}": port "${port}" is not a number`, POD_HELP);
   return { name, ...(workload ? { workload: workload as 'web' } : {}), ...(p !== undefined ? { port: p } : {}) };
 }
 

@@ -13,6 +13,12 @@ export function sandboxArgv(tools: LabTools, rootless: boolean, daemonArgv: stri
   ];
 }
 
+/** Fields of /proc/PID/stat after the command name (which may itself contain ") "): state, ppid, ... */
+function statFields(pid: number): string[] {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** PIDs of the direct children of `pid` (the unshare wrapper has exactly one: the lab process). */
 export function childPids(pid: number): number[] {
   try {
@@ -21,7 +27,7 @@ export function childPids(pid: number): number[] {
     // kernels without CONFIG_PROC_CHILDREN: scan every process's parent
     return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((p) => {
       try {
-        return Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid;
+        return Number(statFields(p)[1]) === pid;
       } catch {
         return false;
       }
@@ -32,7 +38,7 @@ export function childPids(pid: number): number[] {
 /** True while a process with this PID exists (and is not a zombie). */
 export function processAlive(pid: number): boolean {
   try {
-    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+    const state = statFields(pid)[0];
     return state !== undefined && state !== 'Z' && state !== 'X';
   } catch {
     return false;

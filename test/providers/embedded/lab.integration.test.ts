@@ -98,6 +98,14 @@ for (const mode of testableModes()) {
       assert.deepEqual(await eth0Addresses(mode, lab, 'pod-b'), [pod('pod-b').ip]);
     });
 
+    it('starts a Pod whose sleep container only declares a port, beside a web container', async () => {
+      await runCliOk(mode, ['pod', 'create', 'duo', '--node', 'node2', '--container', 'web', '--container', 'idle:sleep:9000', '--lab', lab]);
+      const pods = JSON.parse((await runCliOk(mode, ['get', 'pods', '--lab', lab, '-o', 'json'])).stdout) as PodInfo[];
+      const duo = pods.find((p) => p.name === 'duo');
+      assert.deepEqual(duo?.containers.map((c) => [c.name, c.state]), [['web', 'running'], ['idle', 'running']]);
+      await runCliOk(mode, ['pod', 'delete', 'duo', '--lab', lab]);
+    });
+
     it('refuses bad requests with a clear error and leaves the running lab intact', async () => {
       const cases: [string[], RegExp][] = [
         [['lab', 'up', '--lab', lab], /already running/],

@@ -14,6 +14,7 @@ export type Handlers = { [M in LabMethod]: Handler<M> };
 export class RpcServer {
   private readonly server: Server;
   private readonly watchers = new Set<Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly handlers: Handlers) {
     this.server = createServer((socket) => this.accept(socket));
@@ -41,10 +42,12 @@ export class RpcServer {
   /** Stops accepting and closes every connection. */
   close(): void {
     this.server.close();
-    for (const s of this.watchers) s.destroy();
+    for (const s of this.sockets) s.destroy();
   }
 
   private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
     socket.on('error', () => undefined);
     readJsonLines(
       socket,
@@ -54,7 +57,9 @@ export class RpcServer {
   }
 
   private async dispatch(socket: Socket, req: RpcRequest): Promise<void> {
-    const handler = this.handlers[req?.method] as Handler<LabMethod> | undefined;
+    // Only the table's own entries: "constructor" or "__proto__" must not reach Object.prototype.
+    const known = typeof req?.method === 'string' && Object.prototype.hasOwnProperty.call(this.handlers, req.method);
+    const handler = known ? (this.handlers[req.method] as Handler<LabMethod>) : undefined;
     let response: RpcResponse;
     if (!handler || typeof req.id !== 'number') {
       response = { id: req?.id ?? 0, error: { code: 'BAD_REQUEST', message: `unknown method ${String(req?.method)}` } };

@@ -94,9 +94,10 @@ export function isListening(pid: number, port: number): boolean {
   });
 }
 
-/** Waits (like a readiness probe) until a listening container accepts on its port; false on timeout or exit. */
+/** Waits (like a readiness probe) until a web container listens on its port; other workloads only need to be running. */
 export async function waitUntilReady(c: RunningContainer, timeoutMs = 3000): Promise<boolean> {
-  if (c.spec.port === undefined || c.child.pid === undefined) return c.info.state === 'running';
+  // A port on a sidecar or sleep container is only declared (like containerPort): nothing listens there.
+  if (c.spec.workload !== 'web' || c.spec.port === undefined || c.child.pid === undefined) return c.info.state === 'running';
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (c.info.state !== 'running') return false;

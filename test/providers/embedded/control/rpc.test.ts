@@ -122,6 +122,14 @@ describe('control rpc (RpcServer and RpcClient over a Unix socket)', () => {
     });
   });
 
+  it('treats names of Object.prototype members as unknown methods too', async () => {
+    const client = await start(handlers({}));
+    const call = client.call as (method: string, params: unknown) => Promise<unknown>;
+    for (const method of ['constructor', 'toString', 'hasOwnProperty', '__proto__']) {
+      await assert.rejects(call.call(client, method, {}), (e: unknown) => e instanceof LabError && e.code === 'BAD_REQUEST', method);
+    }
+  });
+
   it('events a handler emits reach the caller onEvent before the response', async () => {
     const client = await start(handlers({
       build: async (_params, { emit }) => {
@@ -178,6 +186,21 @@ describe('control rpc (RpcServer and RpcClient over a Unix socket)', () => {
     server?.close();
     await assert.rejects(pending, (e: unknown) => e instanceof LabError && /closed the connection/.test(e.message));
     await assert.rejects(client.call('status', {}), /closed the connection/, 'later calls fail at once too');
+  });
+
+  it('when the server closes, a pending call of a client that never watched rejects too', async () => {
+    let entered!: () => void;
+    const handlerEntered = new Promise<void>((r) => (entered = r));
+    const client = await start(handlers({
+      shutdown: () => {
+        entered();
+        return new Promise(() => undefined); // never answers
+      },
+    }));
+    const pending = client.call('shutdown', {}, 0);
+    await handlerEntered;
+    server?.close();
+    await assert.rejects(pending, (e: unknown) => e instanceof LabError && /closed the connection/.test(e.message));
   });
 
   it('connecting to a socket that does not exist rejects with code ENOENT', async () => {
