@@ -41,6 +41,30 @@ export interface NodeInfo {
   wirePort: string;
 }
 
+/** A container behind the Docker-style host's NAT. */
+export interface DockerContainerInfo {
+  name: string;
+  ip: string;
+  mac: string;
+  /** Host-side veth on docker0. */
+  hostVeth: string;
+  /** Port the container's web server listens on. */
+  port: number;
+  /** Host port published to it (DNAT host:publish -> container:port), if any. */
+  publish?: number;
+}
+
+/** The optional Docker-style host: its own IP on the physical network, containers behind docker0 and NAT. */
+export interface DockerHostInfo {
+  name: string;
+  ip: string;
+  bridge: string;
+  bridgeIP: string;
+  bridgeCIDR: string;
+  wirePort: string;
+  containers: DockerContainerInfo[];
+}
+
 /** Everything a client needs to show a lab. */
 export interface LabStatus {
   lab: string;
@@ -53,10 +77,17 @@ export interface LabStatus {
   nodes: NodeInfo[];
   pods: PodInfo[];
   wireBridge: string;
+  /** Present when the topology asks for the Docker-style host. */
+  dockerHost?: DockerHostInfo;
 }
 
 /** What to run a command in. */
-export type ExecTarget = { kind: 'pod'; pod: string; container?: string } | { kind: 'node'; node: string } | { kind: 'wire' };
+export type ExecTarget =
+  | { kind: 'pod'; pod: string; container?: string }
+  | { kind: 'node'; node: string }
+  | { kind: 'wire' }
+  | { kind: 'dockerHost' }
+  | { kind: 'dockerContainer'; container: string };
 
 /** The namespaces a client joins to run an interactive command itself. */
 export interface ExecRoute {

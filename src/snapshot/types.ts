@@ -1,0 +1,154 @@
+/** The versioned snapshot format: the network state of every namespace of a lab, plus the cluster facts. Plain data, no behaviour. */
+
+/** Value of `format` in every snapshot file. */
+export const SNAPSHOT_FORMAT = 'podnet-snapshot';
+/** The snapshot version this code writes and the newest it reads. */
+export const SNAPSHOT_VERSION = 1;
+
+/** What a namespace plays in the lab. `host` is the Docker-style host, `container` one of its containers. */
+export type NamespaceKind = 'wire' | 'node' | 'pod' | 'host' | 'container';
+
+/** One network interface. */
+export interface SnapshotLink {
+  ifindex: number;
+  name: string;
+  kind: 'veth' | 'bridge' | 'loopback' | 'other';
+  mac: string;
+  mtu: number;
+  /** operstate as the kernel reports it (UP, DOWN, UNKNOWN, LOWERLAYERDOWN). */
+  state: string;
+  /** True when the link is administratively up (flag UP). */
+  up: boolean;
+  /** The bridge this link is a port of. */
+  master?: string;
+  /** For a veth: the other end, resolved to a namespace id and interface name. */
+  peer?: { namespace: string; ifname: string };
+  /** For a veth whose peer could not be resolved: the raw peer ifindex. */
+  peerIfindex?: number;
+}
+
+/** One address on a link. */
+export interface SnapshotAddress {
+  ifname: string;
+  family: 'inet' | 'inet6';
+  address: string;
+  prefixLength: number;
+  scope: string;
+}
+
+/** One route; `dst` is always a CIDR (`default` becomes 0.0.0.0/0, a host becomes /32). */
+export interface SnapshotRoute {
+  table: string;
+  /** unicast, local, broadcast, blackhole, unreachable, prohibit, ... */
+  type: string;
+  dst: string;
+  gateway?: string;
+  dev?: string;
+  protocol?: string;
+  scope?: string;
+  prefsrc?: string;
+  metric?: number;
+}
+
+/** One policy-routing rule (`ip rule`). */
+export interface SnapshotRule {
+  priority: number;
+  table: string;
+  src?: string;
+  dst?: string;
+  iif?: string;
+  oif?: string;
+  fwmark?: string;
+  /** Non-lookup actions such as unreachable or blackhole. */
+  action?: string;
+}
+
+/** One neighbour (ARP) entry. */
+export interface SnapshotNeighbor {
+  ip: string;
+  dev: string;
+  mac?: string;
+  state: string[];
+}
+
+/** One bridge forwarding-database entry. */
+export interface SnapshotFdbEntry {
+  mac: string;
+  /** The bridge port (or the bridge itself for its own MAC). */
+  dev: string;
+  master?: string;
+  state?: string;
+  flags?: string[];
+  vlan?: number;
+}
+
+/** Packet-filter and NAT rules: the raw `nft -j list ruleset` array, or iptables-save text where only that exists. */
+export interface SnapshotFilter {
+  tool: 'nft' | 'iptables' | 'none';
+  nft?: unknown[];
+  iptablesSave?: string;
+  /** Why the rules could not be read, when they could not. */
+  error?: string;
+}
+
+/** Everything collected from one network namespace. */
+export interface NamespaceSnapshot {
+  /** Stable id: `wire`, `node/NAME`, `pod/NAME`, `host/NAME`, `container/NAME`. */
+  id: string;
+  kind: NamespaceKind;
+  name: string;
+  /** For a Pod: its node; for a container: its host. */
+  node?: string;
+  /** net.ipv4.ip_forward in this namespace. */
+  forwarding: boolean;
+  links: SnapshotLink[];
+  addresses: SnapshotAddress[];
+  routes: SnapshotRoute[];
+  rules: SnapshotRule[];
+  neighbors: SnapshotNeighbor[];
+  fdb: SnapshotFdbEntry[];
+  filter: SnapshotFilter;
+}
+
+/** A Pod as the cluster knows it. */
+export interface SnapshotPod {
+  name: string;
+  node: string;
+  ip: string;
+  containers: { name: string; ports: number[] }[];
+}
+
+/** A node as the cluster knows it. */
+export interface SnapshotNode {
+  name: string;
+  ip: string;
+  podCIDR: string;
+}
+
+/** The Docker-style host: one IP on the physical network, containers behind NAT. */
+export interface SnapshotDockerHost {
+  name: string;
+  ip: string;
+  bridge: string;
+  bridgeCIDR: string;
+  containers: { name: string; ip: string; port: number; publish?: number }[];
+}
+
+/** Facts about the cluster, independent of any one namespace's tables. */
+export interface ClusterFacts {
+  network?: { cidr: string };
+  clusterCIDR?: string;
+  nodes: SnapshotNode[];
+  pods: SnapshotPod[];
+  dockerHost?: SnapshotDockerHost;
+}
+
+/** A whole snapshot file. */
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  version: number;
+  capturedAt: string;
+  source: { provider: 'embedded' | 'kind' | 'kube' | 'replay'; lab: string; rootless?: boolean };
+  cluster: ClusterFacts;
+  namespaces: NamespaceSnapshot[];
+}
