@@ -10,6 +10,8 @@ import { execCommand } from './commands/exec';
 import { getCommand } from './commands/get';
 import { labCommand } from './commands/lab';
 import { podCommand } from './commands/pod';
+import { snapshotCommand } from './commands/snapshot';
+import { traceCommand } from './commands/trace';
 import { topologyCommand } from './commands/topology';
 
 const VERSION = '0.1.0';
@@ -25,12 +27,17 @@ Commands:
   get pods|nodes [-o wide|json] list what the lab runs
   exec POD [-c C] -- CMD...     run a command in a Pod (or --node NODE)
   pod create|delete NAME        add or remove a Pod (a re-created Pod gets a new IP)
+  trace FROM TO [--proto P]     predict a packet's path from the tables, then prove it with a probe
+  snapshot [-o FILE]            record every namespace's links, routes, fdb... as JSON
+  snapshot validate FILE        check a snapshot file
   topology show|validate FILE   the topology format
 
 Run \`podnet COMMAND --help\` for details. Global option: --lab NAME (default "default").`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   demo: demoCommand, lab: labCommand, get: getCommand, exec: execCommand, pod: podCommand, topology: topologyCommand,
+  snapshot: snapshotCommand,
+  trace: traceCommand,
 };
 
 function daemonOption(argv: string[], name: string): string {

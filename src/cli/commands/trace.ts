@@ -1,0 +1,88 @@
+/** `podnet trace FROM TO`: predict a packet's path from the tables, then prove it with a real probe. */
+import { readFileSync } from 'node:fs';
+import { EmbeddedLab } from '../../providers/embedded/embeddedLab';
+import { parseSnapshot } from '../../snapshot/validate';
+import { formatTrace } from '../../tracer/format';
+import { predictTrace } from '../../tracer/predict';
+import { traceLive } from '../../tracer/runTrace';
+import type { TraceProto, TraceResult } from '../../tracer/types';
+import { labName, parse } from '../args';
+import { UsageError } from '../cliError';
+
+/** Help text of `podnet trace`. */
+export const TRACE_HELP = `Usage:
+  podnet trace FROM TO [--proto icmp|tcp|udp] [--port N] [--json] [--no-verify] [--snapshot FILE]
+
+FROM is a Pod or node (or the Docker-style host or one of its containers); TO is a Pod, node,
+IP or IP:PORT. The path is predicted hop by hop from each namespace's own routes, rules,
+neighbours, bridge FDB and nftables rules, every routing decision is checked against the
+kernel's \`ip route get\`, then a real probe (ICMP echo, or an HTTP GET for tcp) is sent and
+observed in every namespace on the path with nftables tracing.
+
+Options:
+  --proto      icmp (default), tcp or udp; a port implies tcp
+  --port N     destination port (default 8080 for tcp/udp)
+  --no-verify  predict only; send nothing
+  --snapshot   predict on a snapshot file (podnet snapshot -o FILE) instead of the running lab
+  --json       the whole result as JSON
+
+Exit codes: 0 delivered (and observed as predicted), 4 not delivered, 5 observation differs
+from the prediction, 1 error, 2 usage.
+
+Examples:
+  podnet trace pod-a pod-c
+  podnet trace pod-a pod-c --proto tcp --port 8080
+  podnet trace pod-a 10.244.9.9 --no-verify`;
+
+function protoOf(value: string | undefined, port: number | undefined): TraceProto | undefined {
+  if (value === undefined) return port !== undefined ? 'tcp' : undefined;
+  if (value === 'icmp' || value === 'tcp' || value === 'udp') {
+    if (value === 'icmp' && port !== undefined) throw new UsageError('--port makes no sense with --proto icmp', TRACE_HELP);
+    return value;
+  }
+  throw new UsageError(`--proto ${value} is not supported (use icmp, tcp or udp)`, TRACE_HELP);
+}
+
+function exitCode(r: TraceResult): number {
+  if (r.verification && !r.verification.matches) return 5;
+  return r.disposition === 'DELIVERED' ? 0 : 4;
+}
+
+/** Runs `podnet trace ...`. */
+export async function traceCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-verify': { type: 'boolean' }, snapshot: { type: 'string' },
+  }, TRACE_HELP);
+  if (values.help) return void console.log(TRACE_HELP), 0;
+  const [from, to, ...extra] = positionals;
+  if (!from || !to) throw new UsageError('trace needs FROM and TO', TRACE_HELP);
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, TRACE_HELP);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (values.port !== undefined && (!/^\d{1,5}$/.test(values.port) || port! < 1 || port! > 65535)) throw new UsageError(`--port ${values.port} must be a number from 1 to 65535`, TRACE_HELP);
+  const req = { from, to, proto: protoOf(values.proto, port), port };
+  let result: TraceResult;
+  let note = '';
+  if (values.snapshot) {
+    let text: string;
+    try {
+      text = readFileSync(values.snapshot, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--snapshot ${values.snapshot}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    result = predictTrace(parseSnapshot(text, values.snapshot), req);
+    note = `(prediction from the snapshot ${values.snapshot}; nothing was sent)`;
+  } else {
+    const lab = await EmbeddedLab.connect(labName(values.lab));
+    try {
+      const live = await traceLive(lab, req, { verify: !values['no-verify'] });
+      result = live.result;
+      const t = live.timings;
+      note = `(snapshot ${t.snapshotMs} ms, prediction ${t.predictMs} ms, kernel check ${t.kernelMs} ms${t.verifyMs !== undefined ? `, probe ${t.verifyMs} ms` : '; --no-verify: nothing was sent'})`;
+    } finally {
+      lab.close();
+    }
+  }
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(`${formatTrace(result)}\n${note}`);
+  return exitCode(result);
+}

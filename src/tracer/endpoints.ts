@@ -1,0 +1,63 @@
+/** Turns what the user typed (a Pod, node, host, container, IP or IP:port) into a trace endpoint. */
+import { cidrContains, parseIPv4 } from '../model/cidr';
+import { LabError } from '../providers/embedded/control/labError';
+import type { Snapshot } from '../snapshot/types';
+import type { Endpoint } from './types';
+
+function knownNames(s: Snapshot): string {
+  const pods = s.cluster.pods.map((p) => p.name).join(', ') || 'none';
+  const nodes = s.cluster.nodes.map((n) => n.name).join(', ') || 'none';
+  const docker = s.cluster.dockerHost ? `; Docker-style host ${s.cluster.dockerHost.name} with ${s.cluster.dockerHost.containers.map((c) => c.name).join(', ')}` : '';
+  return `Pods: ${pods}; nodes: ${nodes}${docker}`;
+}
+
+/** Every named endpoint of the snapshot. */
+function namedEndpoints(s: Snapshot): Endpoint[] {
+  const out: Endpoint[] = [];
+  for (const p of s.cluster.pods) out.push({ input: p.name, kind: 'pod', name: p.name, namespace: `pod/${p.name}`, ip: p.ip });
+  for (const n of s.cluster.nodes) out.push({ input: n.name, kind: 'node', name: n.name, namespace: `node/${n.name}`, ip: n.ip });
+  const d = s.cluster.dockerHost;
+  if (d) {
+    out.push({ input: d.name, kind: 'host', name: d.name, namespace: `host/${d.name}`, ip: d.ip });
+    for (const c of d.containers) out.push({ input: c.name, kind: 'container', name: c.name, namespace: `container/${c.name}`, ip: c.ip });
+  }
+  return out;
+}
+
+/** The networks this lab owns: traced addresses must fall into one of them. */
+function labNetworks(s: Snapshot): string[] {
+  const nets = [s.cluster.network?.cidr, s.cluster.clusterCIDR, ...s.cluster.nodes.map((n) => n.podCIDR), s.cluster.dockerHost?.bridgeCIDR];
+  return nets.filter((n): n is string => !!n);
+}
+
+function isIPv4(text: string): boolean {
+  try {
+    parseIPv4(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves `text` as the trace's `role` ('from' must be a namespace; 'to' may also be an address in the lab). */
+export function resolveEndpoint(s: Snapshot, text: string, role: 'from' | 'to'): Endpoint {
+  const named = namedEndpoints(s);
+  const byName = named.find((e) => e.name === text);
+  if (byName) return { ...byName, input: text };
+  const [host, portText, ...rest] = text.split(':');
+  if (isIPv4(host) && rest.length === 0) {
+    const port = portText === undefined ? undefined : Number(portText);
+    if (portText !== undefined && (!/^\d{1,5}$/.test(portText) || port! < 1 || port! > 65535)) {
+      throw new LabError(`"${text}": port "${portText}" must be a number from 1 to 65535`, 'BAD_REQUEST', role);
+    }
+    const owner = named.find((e) => e.ip === host);
+    if (role === 'from') {
+      if (!owner) throw new LabError(`cannot trace from ${host}: it is not the address of a Pod or node (${knownNames(s)})`, 'NOT_FOUND', role);
+      return { ...owner, input: text };
+    }
+    const inLab = labNetworks(s).some((n) => cidrContains(n, host)) || s.namespaces.some((ns) => ns.addresses.some((a) => a.address === host));
+    if (!inLab) throw new LabError(`${host} is in no network of this lab (${labNetworks(s).join(', ')}): pick an address inside one of them`, 'NOT_FOUND', role);
+    return owner ? { ...owner, input: text, ip: host, port } : { input: text, kind: 'ip', ip: host, port };
+  }
+  throw new LabError(`"${text}" is not a Pod, node or IP of this lab (${knownNames(s)})`, 'NOT_FOUND', role);
+}

@@ -1,0 +1,73 @@
+/** Renders a trace for the terminal: one block per hop (decision, table rows, sentence, evidence), then the verdicts. */
+import type { Hop, TableRow, TraceResult } from './types';
+
+/** One table row as text, e.g. `route 10.244.2.0/24 via 192.168.1.101 dev eth0 (table main)`. */
+export function rowText(row: TableRow): string {
+  switch (row.kind) {
+    case 'route': {
+      const r = row.route;
+      const type = r.type && r.type !== 'unicast' ? `${r.type} ` : '';
+      return `route ${type}${r.dst === '0.0.0.0/0' ? 'default' : r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''} (table ${r.table ?? 'main'}${row.rule && row.rule.priority !== 32766 ? `, rule ${row.rule.priority}` : ''})`;
+    }
+    case 'local':
+      return `local address ${row.address} on ${row.ifname}`;
+    case 'neighbor':
+      return `neighbour ${row.resolved.ip} is ${row.resolved.mac} (${row.entry ? `ARP entry, ${row.entry.state.join(',') || 'no state'}` : `ARP would find ${row.resolved.owner}`})`;
+    case 'fdb':
+      return `fdb ${row.entry.mac} on ${row.entry.dev}${row.entry.master ? ` master ${row.entry.master}` : ''}${row.entry.flags?.length ? ` ${row.entry.flags.join(',')}` : ''}${row.entry.state ? ` ${row.entry.state}` : ''}`;
+    case 'flood':
+      return `not in ${row.bridge}'s fdb: flood to ${row.ports.join(', ')}`;
+    case 'veth':
+      return `veth pair ${row.from.namespace}:${row.from.ifname} <-> ${row.to.namespace}:${row.to.ifname}`;
+    case 'filter': {
+      const nat = row.rule.changes?.length ? ` [${row.rule.changes.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}]` : '';
+      return `nft ${row.rule.family} ${row.rule.table} ${row.rule.chain} (${row.rule.hook}): ${row.rule.text}${nat}`;
+    }
+    case 'sysctl':
+      return `sysctl ${row.name} = ${row.value}`;
+  }
+}
+
+function evidence(hop: Hop): string {
+  const o = hop.observation;
+  const k = hop.kernel;
+  const parts: string[] = [];
+  if (o) parts.push(o.observed ? `seen${o.where?.length ? ` (${o.where.join('; ')})` : ''}${o.differences?.length ? `, BUT ${o.differences.join('; ')}` : ''}` : 'NOT seen');
+  if (k) parts.push(k.agrees ? 'kernel agrees' : `KERNEL DISAGREES: ${k.error ?? `dev ${k.kernel?.dev ?? '-'} via ${k.kernel?.gateway ?? '-'}`}`);
+  return parts.join('; ');
+}
+
+function mark(hop: Hop): string {
+  if (!hop.observation) return ' ';
+  if (!hop.observation.observed) return '✗';
+  return hop.observation.differences?.length ? '!' : '✓';
+}
+
+/** The whole trace as terminal text. */
+export function formatTrace(t: TraceResult): string {
+  const { from, to, proto, port } = t.request;
+  const name = (e: typeof from) => (e.name ? `${e.name} (${e.ip})` : e.ip);
+  const lines = [`Trace ${name(from)} -> ${name(to)}, ${proto === 'icmp' ? 'ICMP echo' : `${proto.toUpperCase()} port ${port}`}`, ''];
+  for (const hop of t.hops) {
+    const ports = `${hop.ifIn ?? '·'} -> ${hop.ifOut ?? '·'}`;
+    const h = hop.headers;
+    lines.push(` ${mark(hop)} ${String(hop.index).padStart(2)}. ${hop.where.padEnd(22)} ${hop.decision.padEnd(15)} ${ports.padEnd(26)} ${h.srcIP} -> ${h.dstIP}${h.dstPort ? `:${h.dstPort}` : ''} ttl ${h.ttl}`);
+    for (const row of hop.rows) lines.push(`        ${rowText(row)}`);
+    lines.push(`        ${hop.sentence}`);
+    const ev = evidence(hop);
+    if (ev) lines.push(`        evidence: ${ev}`);
+  }
+  lines.push('');
+  lines.push(t.disposition === 'DELIVERED' ? `DELIVERED in ${t.hops.length} hops.` : `${t.disposition}: ${t.reason}.`);
+  if (t.nat.length) lines.push(`NAT on the way: ${t.nat.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}.`);
+  else if (t.disposition === 'DELIVERED') lines.push('The tables rewrite nothing: no NAT on this path.');
+  const v = t.verification;
+  if (v) {
+    lines.push(`Verified with ${v.probe} (${v.method}): ${v.matches ? 'every predicted hop was observed' : 'prediction and observation DIFFER'}.`);
+    for (const d of v.differences) lines.push(`  - ${d}`);
+    lines.push(`${v.natVerdict === 'no-nat' ? 'No NAT' : v.natVerdict === 'nat' ? 'NAT' : 'NAT unknown'}: ${v.natEvidence}`);
+    lines.push(`TTL: ${v.ttlCheck.detail}${v.ttlCheck.ok ? '' : ' (UNEXPECTED)'}`);
+  }
+  for (const w of t.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,221 @@
+/** Predicts a packet's path hop by hop from the namespaces' own tables (routes, rules, neighbours, FDB, nftables). */
+import type { NamespaceSnapshot, Snapshot, SnapshotLink } from '../snapshot/types';
+import { resolveEndpoint } from './endpoints';
+import { NetIndex } from './netIndex';
+import { evaluateHook } from './nftEval';
+import { type NftRuleset, readRuleset } from './nftRules';
+import { routeLookup, tableName, type RouteLookup } from './routing';
+import * as say from './sentences';
+import type { Disposition, Hop, HopDecision, PacketHeaders, TableRow, TraceRequest, TraceResult } from './types';
+
+/** Initial TTL of the probe (Linux's default). */
+export const INITIAL_TTL = 64;
+/** Placeholder source port for TCP/UDP predictions; the real probe picks its own. */
+export const EPHEMERAL_PORT = 40000;
+const MAX_HOPS = 64;
+const L3_FAMILIES = ['ip', 'inet'] as const;
+
+class Stop {
+  constructor(readonly disposition: Disposition, readonly reason: string) {}
+}
+
+/** Walks one packet through the snapshot. */
+class Walker {
+  readonly hops: Hop[] = [];
+  readonly warnings: string[] = [];
+  readonly nat: TraceResult['nat'] = [];
+  private readonly rulesets = new Map<string, NftRuleset>();
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly net: NetIndex, public packet: PacketHeaders) {}
+
+  private ruleset(ns: NamespaceSnapshot): NftRuleset {
+    let r = this.rulesets.get(ns.id);
+    if (!r) this.rulesets.set(ns.id, (r = readRuleset(ns.filter)));
+    return r;
+  }
+
+  private hop(ns: NamespaceSnapshot, decision: HopDecision, rows: TableRow[], sentence: string, ifIn?: string, ifOut?: string, where = ns.name): void {
+    if (this.hops.length >= MAX_HOPS) throw new Stop('LOOP', `the packet went through ${MAX_HOPS} hops without arriving: a forwarding loop`);
+    this.hops.push({ index: this.hops.length + 1, namespace: ns.id, where, decision, ifIn, ifOut, rows, headers: { ...this.packet }, sentence });
+  }
+
+  private filter(ns: NamespaceSnapshot, families: readonly string[], hook: string, iif: string | undefined, oif: string | undefined, rows: TableRow[], masq?: string): void {
+    const res = evaluateHook(this.ruleset(ns), families, hook, { packet: this.packet, iifname: iif, oifname: oif }, masq);
+    this.warnings.push(...res.unknown.map((u) => `${ns.name}: nft rule not understood: ${u}`));
+    for (const r of res.rows) rows.push({ kind: 'filter', rule: r });
+    if (res.changes.length) {
+      this.nat.push(...res.changes);
+      this.packet = res.packet;
+    }
+    if (res.verdict === 'drop') {
+      const rule = res.rows[res.rows.length - 1];
+      this.hop(ns, 'drop', rows, `${ns.name} drops the packet: nft ${rule.family} ${rule.table} ${rule.chain} (${hook}) says "${rule.text}".`, iif, oif);
+      throw new Stop('DROPPED_BY_RULE', `dropped in ${ns.name} by nft rule "${rule.text}" (${rule.family} ${rule.table} ${rule.chain}, hook ${hook})`);
+    }
+  }
+
+  private lookup(ns: NamespaceSnapshot, iif: string | undefined, rows: TableRow[]): RouteLookup & { ok: true } {
+    const res = routeLookup(ns, this.packet.dstIP, iif ? this.packet.srcIP : undefined, iif);
+    if (!res.ok) {
+      if (res.route) rows.push({ kind: 'route', route: res.route, rule: res.rule });
+      this.hop(ns, 'drop', rows, `${ns.name} has no usable route to ${this.packet.dstIP}: ${res.why}.`, iif);
+      throw new Stop('NO_ROUTE', `${ns.name} has no route to ${this.packet.dstIP} (${res.why})`);
+    }
+    return res;
+  }
+
+  /** A packet created in `ns` (OUTPUT path). */
+  originate(ns: NamespaceSnapshot): void {
+    const rows: TableRow[] = [];
+    let res = this.lookup(ns, undefined, rows);
+    if (res.local) return this.deliver(ns, undefined, rows);
+    // A node has several addresses: like the kernel, take the route's preferred source or the out-interface's address.
+    this.packet.srcIP ||= res.route.prefsrc ?? this.net.primaryAddress(ns, res.route.dev ?? '', res.route.gateway ?? this.packet.dstIP) ?? '';
+    this.filter(ns, L3_FAMILIES, 'output', undefined, res.route.dev, rows);
+    if (this.nat.some((c) => c.field === 'dstIP')) res = this.lookup(ns, undefined, rows); // DNAT on output re-routes
+    const dev = res.route.dev ?? '';
+    rows.unshift({ kind: 'route', route: res.route, rule: res.rule });
+    this.filter(ns, L3_FAMILIES, 'postrouting', undefined, dev, rows, this.net.primaryAddress(ns, dev));
+    this.resolveNeighbor(ns, dev, res.route.gateway ?? this.packet.dstIP, rows);
+    this.hop(ns, 'send', rows, say.sendSentence(ns.name, res.route, this.packet.dstIP, tableName(res.route.table)), undefined, dev);
+    this.transmit(ns, dev);
+  }
+
+  /** A packet arriving at the IP stack of `ns` on `iif` (PREROUTING, then INPUT or FORWARD). */
+  private receive(ns: NamespaceSnapshot, iif: string): void {
+    const key = `${ns.id}|${iif}|${this.packet.dstIP}`;
+    if (this.seen.has(key)) throw new Stop('LOOP', `the packet came back to ${ns.name} on ${iif} for ${this.packet.dstIP}: a routing loop`);
+    this.seen.add(key);
+    const rows: TableRow[] = [];
+    this.filter(ns, L3_FAMILIES, 'prerouting', iif, undefined, rows);
+    const res = this.lookup(ns, iif, rows);
+    if (res.local) {
+      this.filter(ns, L3_FAMILIES, 'input', iif, undefined, rows);
+      return this.deliver(ns, iif, rows);
+    }
+    rows.unshift({ kind: 'route', route: res.route, rule: res.rule });
+    const dev = res.route.dev ?? '';
+    if (!ns.forwarding) {
+      rows.push({ kind: 'sysctl', name: 'net.ipv4.ip_forward', value: '0' });
+      this.hop(ns, 'drop', rows, `${ns.name} does not forward packets (net.ipv4.ip_forward = 0), and ${this.packet.dstIP} is not its own address, so the packet is dropped.`, iif);
+      throw new Stop('NOT_FORWARDING', `${ns.name} has forwarding off and ${this.packet.dstIP} is not its address`);
+    }
+    this.filter(ns, L3_FAMILIES, 'forward', iif, dev, rows);
+    if (this.packet.ttl <= 1) {
+      this.hop(ns, 'drop', rows, `The TTL ran out in ${ns.name}.`, iif);
+      throw new Stop('TTL_EXCEEDED', `TTL exceeded in ${ns.name}`);
+    }
+    const ttlBefore = this.packet.ttl;
+    this.packet.ttl -= 1;
+    this.filter(ns, L3_FAMILIES, 'postrouting', iif, dev, rows, this.net.primaryAddress(ns, dev));
+    this.resolveNeighbor(ns, dev, res.route.gateway ?? this.packet.dstIP, rows);
+    this.hop(ns, 'forward', rows, say.forwardSentence(ns.name, res.route, this.packet.dstIP, ttlBefore, tableName(res.route.table)), iif, dev);
+    this.transmit(ns, dev);
+  }
+
+  private deliver(ns: NamespaceSnapshot, iif: string | undefined, rows: TableRow[]): void {
+    const addr = this.net.ipv4(ns).find((a) => a.address === this.packet.dstIP);
+    rows.push({ kind: 'local', address: this.packet.dstIP, ifname: addr?.ifname ?? 'lo' });
+    this.hop(ns, 'deliver', rows, say.deliverSentence(ns.name, this.packet.dstIP, iif, this.packet.ttl), iif);
+  }
+
+  private resolveNeighbor(ns: NamespaceSnapshot, dev: string, nexthop: string, rows: TableRow[]): void {
+    const link = this.net.link(ns, dev);
+    if (!link) throw new Stop('EXITS_LAB', `${ns.name} routes out of ${dev}, which is not in the snapshot`);
+    const owner = this.net.arpResolve(ns, link, nexthop);
+    const entry = ns.neighbors.find((n) => n.ip === nexthop && n.dev === dev);
+    const usable = entry?.mac && !entry.state.some((s) => s === 'FAILED' || s === 'INCOMPLETE');
+    const mac = usable ? entry!.mac! : owner?.link.mac;
+    if (!mac) {
+      this.hop(ns, 'drop', rows, `${ns.name} asks "who has ${nexthop}?" on ${dev} and nobody on that segment answers.`, undefined, dev);
+      throw new Stop('NEIGHBOR_UNREACHABLE', `nobody on ${ns.name}'s ${dev} segment has ${nexthop}`);
+    }
+    if (usable && owner && owner.link.mac !== entry!.mac) this.warnings.push(`${ns.name}: neighbour entry ${nexthop} -> ${entry!.mac} disagrees with ${owner.ns.name} ${owner.link.name} (${owner.link.mac})`);
+    rows.push({ kind: 'neighbor', entry, resolved: { ip: nexthop, mac, owner: owner ? `${owner.ns.name} ${owner.link.name}` : 'unknown' } });
+    this.packet.srcMAC = link.mac;
+    this.packet.dstMAC = mac;
+  }
+
+  private transmit(ns: NamespaceSnapshot, dev: string): void {
+    const link = this.net.link(ns, dev);
+    if (!link) throw new Stop('EXITS_LAB', `${ns.name} sends out of ${dev}, which is not in the snapshot`);
+    if (!link.up) throw new Stop('LINK_DOWN', `${dev} in ${ns.name} is down`);
+    if (link.kind === 'bridge') return this.bridgeForward(ns, link, undefined);
+    this.cross(ns, link);
+  }
+
+  private cross(ns: NamespaceSnapshot, link: SnapshotLink): void {
+    const peer = this.net.peerOf(ns, link);
+    if (!peer) throw new Stop('EXITS_LAB', `the packet leaves ${ns.name} through ${link.name}, whose far end is outside this lab's namespaces`);
+    const row: TableRow = { kind: 'veth', from: { namespace: ns.id, ifname: link.name }, to: { namespace: peer.ns.id, ifname: peer.link.name } };
+    this.hop(peer.ns, 'veth', [row], say.vethSentence(ns.name, link.name, peer.ns.name, peer.link.name), link.name, peer.link.name, `${ns.name} → ${peer.ns.name}`);
+    if (!peer.link.up) throw new Stop('LINK_DOWN', `${peer.link.name} in ${peer.ns.name} is down`);
+    if (peer.link.master) {
+      const bridge = this.net.link(peer.ns, peer.link.master);
+      if (bridge) return this.bridgeIn(peer.ns, bridge, peer.link);
+    }
+    this.receive(peer.ns, peer.link.name);
+  }
+
+  private bridgeIn(ns: NamespaceSnapshot, bridge: SnapshotLink, port: SnapshotLink): void {
+    if (this.packet.dstMAC === bridge.mac) {
+      const own = ns.fdb.find((f) => f.mac === bridge.mac && (f.dev === bridge.name || f.dev === port.name));
+      const rows: TableRow[] = own ? [{ kind: 'fdb', entry: own }] : [];
+      this.hop(ns, 'bridge-to-host', rows, say.bridgeUpSentence(ns.name, bridge.name, port.name), port.name, bridge.name);
+      return this.receive(ns, bridge.name);
+    }
+    this.bridgeForward(ns, bridge, port);
+  }
+
+  private bridgeForward(ns: NamespaceSnapshot, bridge: SnapshotLink, ingress: SnapshotLink | undefined): void {
+    const mac = this.packet.dstMAC ?? '';
+    const key = `${ns.id}|${bridge.name}|${ingress?.name}|${mac}`;
+    if (this.seen.has(key)) throw new Stop('LOOP', `the frame for ${mac} came back to ${bridge.name} in ${ns.name}: a layer-2 loop`);
+    this.seen.add(key);
+    const entry = ns.fdb.find((f) => f.mac === mac && f.master === bridge.name && f.dev !== bridge.name);
+    const ports = ns.links.filter((l) => l.master === bridge.name && l.name !== ingress?.name);
+    const out = entry ? ports.find((p) => p.name === entry.dev) : ports.find((p) => this.leadsTo(ns, p, mac));
+    if (!out) {
+      this.hop(ns, 'drop', [{ kind: 'flood', bridge: bridge.name, ports: ports.map((p) => p.name) }], `No port of ${bridge.name} leads to ${mac}.`, ingress?.name ?? bridge.name);
+      throw new Stop('NEIGHBOR_UNREACHABLE', `no port of ${bridge.name} in ${ns.name} leads to ${mac}`);
+    }
+    const rows: TableRow[] = entry ? [{ kind: 'fdb', entry }] : [{ kind: 'flood', bridge: bridge.name, ports: ports.map((p) => p.name) }];
+    this.filter(ns, ['bridge'], 'forward', ingress?.name, out.name, rows);
+    this.hop(ns, entry ? 'bridge-forward' : 'bridge-flood', rows, say.bridgeSentence(ns.name, bridge.name, mac, out.name, !!entry), ingress?.name ?? bridge.name, out.name);
+    this.cross(ns, out);
+  }
+
+  /** True when a frame sent out of `port` can reach the interface with `mac`. */
+  private leadsTo(ns: NamespaceSnapshot, port: SnapshotLink, mac: string): boolean {
+    const peer = this.net.peerOf(ns, port);
+    return !!peer && this.net.l2Segment(peer.ns, peer.link).some((ep) => ep.link.mac === mac);
+  }
+}
+
+/** Predicts the path of a probe from `req.from` to `req.to` in `snapshot` without sending anything. */
+export function predictTrace(snapshot: Snapshot, req: TraceRequest): TraceResult {
+  const net = new NetIndex(snapshot);
+  const from = resolveEndpoint(snapshot, req.from, 'from');
+  const to = resolveEndpoint(snapshot, req.to, 'to');
+  const proto = req.proto ?? (req.port ?? to.port ? 'tcp' : 'icmp');
+  const port = proto === 'icmp' ? undefined : (req.port ?? to.port ?? 8080);
+  const origin = net.namespace(from.namespace ?? '');
+  if (!origin) throw new Error(`the snapshot has no namespace ${from.namespace}`);
+  const packet: PacketHeaders = {
+    srcIP: from.kind === 'node' || from.kind === 'host' ? '' : from.ip, // a node picks its source by route
+    dstIP: to.ip, ttl: INITIAL_TTL, proto,
+    ...(port !== undefined ? { srcPort: EPHEMERAL_PORT, dstPort: port } : {}),
+  };
+  const walker = new Walker(net, packet);
+  const result: TraceResult = { request: { from, to, proto, port }, disposition: 'DELIVERED', hops: walker.hops, nat: walker.nat, warnings: walker.warnings };
+  try {
+    walker.originate(origin);
+    result.delivered = { ...walker.packet };
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+    result.disposition = e.disposition;
+    result.reason = e.reason;
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+/** The whole trace pipeline on a live lab: snapshot, prediction, kernel cross-check, then (optionally) a verified probe. */
+import type { LabProvider } from '../providers/provider';
+import { collectSnapshot } from '../snapshot/collect';
+import type { Snapshot } from '../snapshot/types';
+import { predictTrace } from './predict';
+import type { TraceRequest, TraceResult } from './types';
+import { crossCheckWithKernel } from './verify/kernelCheck';
+import { verifyTrace } from './verify/verify';
+
+/** How long each stage took, in milliseconds. */
+export interface TraceTimings {
+  snapshotMs: number;
+  predictMs: number;
+  kernelMs: number;
+  verifyMs?: number;
+}
+
+/** Traces on a running lab; `verify: false` stops after the prediction and the kernel cross-check. */
+export async function traceLive(lab: LabProvider, req: TraceRequest, opts: { verify: boolean }): Promise<{ result: TraceResult; snapshot: Snapshot; timings: TraceTimings }> {
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const ms = now - t;
+    t = now;
+    return Math.round(ms * 10) / 10;
+  };
+  const snapshot = await collectSnapshot(lab);
+  const snapshotMs = lap();
+  const result = predictTrace(snapshot, req);
+  const predictMs = lap();
+  await crossCheckWithKernel(lab, result.hops, result.request.from.ip);
+  const kernelMs = lap();
+  for (const h of result.hops) {
+    if (h.kernel && !h.kernel.agrees) result.warnings.push(`hop ${h.index} (${h.where}): the kernel's own lookup (${h.kernel.argv.join(' ')}) says ${h.kernel.error ?? `dev ${h.kernel.kernel?.dev} via ${h.kernel.kernel?.gateway ?? '-'}`}`);
+  }
+  const timings: TraceTimings = { snapshotMs, predictMs, kernelMs };
+  if (opts.verify) {
+    await verifyTrace(lab, snapshot, result);
+    timings.verifyMs = lap();
+  }
+  return { result, snapshot, timings };
+}

@@ -1,0 +1,148 @@
+/** Plain data for a trace: the request, the packet's headers, each hop with the table row behind it, and the outcome. */
+import type { SnapshotFdbEntry, SnapshotNeighbor, SnapshotRoute, SnapshotRule } from '../snapshot/types';
+
+/** Transport protocol of the probe. */
+export type TraceProto = 'icmp' | 'tcp' | 'udp';
+
+/** Where the packet ended up. */
+export type Disposition =
+  | 'DELIVERED'
+  | 'NO_ROUTE'
+  | 'DROPPED_BY_RULE'
+  | 'NEIGHBOR_UNREACHABLE'
+  | 'NOT_FORWARDING'
+  | 'TTL_EXCEEDED'
+  | 'LINK_DOWN'
+  | 'LOOP'
+  | 'EXITS_LAB';
+
+/** The headers the tracer follows (IPv4). */
+export interface PacketHeaders {
+  srcIP: string;
+  dstIP: string;
+  srcMAC?: string;
+  dstMAC?: string;
+  ttl: number;
+  proto: TraceProto;
+  srcPort?: number;
+  dstPort?: number;
+}
+
+/** A header field rewritten by a NAT rule. */
+export interface HeaderChange {
+  field: 'srcIP' | 'dstIP' | 'srcPort' | 'dstPort';
+  from: string | number | undefined;
+  to: string | number | undefined;
+}
+
+/** One nftables rule the packet met, in a readable form. */
+export interface FilterRuleRow {
+  family: string;
+  table: string;
+  chain: string;
+  hook: string;
+  handle?: number;
+  /** The rule as nft would print it (approximately), e.g. `ip saddr 172.17.0.0/16 oifname != "docker0" masquerade`. */
+  text: string;
+  verdict: 'accept' | 'drop' | 'reject' | 'nat' | 'policy';
+  changes?: HeaderChange[];
+}
+
+/** The exact table row behind a decision. */
+export type TableRow =
+  | { kind: 'route'; route: SnapshotRoute; rule?: SnapshotRule }
+  | { kind: 'local'; address: string; ifname: string }
+  | { kind: 'neighbor'; entry?: SnapshotNeighbor; resolved: { ip: string; mac: string; owner: string } }
+  | { kind: 'fdb'; entry: SnapshotFdbEntry }
+  | { kind: 'flood'; bridge: string; ports: string[] }
+  | { kind: 'veth'; from: { namespace: string; ifname: string }; to: { namespace: string; ifname: string } }
+  | { kind: 'filter'; rule: FilterRuleRow }
+  | { kind: 'sysctl'; name: string; value: string };
+
+/** What happened in one hop. */
+export type HopDecision = 'send' | 'veth' | 'bridge-forward' | 'bridge-flood' | 'bridge-to-host' | 'forward' | 'deliver' | 'drop';
+
+/** What the kernel itself said about an L3 decision (`ip route get`). */
+export interface KernelCheck {
+  argv: string[];
+  agrees: boolean;
+  kernel?: { dev?: string; gateway?: string; prefsrc?: string; type?: string };
+  error?: string;
+}
+
+/** What a live probe showed at this hop. */
+export interface HopObservation {
+  observed: boolean;
+  /** Where it was seen, e.g. `prerouting iif eth0`. */
+  where?: string[];
+  headers?: Partial<PacketHeaders>;
+  /** How it differs from the prediction, if it does. */
+  differences?: string[];
+  verdict?: string;
+}
+
+/** One step of the packet's path. */
+export interface Hop {
+  index: number;
+  /** Namespace id (`pod/pod-a`, `node/node1`, `wire`, ...). */
+  namespace: string;
+  /** Short name for display (pod-a, node1, wire). */
+  where: string;
+  decision: HopDecision;
+  ifIn?: string;
+  ifOut?: string;
+  rows: TableRow[];
+  /** Headers after this hop. */
+  headers: PacketHeaders;
+  /** One plain-language sentence for learners. */
+  sentence: string;
+  kernel?: KernelCheck;
+  observation?: HopObservation;
+}
+
+/** A resolved endpoint of a trace. */
+export interface Endpoint {
+  /** What the user typed. */
+  input: string;
+  kind: 'pod' | 'node' | 'host' | 'container' | 'ip';
+  name?: string;
+  namespace?: string;
+  ip: string;
+  port?: number;
+}
+
+/** What to trace. */
+export interface TraceRequest {
+  from: string;
+  to: string;
+  proto?: TraceProto;
+  port?: number;
+}
+
+/** The whole prediction (and, after verification, the observations). */
+export interface TraceResult {
+  request: { from: Endpoint; to: Endpoint; proto: TraceProto; port?: number };
+  disposition: Disposition;
+  /** Why the packet stopped, in a sentence, for anything but DELIVERED. */
+  reason?: string;
+  hops: Hop[];
+  /** Headers as the destination received them. */
+  delivered?: PacketHeaders;
+  /** Source or destination rewritten on the way (NAT seen in the tables). */
+  nat: HeaderChange[];
+  warnings: string[];
+  verification?: Verification;
+}
+
+/** The outcome of sending a real probe. */
+export interface Verification {
+  probe: string;
+  /** True when every predicted hop was observed and matched. */
+  matches: boolean;
+  differences: string[];
+  /** "no NAT" only when the destination saw the sender's own address. */
+  natVerdict: 'no-nat' | 'nat' | 'unknown';
+  natEvidence: string;
+  ttlCheck: { ok: boolean; detail: string };
+  method: string;
+}

@@ -1,0 +1,49 @@
+/** Asks each namespace's kernel (`ip -j route get`) for the route the tracer predicted, and records any disagreement. */
+import type { LabProvider } from '../../providers/provider';
+import type { Hop, KernelCheck } from '../types';
+import { execTargetFor } from './namespaceTarget';
+
+interface KernelRoute {
+  dst?: string;
+  gateway?: string;
+  dev?: string;
+  prefsrc?: string;
+  type?: string;
+}
+
+/** The `ip route get` argv for an L3 hop (locally sent hops have no iif). */
+function routeGetArgv(hop: Hop, srcBefore: string): string[] {
+  const argv = ['ip', '-j', 'route', 'get', hop.headers.dstIP];
+  if (hop.decision === 'send') return srcBefore ? [...argv, 'from', srcBefore] : argv;
+  return [...argv, 'from', srcBefore, 'iif', hop.ifIn ?? 'lo'];
+}
+
+function checkOne(hop: Hop, kernel: KernelRoute | undefined, error: string | undefined, argv: string[]): KernelCheck {
+  const route = hop.rows.find((r) => r.kind === 'route');
+  const predictedLocal = hop.decision === 'deliver';
+  const predictedNone = hop.decision === 'drop' && !route;
+  if (error) return { argv, agrees: predictedNone, error };
+  if (!kernel) return { argv, agrees: false, error: 'no answer' };
+  const k = { dev: kernel.dev, gateway: kernel.gateway, prefsrc: kernel.prefsrc, type: kernel.type };
+  if (predictedLocal) return { argv, agrees: kernel.type === 'local', kernel: k };
+  if (predictedNone || route?.kind !== 'route') return { argv, agrees: false, kernel: k };
+  const agrees = (kernel.dev ?? '') === (route.route.dev ?? '') && (kernel.gateway ?? '') === (route.route.gateway ?? '');
+  return { argv, agrees, kernel: k };
+}
+
+/** Runs `ip route get` for every routing decision of the trace, in parallel, and attaches the result to the hop. */
+export async function crossCheckWithKernel(lab: LabProvider, hops: Hop[], originalSrc: string): Promise<void> {
+  const l3 = hops.filter((h) => h.decision === 'send' || h.decision === 'forward' || h.decision === 'deliver' || (h.decision === 'drop' && h.rows.some((r) => r.kind === 'route' || r.kind === 'sysctl')) || (h.decision === 'drop' && h.sentence.includes('no usable route')));
+  await Promise.all(l3.map(async (hop) => {
+    const previous = hops[hop.index - 2];
+    const src = hop.decision === 'send' ? hop.headers.srcIP : (previous?.headers.srcIP ?? originalSrc);
+    const argv = routeGetArgv(hop, src);
+    const res = await lab.exec(execTargetFor(hop.namespace), argv, { timeoutMs: 5000 });
+    if (res.code !== 0) {
+      hop.kernel = checkOne(hop, undefined, res.stderr.trim().replace(/^RTNETLINK answers: /, '') || `exit ${res.code}`, argv);
+      return;
+    }
+    const [route] = JSON.parse(res.stdout || '[]') as KernelRoute[];
+    hop.kernel = checkOne(hop, route, undefined, argv);
+  }));
+}

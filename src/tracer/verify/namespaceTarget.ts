@@ -1,0 +1,20 @@
+/** Maps a snapshot namespace id (`pod/pod-a`, `node/node1`, `wire`, `host/x`, `container/y`) to the exec target that reaches it. */
+import type { ExecTarget } from '../../providers/embedded/control/protocol';
+
+/** The exec target for a namespace id; throws for an id the lab cannot enter. */
+export function execTargetFor(namespaceId: string): ExecTarget {
+  if (namespaceId === 'wire') return { kind: 'wire' };
+  const [kind, name] = namespaceId.split('/', 2);
+  switch (kind) {
+    case 'pod':
+      return { kind: 'pod', pod: name };
+    case 'node':
+      return { kind: 'node', node: name };
+    case 'host':
+      return { kind: 'dockerHost' };
+    case 'container':
+      return { kind: 'dockerContainer', container: name };
+    default:
+      throw new Error(`cannot enter namespace ${namespaceId}`);
+  }
+}

@@ -1,0 +1,63 @@
+/** Turns per-hop observations into the trace's overall verdicts: match, NAT, TTL. */
+import type { Hop, TraceResult, Verification } from '../types';
+
+interface ProbeOutput {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The source address the web workload reported seeing, if the probe got its JSON answer. */
+function sawSource(out: ProbeOutput): string | undefined {
+  try {
+    return (JSON.parse(out.stdout) as { sawSource?: string }).sawSource;
+  } catch {
+    return undefined;
+  }
+}
+
+function natVerdict(t: TraceResult, out: ProbeOutput): Pick<Verification, 'natVerdict' | 'natEvidence'> {
+  const sender = t.hops[0]?.headers.srcIP ?? t.request.from.ip;
+  const reported = sawSource(out);
+  const last = t.hops[t.hops.length - 1];
+  const seenAtDestination = last?.decision === 'deliver' && last.observation?.observed ? last.observation.headers?.srcIP : undefined;
+  const seen = reported ?? seenAtDestination;
+  const how = reported ? 'the web server reported' : 'the destination kernel saw';
+  if (!seen) return { natVerdict: 'unknown', natEvidence: 'the probe was not seen at its destination, so nothing can be said about NAT' };
+  if (seen === sender) return { natVerdict: 'no-nat', natEvidence: `${how} source ${seen}, the sender's own address` };
+  return { natVerdict: 'nat', natEvidence: `${how} source ${seen}, but the sender's address is ${sender}: it was rewritten on the way` };
+}
+
+function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {
+  const observed = hops.filter((h) => h.observation?.observed && h.observation.headers?.ttl !== undefined);
+  const wrong = observed.filter((h) => h.observation!.headers!.ttl !== h.headers.ttl);
+  const routers = hops.filter((h) => h.decision === 'forward').map((h) => h.where);
+  const bridges = [...new Set(hops.filter((h) => h.decision.startsWith('bridge')).map((h) => `${h.where}`))];
+  const first = hops[0]?.headers.ttl;
+  const last = [...observed].pop()?.observation?.headers?.ttl;
+  const detail = `${first}${last !== undefined ? ` -> ${last}` : ''}: minus one in ${routers.length ? routers.join(', ') : 'no namespace'} (routing), unchanged across ${bridges.length ? `the bridges in ${bridges.join(', ')}` : 'no bridge'}${wrong.length ? `; hop ${wrong.map((h) => `${h.index} saw ${h.observation!.headers!.ttl}, predicted ${h.headers.ttl}`).join(', ')}` : ''}`;
+  return { ok: wrong.length === 0 && observed.length > 0, detail };
+}
+
+/** Compares prediction and observation and states the verdicts. */
+export function summarize(t: TraceResult, probe: string, out: ProbeOutput): Verification {
+  const differences: string[] = [];
+  for (const h of t.hops) {
+    if (!h.observation) continue;
+    if (!h.observation.observed && h.decision !== 'drop') differences.push(`hop ${h.index} (${h.where}, ${h.decision}) was predicted but not seen`);
+    for (const d of h.observation.differences ?? []) differences.push(`hop ${h.index} (${h.where}): ${d}`);
+  }
+  const stop = t.hops[t.hops.length - 1];
+  if (t.disposition === 'DELIVERED' && out.code !== 0 && t.request.proto === 'icmp') differences.push(`the probe got no answer (${out.stderr.trim() || `exit ${out.code}`})`);
+  if (t.disposition !== 'DELIVERED' && stop?.decision === 'drop' && stop.observation?.verdict === undefined && t.disposition === 'DROPPED_BY_RULE') {
+    differences.push(`no drop verdict was seen in ${stop.where}`);
+  }
+  return {
+    probe,
+    matches: differences.length === 0,
+    differences,
+    ...natVerdict(t, out),
+    ttlCheck: ttlCheck(t.hops),
+    method: 'nft trace (meta nftrace + nft monitor trace) in every namespace on the path',
+  };
+}
