@@ -2,6 +2,7 @@
 import { SpecError } from '../model/topology';
 import { LabError } from '../providers/embedded/control/labError';
 import { runDaemon } from '../providers/embedded/daemon/main';
+import { useLabProcessEntry } from '../providers/embedded/launcher';
 import { PreflightError } from '../providers/embedded/preflight';
 import { RunError, ToolMissingError } from '../util/exec';
 import { UsageError } from './cliError';
@@ -83,6 +84,7 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+  useLabProcessEntry(__filename);
   main(process.argv.slice(2)).then(
     (code) => {
       if (code >= 0) process.exitCode = code;

@@ -21,6 +21,13 @@ export interface StartOptions {
   entry?: string;
 }
 
+let defaultEntry: string | undefined;
+
+/** Names the script that contains the lab process (the CLI bundle sets itself, wherever it was copied). */
+export function useLabProcessEntry(path: string): void {
+  defaultEntry = path;
+}
+
 /** True when this process runs as real root (then the sandbox needs no user namespace). */
 export const isRealRoot = (): boolean => process.getuid?.() === 0;
 
@@ -124,7 +131,7 @@ async function startLocked(opts: StartOptions, paths: LabPaths): Promise<LabStat
   const tools = await preflight({ rootless, cniPath: opts.cniPath });
   removeLeftovers(paths, false);
   mkdirSync(paths.stateDir, { mode: 0o700 });
-  const entry = opts.entry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
+  const entry = opts.entry ?? process.env.PODNET_ENTRY ?? defaultEntry ?? join(__dirname, 'cli.js');
   const daemonArgv = [process.execPath, entry, '__lab-process', '--lab', opts.lab, '--socket', paths.socket, '--state', paths.stateDir, '--tools', JSON.stringify(tools), ...(rootless ? ['--rootless'] : [])];
   const logFd = openSync(paths.log, 'w', 0o600);
   const child = spawn(sandboxArgv(tools, rootless, daemonArgv)[0], sandboxArgv(tools, rootless, daemonArgv).slice(1), {
