@@ -1,0 +1,48 @@
+// Re-records the snapshot fixtures in test/fixtures/snapshots/ from real embedded labs, with the collector (`podnet snapshot`).
+// Needs a built CLI (`node scripts/build.mjs`) and a machine that can run the lab. Every command is an argv array: no shell.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const cli = join(root, 'dist', 'cli.js');
+const dir = join(root, 'test', 'fixtures', 'snapshots');
+
+/** The fixtures: the lab to build and the cross-node pings that fill neighbour tables and learned fdb entries first. */
+const FIXTURES = [
+  { lab: 'article', file: 'article.json', topology: undefined, pings: [['pod-a', 'pod-c'], ['pod-b', 'pod-a']] },
+  { lab: 'three-nodes', file: 'three-nodes.json', topology: join(dir, 'three-nodes.topology.yaml'), pings: [['pod-1a', 'pod-2a'], ['pod-3a', 'pod-1b']] },
+];
+
+function podnet(args, { check = true } = {}) {
+  const res = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  if (check && res.status !== 0) throw new Error(`podnet ${args.join(' ')} exited ${res.status}:\n${res.stderr}${res.stdout}`);
+  return res;
+}
+
+function record({ lab, file, topology, pings }) {
+  podnet(['lab', 'down', '--lab', lab], { check: false }); // a run that was interrupted
+  podnet(['lab', 'up', '--lab', lab, '-q', ...(topology ? ['--topology', topology] : [])]);
+  try {
+    const pods = JSON.parse(podnet(['get', 'pods', '-o', 'json', '--lab', lab]).stdout);
+    for (const [from, to] of pings) {
+      const ip = pods.find((p) => p.name === to)?.ip;
+      const res = podnet(['exec', '--lab', lab, from, '--', 'busybox', 'ping', '-c', '1', '-W', '2', ip], { check: false });
+      if (res.status !== 0) console.warn(`warning: ${from} could not ping ${to} (${ip}); its neighbour entries will be missing`);
+    }
+    const out = join(dir, file);
+    const res = podnet(['snapshot', '--lab', lab, '-o', out]);
+    process.stderr.write(res.stderr);
+    podnet(['snapshot', 'validate', out]);
+  } finally {
+    podnet(['lab', 'down', '--lab', lab], { check: false });
+  }
+}
+
+if (!existsSync(cli)) {
+  console.error(`${cli} is missing: run \`node scripts/build.mjs\` first`);
+  process.exit(1);
+}
+for (const f of FIXTURES) record(f);
+console.error(`recorded ${FIXTURES.map((f) => f.file).join(', ')} on ${new Date().toISOString()}`);

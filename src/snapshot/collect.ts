@@ -1,0 +1,76 @@
+/** Collects a {@link Snapshot} of a lab through {@link LabProvider.exec} only, so the same code reads any provider's namespaces. */
+import type { LabProvider } from '../providers/provider';
+import { mapLimit } from '../util/concurrency';
+import { clusterFacts, namespaceTargets } from './clusterFacts';
+import { collectFilter, readIn, type NamespaceTarget } from './collectExec';
+import { parseFdb } from './parseFdb';
+import { parseAddresses, parseJsonArray, parseLinks, parseNeighbors, parseRoutes, parseRules, type ParsedLink } from './parseIp';
+import { resolvePeers, type PeerScope } from './resolvePeers';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type NamespaceSnapshot, type Snapshot } from './types';
+
+/** How many namespaces are read at once (each runs its commands concurrently). */
+export const NAMESPACE_CONCURRENCY = 8;
+
+/** The read-only commands run in every namespace. Routes are IPv4 only (`-4`); addresses keep inet6. */
+export const COMMANDS = {
+  links: ['ip', '-j', '-d', 'link', 'show'],
+  addresses: ['ip', '-j', 'addr', 'show'],
+  routes: ['ip', '-j', '-4', 'route', 'show', 'table', 'all'],
+  rules: ['ip', '-j', 'rule', 'show'],
+  neighbors: ['ip', '-j', 'neigh', 'show'],
+  fdb: ['bridge', '-j', 'fdb', 'show'],
+  forwarding: ['cat', '/proc/sys/net/ipv4/ip_forward'],
+} as const;
+
+/** A namespace's tables before veth peers are resolved across namespaces. */
+type Collected = Omit<NamespaceSnapshot, 'links'> & { parsedLinks: ParsedLink[] };
+
+function parseForwarding(stdout: string): boolean {
+  const v = stdout.trim();
+  if (v !== '0' && v !== '1') throw new Error(`expected 0 or 1, got "${v}"`);
+  return v === '1';
+}
+
+/** Reads every table of one namespace, all commands at once. */
+export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): Promise<Collected> {
+  const read = <T>(argv: readonly string[], parse: (s: string) => T) => readIn(lab, ns, [...argv], parse);
+  const [parsedLinks, addresses, routes, rules, neighbors, fdb, forwarding, filter] = await Promise.all([
+    read(COMMANDS.links, (s) => parseLinks(parseJsonArray(s))),
+    read(COMMANDS.addresses, (s) => parseAddresses(parseJsonArray(s))),
+    read(COMMANDS.routes, (s) => parseRoutes(parseJsonArray(s))),
+    read(COMMANDS.rules, (s) => parseRules(parseJsonArray(s))),
+    read(COMMANDS.neighbors, (s) => parseNeighbors(parseJsonArray(s))),
+    read(COMMANDS.fdb, (s) => parseFdb(parseJsonArray(s))),
+    read(COMMANDS.forwarding, parseForwarding),
+    collectFilter(lab, ns),
+  ]);
+  return {
+    id: ns.id, kind: ns.kind, name: ns.name, ...(ns.node !== undefined ? { node: ns.node } : {}),
+    forwarding, parsedLinks, addresses, routes, rules, neighbors, fdb, filter,
+  };
+}
+
+/** Puts the resolved links back in place, keeping the format's key order. */
+function finish(c: Collected, links: NamespaceSnapshot['links']): NamespaceSnapshot {
+  return {
+    id: c.id, kind: c.kind, name: c.name, ...(c.node !== undefined ? { node: c.node } : {}), forwarding: c.forwarding,
+    links, addresses: c.addresses, routes: c.routes, rules: c.rules, neighbors: c.neighbors, fdb: c.fdb, filter: c.filter,
+  };
+}
+
+/** Reads the status and every namespace of `lab` (bounded parallelism) into one deterministic snapshot. */
+export async function collectSnapshot(lab: LabProvider): Promise<Snapshot> {
+  const st = await lab.status();
+  const capturedAt = new Date().toISOString();
+  const collected = await mapLimit(namespaceTargets(st), NAMESPACE_CONCURRENCY, (ns) => collectNamespace(lab, ns));
+  const scopes: PeerScope[] = collected.map((c) => ({ id: c.id, kind: c.kind, name: c.name, node: c.node, links: c.parsedLinks }));
+  const links = resolvePeers(scopes);
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    capturedAt,
+    source: { provider: lab.kind, lab: st.lab, rootless: st.rootless },
+    cluster: clusterFacts(st),
+    namespaces: collected.map((c) => finish(c, links.get(c.id) ?? [])),
+  };
+}
