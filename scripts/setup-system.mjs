@@ -10,6 +10,7 @@ const REQUIREMENTS = [
   { what: 'unshare and nsenter (util-linux)', pkg: 'util-linux', bins: ['unshare', 'nsenter'] },
   { what: 'mount and umount', pkg: 'mount', bins: ['mount', 'umount'] },
   { what: 'busybox (the containers\' workloads)', pkg: 'busybox', bins: ['busybox'] },
+  { what: 'nft (nftables: the Docker host\'s NAT, and the packet tracer)', pkg: 'nftables', bins: ['nft'] },
   { what: 'the CNI plugins bridge, host-local, loopback', pkg: 'containernetworking-plugins', files: ['/usr/lib/cni/bridge', '/usr/lib/cni/host-local', '/usr/lib/cni/loopback'] },
 ];
 

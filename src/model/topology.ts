@@ -24,6 +24,24 @@ export interface NodeSpec {
   podCIDR: string;
 }
 
+/** One container behind the Docker-style host: a web server on `port`, optionally published on a host port. */
+export interface DockerContainerSpec {
+  name: string;
+  port: number;
+  /** Host port DNATed to `port` on this container (like `docker run -p publish:port`). */
+  publish?: number;
+}
+
+/** A Docker-style host on the node network: not part of the cluster, containers behind docker0 and NAT. */
+export interface DockerHostSpec {
+  name: string;
+  /** Its eth0 address on the node network. */
+  ip: string;
+  /** The range docker0 hands out to the containers. */
+  bridgeCIDR: string;
+  containers: DockerContainerSpec[];
+}
+
 /** A complete lab topology after validation and defaults. */
 export interface Topology {
   name: string;
@@ -33,6 +51,8 @@ export interface Topology {
   clusterCIDR: string;
   nodes: NodeSpec[];
   pods: PodSpec[];
+  /** Present only when the topology asks for a Docker-style host, to contrast with Pod networking. */
+  dockerHost?: DockerHostSpec;
 }
 
 /** Where in a spec file a problem is; `field` is a path such as `pods[2].node`. */

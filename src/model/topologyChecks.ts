@@ -1,15 +1,15 @@
-/** Rule checks on a read `Topology`: names, addresses, overlaps, duplicates, limits and per-node capacity. */
-import { NodeSpec, PodSpec, SpecError, SpecLocation, Topology } from './topology';
+/** Rule checks on a read `Topology`: names, addresses, overlaps, duplicates, limits, per-node capacity and the Docker host. */
+import { DockerHostSpec, NodeSpec, PodSpec, SpecError, SpecLocation, Topology } from './topology';
 import { Cidr, cidrContains, cidrsOverlap, cidrWithin, broadcastAddress, formatCIDR, formatIPv4, hostCount, parseCIDR, parseIPv4, subnet } from './cidr';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
-export const LAB_LIMITS = { nodes: 16, pods: 1000 } as const;
+export const LAB_LIMITS = { nodes: 16, pods: 1000, dockerContainers: 8 } as const;
 
 // RFC 1123 label, the rule Kubernetes applies to most object names.
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const NAME_HINT = 'use lowercase letters a-z, digits and "-", starting and ending with a letter or digit';
 // Node and container names end up inside Linux interface, namespace and process names, which are short.
-const MAX_NAME = { lab: 63, node: 12, Pod: 63, container: 15 } as const;
+const MAX_NAME = { lab: 63, node: 12, Pod: 63, container: 15, 'Docker host': 63, 'Docker container': 63 } as const;
 const POD_CIDR_PREFIX = { largest: 16, smallest: 30 } as const;
 
 /** What the Pod checks need to know about a node. */
@@ -39,6 +39,7 @@ class TopologyChecker {
     }
     const nodes = this.nodes(t.nodes, network, cluster);
     this.pods(t.pods, nodesListed ? nodes : undefined);
+    if (t.dockerHost) this.dockerHost(t.dockerHost, t, network, cluster);
     return this.errors;
   }
 
@@ -79,25 +80,39 @@ class TopologyChecker {
   }
 
   private nodeIp(n: NodeSpec, path: string, ips: Map<number, string>, network?: Cidr): void {
-    if (n.ip === '') return;
-    let ip: number;
-    try {
-      ip = parseIPv4(n.ip);
-    } catch (e) {
-      this.fail(`${path}.ip`, (e as Error).message, 'write a dotted quad such as 192.168.1.100');
-      return;
-    }
     const label = n.name || path;
-    if (network) {
-      const net = formatCIDR(network);
-      const range = `${formatIPv4(network.network + 1)}-${formatIPv4(Math.max(network.network + 1, broadcastAddress(network) - 1))}`;
-      if (!cidrContains(network, ip)) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is outside the node network ${net}`, `pick an address in ${range}`);
-      else if (ip === network.network) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is the network address of ${net}`, `pick an address in ${range}`);
-      else if (ip === broadcastAddress(network)) this.fail(`${path}.ip`, `node ${label} ip ${n.ip} is the broadcast address of ${net}`, `pick an address in ${range}`);
-    }
+    const ip = this.hostIp(n.ip, `${path}.ip`, `node ${label}`, network);
+    if (ip === undefined) return;
     const other = ips.get(ip);
     if (other !== undefined) this.fail(`${path}.ip`, `node ${label} has the same ip ${n.ip} as node ${other}`, 'every node needs its own address on the network');
     else ips.set(ip, label);
+  }
+
+  /** Parses an address that must be a host of the node network; undefined when missing or unparsable (reported). */
+  private hostIp(value: string, field: string, who: string, network?: Cidr): number | undefined {
+    if (value === '') return undefined;
+    let ip: number;
+    try {
+      ip = parseIPv4(value);
+    } catch (e) {
+      this.fail(field, (e as Error).message, 'write a dotted quad such as 192.168.1.100');
+      return undefined;
+    }
+    if (network) {
+      const net = formatCIDR(network);
+      const range = `${formatIPv4(network.network + 1)}-${formatIPv4(Math.max(network.network + 1, broadcastAddress(network) - 1))}`;
+      if (!cidrContains(network, ip)) this.fail(field, `${who} ip ${value} is outside the node network ${net}`, `pick an address in ${range}`);
+      else if (ip === network.network) this.fail(field, `${who} ip ${value} is the network address of ${net}`, `pick an address in ${range}`);
+      else if (ip === broadcastAddress(network)) this.fail(field, `${who} ip ${value} is the broadcast address of ${net}`, `pick an address in ${range}`);
+    }
+    return ip;
+  }
+
+  /** Reports a port outside 1..65535; true when the port is usable. */
+  private portInRange(port: number, field: string, what: string): boolean {
+    if (port >= 1 && port <= 65535) return true;
+    this.fail(field, `${what} ${port} is out of range`, 'use a port from 1 to 65535');
+    return false;
   }
 
   /** Returns the podCIDR when it is usable for the capacity check. */
@@ -163,17 +178,77 @@ class TopologyChecker {
       this.name('container', c.name, `${cpath}.name`);
       if (c.name !== '' && names.has(c.name)) this.fail(`${cpath}.name`, `duplicate container name '${c.name}' in Pod ${pod.name || path}`, 'give every container of a Pod its own name');
       names.add(c.name);
-      if (c.port === undefined) return;
-      if (c.port < 1 || c.port > 65535) {
-        this.fail(`${cpath}.port`, `port ${c.port} is out of range`, 'use a port from 1 to 65535');
-        return;
-      }
+      if (c.port === undefined || !this.portInRange(c.port, `${cpath}.port`, 'port')) return;
       const other = ports.get(c.port);
       if (other !== undefined) {
         this.fail(`${cpath}.port`, `containers ${other} and ${c.name || cpath} of Pod ${pod.name || path} both use port ${c.port}`,
           'containers of a Pod share one network namespace and one IP, so their ports must differ');
       } else ports.set(c.port, c.name || cpath);
     });
+  }
+
+  /** The Docker host: its names are trace endpoints, its address is on the node network, docker0's range is apart from the cluster's. */
+  private dockerHost(d: DockerHostSpec, t: Topology, network?: Cidr, cluster?: Cidr): void {
+    const taken = new Map<string, string>();
+    for (const n of t.nodes) if (n.name !== '' && !taken.has(n.name)) taken.set(n.name, `node ${n.name}`);
+    for (const p of t.pods) if (p.name !== '' && !taken.has(p.name)) taken.set(p.name, `Pod ${p.name}`);
+    this.endpointName('Docker host', d.name, 'dockerHost.name', taken);
+    const who = `Docker host ${d.name || 'dockerHost'}`;
+    if (this.hostIp(d.ip, 'dockerHost.ip', who, network) !== undefined) {
+      const node = t.nodes.find((n) => n.ip === d.ip);
+      if (node) this.fail('dockerHost.ip', `${who} has the same ip ${d.ip} as node ${node.name}`, 'give the Docker host its own address on the network, e.g. host number 10');
+    }
+    this.bridgeCIDR(d, t, network, cluster);
+    if (d.containers.length > LAB_LIMITS.dockerContainers) {
+      this.fail('dockerHost.containers', `${d.containers.length} containers is more than the Docker host limit of ${LAB_LIMITS.dockerContainers}`, 'remove containers');
+    }
+    const published = new Map<number, string>();
+    d.containers.forEach((c, i) => {
+      const path = `dockerHost.containers[${i}]`;
+      this.endpointName('Docker container', c.name, `${path}.name`, taken);
+      this.portInRange(c.port, `${path}.port`, 'port');
+      if (c.publish === undefined || !this.portInRange(c.publish, `${path}.publish`, 'publish port')) return;
+      const other = published.get(c.publish);
+      if (other !== undefined) {
+        this.fail(`${path}.publish`, `containers ${other} and ${c.name || path} both publish host port ${c.publish}`, 'a host port leads to one container only; publish another port');
+      } else published.set(c.publish, c.name || path);
+    });
+  }
+
+  /** A Docker host or container name: a DNS label no node, Pod or other Docker endpoint uses. */
+  private endpointName(kind: 'Docker host' | 'Docker container', name: string, field: string, taken: Map<string, string>): void {
+    if (name === '') return;
+    this.name(kind, name, field);
+    const other = taken.get(name);
+    if (other !== undefined) {
+      this.fail(field, `${kind} name '${name}' is already the name of ${other}`, 'nodes, Pods, the Docker host and its containers are all endpoints of a trace, so each needs its own name');
+    } else taken.set(name, `${kind} ${name}`);
+  }
+
+  private bridgeCIDR(d: DockerHostSpec, t: Topology, network?: Cidr, cluster?: Cidr): void {
+    const field = 'dockerHost.bridgeCIDR';
+    const bridge = this.cidr(d.bridgeCIDR, field);
+    if (!bridge) return;
+    const apart = "docker0's range must be apart from the node network and the Pod ranges, or a route could not tell a container from a node or a Pod; Docker's own default is 172.17.0.0/16";
+    const podCIDRs = t.nodes.flatMap((n) => {
+      const cidr = tryParseCIDR(n.podCIDR);
+      return cidr ? [{ node: n.name || 'a node', cidr }] : [];
+    });
+    const pod = podCIDRs.find((p) => cidrsOverlap(p.cidr, bridge));
+    if (network && cidrsOverlap(network, bridge)) this.fail(field, `bridgeCIDR ${d.bridgeCIDR} overlaps the node network ${formatCIDR(network)}`, apart);
+    else if (cluster && cidrsOverlap(cluster, bridge)) this.fail(field, `bridgeCIDR ${d.bridgeCIDR} overlaps clusterCIDR ${formatCIDR(cluster)}`, apart);
+    else if (pod) this.fail(field, `bridgeCIDR ${d.bridgeCIDR} overlaps podCIDR ${formatCIDR(pod.cidr)} of node ${pod.node}`, apart);
+    else if (hostCount(bridge) < d.containers.length) {
+      this.fail(field, `bridgeCIDR ${d.bridgeCIDR} holds ${hostCount(bridge)} containers and the Docker host has ${d.containers.length}`, 'use a larger range, such as 172.17.0.0/16');
+    }
+  }
+}
+
+function tryParseCIDR(value: string): Cidr | undefined {
+  try {
+    return parseCIDR(value);
+  } catch {
+    return undefined;
   }
 }
 

@@ -18,6 +18,7 @@
  *         - name: string    required; DNS label, at most 15 characters
  *           workload: web | sidecar | sleep   optional, default web
  *           port: integer   1 to 65535; default 8080 for web, none for sidecar and sleep
+ *   dockerHost:             optional; a Docker-style host beside the cluster (see dockerHostSpec.ts)
  *
  * See docs/topology.md for the same in prose. The rule checks live in topologyChecks.ts, the YAML-tree
  * reading helpers in topologyYaml.ts.
@@ -27,9 +28,12 @@ import { ContainerSpec, NodeSpec, PodSpec, SpecError, Topology, WorkloadKind } f
 import { Cidr, formatCIDR, formatIPv4, nthHost, parseCIDR, subnet } from './cidr';
 import { LAB_LIMITS, checkTopology } from './topologyChecks';
 import { SpecReader, withFile } from './topologyYaml';
+import { dockerHostToPlain, readDockerHost } from './dockerHostSpec';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
 export { LAB_LIMITS };
+/** Adds the default Docker host to a topology that has none (`podnet lab up --with-docker-host`). */
+export { withDefaultDockerHost } from './dockerHostSpec';
 
 /** The article's two-node cluster, used when the user gives no topology. */
 export const ARTICLE_TOPOLOGY_YAML = `# The lab from the article: two nodes, three Pods, one of them with a sidecar.
@@ -73,12 +77,20 @@ pods:
     node: node2
 `;
 
+/** The article's cluster plus a default Docker-style host (docker-host at .10, containers web-a and web-b). */
+export const ARTICLE_WITH_DOCKER_HOST_YAML = `${ARTICLE_TOPOLOGY_YAML}
+# A Docker-style host beside the cluster, to contrast with Pod networking: eth0 on the
+# same LAN (192.168.1.10), containers behind its docker0 bridge (172.17.0.0/16) leave
+# through MASQUERADE, and web-a is published on the host's port 8081 (DNAT).
+dockerHost: {}
+`;
+
 const DEFAULT_NAME = 'lab';
 const DEFAULT_NETWORK = '192.168.1.0/24';
 const DEFAULT_CLUSTER = '10.244.0.0/16';
 const DEFAULT_WEB_PORT = 8080;
 const WORKLOADS: readonly WorkloadKind[] = ['web', 'sidecar', 'sleep'];
-const TOP_KEYS = ['name', 'network', 'clusterCIDR', 'nodes', 'pods'];
+const TOP_KEYS = ['name', 'network', 'clusterCIDR', 'nodes', 'pods', 'dockerHost'];
 const NETWORK_KEYS = ['cidr'];
 const NODE_KEYS = ['name', 'ip', 'podCIDR'];
 const POD_KEYS = ['name', 'node', 'containers'];
@@ -118,6 +130,7 @@ export function topologyToYaml(t: Topology): string {
       node: p.node,
       containers: p.containers.map((c) => (c.port === undefined ? { name: c.name, workload: c.workload } : { ...c })),
     })),
+    ...(t.dockerHost ? { dockerHost: dockerHostToPlain(t.dockerHost) } : {}),
   };
   return stringify(plain);
 }
@@ -173,6 +186,7 @@ function readRoot(r: SpecReader, root: Node | undefined): { topology: Topology; 
     nodes,
     pods: podItems.map((item, i) => readPod(r, item, i)),
   };
+  if (top.has('dockerHost')) topology.dockerHost = readDockerHost(r, top.get('dockerHost'), network);
   return { topology, nodesListed: nodeItems !== undefined };
 }
 

@@ -11,6 +11,8 @@ export function withFile(loc: SpecLocation, file?: string): SpecLocation {
 export interface Fields {
   path: string;
   get(key: string): Node | undefined;
+  /** True when `key` was written, even with no value (`dockerHost:`). */
+  has(key: string): boolean;
 }
 
 /**
@@ -115,7 +117,7 @@ export class SpecReader {
       this.remember(join(path, key), isScalar(pair.value) ? pair.value : keyNode);
       values.set(key, value);
     }
-    return { path, get: (k) => values.get(k) };
+    return { path, get: (k) => values.get(k), has: (k) => values.has(k) };
   }
 }
 

@@ -1,4 +1,4 @@
-/** `podnet exec`: run a command inside a Pod (optionally one container) or a node, with the terminal attached. */
+/** `podnet exec`: run a command inside a Pod (optionally one container), a node, the wire or the Docker host and its containers, with the terminal attached. */
 import { spawn } from 'node:child_process';
 import type { ExecRoute, ExecTarget } from '../../providers/embedded/control/protocol';
 import { requireLab } from '../../providers/embedded/launcher';
@@ -12,6 +12,8 @@ export const EXEC_HELP = `Usage:
   podnet exec POD [-c CONTAINER] -- COMMAND [ARG...]   run in a Pod's network namespace (as its container)
   podnet exec --node NODE -- COMMAND [ARG...]          run in a node's network namespace
   podnet exec --wire -- COMMAND [ARG...]               run on the physical network between the nodes
+  podnet exec --docker-host -- COMMAND [ARG...]        run on the Docker host (lab up --with-docker-host)
+  podnet exec --docker-container NAME -- COMMAND...    run in a container behind the Docker host's NAT
 
 Options:
   --timeout SECONDS   kill the command after this long (default: none on a terminal, 600 otherwise)
@@ -19,7 +21,9 @@ Options:
 Examples:
   podnet exec pod-a -- ip addr
   podnet exec pod-a -c sidecar -- busybox wget -qO- http://127.0.0.1:8080/
-  podnet exec --node node1 -- ip route`;
+  podnet exec --node node1 -- ip route
+  podnet exec --docker-host -- nft list ruleset
+  podnet exec --docker-container web-a -- busybox ping -c1 192.168.1.100`;
 
 /** argv that joins the lab's sandbox, then the target's namespaces, then runs `argv`. */
 export function joinArgv(nsenter: string, route: ExecRoute, argv: string[]): string[] {
@@ -27,20 +31,25 @@ export function joinArgv(nsenter: string, route: ExecRoute, argv: string[]): str
   return [nsenter, '-t', String(route.sandboxPid), ...sandbox, '--mount', '--pid', '--', nsenter, `--net=${route.netns}`, `--uts=${route.utsns}`, '--', ...argv];
 }
 
-function targetFrom(values: { node?: string; wire?: boolean; container?: string }, positionals: string[]): ExecTarget {
-  const chosen = [values.node !== undefined, values.wire === true, positionals.length > 0].filter(Boolean).length;
-  if (chosen !== 1) throw new UsageError('name exactly one target: a POD, --node NODE or --wire', EXEC_HELP);
+type TargetOptions = { node?: string; wire?: boolean; container?: string; 'docker-host'?: boolean; 'docker-container'?: string };
+
+function targetFrom(values: TargetOptions, positionals: string[]): ExecTarget {
+  const dockerContainer = values['docker-container'];
+  const chosen = [values.node !== undefined, values.wire === true, values['docker-host'] === true, dockerContainer !== undefined, positionals.length > 0].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError('name exactly one target: a POD, --node NODE, --wire, --docker-host or --docker-container NAME', EXEC_HELP);
   if (values.container !== undefined && positionals.length === 0) throw new UsageError('-c/--container needs a POD', EXEC_HELP);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" (put the command after --)`, EXEC_HELP);
   if (values.node !== undefined) return { kind: 'node', node: values.node };
   if (values.wire) return { kind: 'wire' };
+  if (values['docker-host']) return { kind: 'dockerHost' };
+  if (dockerContainer !== undefined) return { kind: 'dockerContainer', container: dockerContainer };
   return { kind: 'pod', pod: positionals[0], container: values.container };
 }
 
 /** Runs `podnet exec ...` and returns the command's own exit code. */
 export async function execCommand(argv: string[]): Promise<number> {
   const { before, after } = splitAtDoubleDash(argv);
-  const { values, positionals } = parse(before, { container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, timeout: { type: 'string' } }, EXEC_HELP);
+  const { values, positionals } = parse(before, { container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, 'docker-host': { type: 'boolean' }, 'docker-container': { type: 'string' }, timeout: { type: 'string' } }, EXEC_HELP);
   if (values.help) return void console.log(EXEC_HELP), 0;
   if (!after || after.length === 0) throw new UsageError('missing the command to run after --', EXEC_HELP);
   const target = targetFrom(values, positionals);

@@ -1,4 +1,6 @@
 /** `podnet lab up|down|status`: start, stop and describe the embedded lab. */
+import { withDefaultDockerHost } from '../../model/topologySpec';
+import type { DockerHostInfo } from '../../providers/embedded/control/protocol';
 import { connectLab, startLab, stopLab } from '../../providers/embedded/launcher';
 import { labPaths } from '../../providers/embedded/labPaths';
 import { labName, outputFormat, parse } from '../args';
@@ -8,18 +10,30 @@ import { podsTable } from './get';
 
 /** Help text of `podnet lab`. */
 export const LAB_HELP = `Usage:
-  podnet lab up [--topology FILE] [--cni-path DIR] [-q] [-o json]   build the lab (default: the article's 2 nodes, 3 Pods)
-  podnet lab down                                                    stop the lab; every namespace, veth and IP goes away
-  podnet lab status [-o json]                                        is a lab running, and what it holds
+  podnet lab up [options]       build the lab (default: the article's 2 nodes, 3 Pods)
+  podnet lab down               stop the lab; every namespace, veth and IP goes away
+  podnet lab status [-o json]   is a lab running, and what it holds
 
-Options:
-  --lab NAME   which lab (default "default", or $PODNET_LAB)
-  --topology   a topology file (YAML or JSON; see docs/topology.md)
-  --cni-path   folder with the CNI plugins (default: $CNI_PATH, /usr/lib/cni, /opt/cni/bin)`;
+Options of lab up:
+  --topology FILE      a topology file (YAML or JSON; see docs/topology.md)
+  --with-docker-host   add a Docker-style host (docker-host, 192.168.1.10) whose containers web-a and
+                       web-b sit behind docker0 and NAT, to contrast with Pod networking (needs nft)
+  --cni-path DIR       folder with the CNI plugins (default: $CNI_PATH, /usr/lib/cni, /opt/cni/bin)
+  -q                   no progress lines
+  -o json              print the lab's status as JSON
+
+Every command:
+  --lab NAME           which lab (default "default", or $PODNET_LAB)`;
+
+/** One line about the Docker host: its address, docker0 and each container with its published port. */
+export function dockerHostLine(h: DockerHostInfo): string {
+  const containers = h.containers.map((c) => `${c.name} ${c.ip}:${c.port}${c.publish !== undefined ? ` (published on ${h.ip}:${c.publish})` : ''}`);
+  return `  ${h.name}  eth0 ${h.ip}  Docker host (not in the cluster), ${h.bridge} ${h.bridgeIP} (${h.bridgeCIDR}), NAT: ${containers.join(', ') || 'no containers'}`;
+}
 
 /** Runs `podnet lab ...`. */
 export async function labCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { topology: { type: 'string' }, 'cni-path': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, output: { type: 'string', short: 'o' } }, LAB_HELP);
+  const { values, positionals } = parse(argv, { topology: { type: 'string' }, 'with-docker-host': { type: 'boolean' }, 'cni-path': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, output: { type: 'string', short: 'o' } }, LAB_HELP);
   if (values.help) return void console.log(LAB_HELP), 0;
   const lab = labName(values.lab);
   const [sub, ...extra] = positionals;
@@ -27,7 +41,8 @@ export async function labCommand(argv: string[]): Promise<number> {
   switch (sub) {
     case 'up': {
       const format = outputFormat(values.output, ['text', 'json'] as const, 'text');
-      const topology = loadTopology(values.topology);
+      const loaded = loadTopology(values.topology);
+      const topology = values['with-docker-host'] ? withDefaultDockerHost(loaded) : loaded;
       const t0 = Date.now();
       const status = await startLab({
         lab, topology, cniPath: values['cni-path'],
@@ -37,6 +52,7 @@ export async function labCommand(argv: string[]): Promise<number> {
       else {
         console.log(`lab "${lab}" is up in ${((Date.now() - t0) / 1000).toFixed(2)} s (${status.rootless ? 'rootless sandbox' : 'sandbox as root'}, PID ${status.sandboxPid})\n`);
         console.log(podsTable(status.pods, false));
+        if (status.dockerHost) console.log(`\n${dockerHostLine(status.dockerHost)}`);
       }
       return 0;
     }
@@ -58,6 +74,7 @@ export async function labCommand(argv: string[]): Promise<number> {
       else {
         console.log(`lab "${lab}" is ${st.state}: ${st.nodes.length} nodes, ${st.pods.length} Pods, ${st.rootless ? 'rootless' : 'as root'}, sandbox PID ${st.sandboxPid}, since ${st.startedAt}`);
         for (const n of st.nodes) console.log(`  ${n.name}  eth0 ${n.ip}  Pod CIDR ${n.podCIDR}  ${n.bridge} ${n.bridgeIP}`);
+        if (st.dockerHost) console.log(dockerHostLine(st.dockerHost));
       }
       return 0;
     }

@@ -1,7 +1,7 @@
 /** Checks, before anything is created, that this machine can run the embedded lab, and says how to fix it. */
 import { readFileSync } from 'node:fs';
 import { run } from '../../util/exec';
-import { LabTools, REQUIRED_CNI_PLUGINS, REQUIRED_TOOLS, cniSearchPath, findCniPath, findExecutable } from './tools';
+import { LabTools, OPTIONAL_TOOLS, REQUIRED_CNI_PLUGINS, REQUIRED_TOOLS, cniSearchPath, findCniPath, findExecutable } from './tools';
 
 /** One failed check: what is wrong and the exact fix. */
 export interface PreflightProblem {
@@ -45,7 +45,7 @@ export function userNamespaceSysctlProblems(): PreflightProblem[] {
   return problems;
 }
 
-/** Finds every tool or reports all that are missing, each with the Debian package to install. */
+/** Finds every tool (and each optional one that is installed) or reports all required ones that are missing, each with the Debian package to install. */
 export function locateTools(configuredCniPath?: string, searchDirs?: readonly string[], env: NodeJS.ProcessEnv = process.env): { tools?: LabTools; problems: PreflightProblem[] } {
   const problems: PreflightProblem[] = [];
   const found: Partial<LabTools> = {};
@@ -53,6 +53,10 @@ export function locateTools(configuredCniPath?: string, searchDirs?: readonly st
     const path = findExecutable(req.name, searchDirs);
     if (path) found[req.name] = path;
     else problems.push({ check: 'tools', message: `${req.name} is not installed.`, fix: `sudo apt-get install -y ${req.pkg}` });
+  }
+  for (const opt of OPTIONAL_TOOLS) {
+    const path = findExecutable(opt.name, searchDirs);
+    if (path) found[opt.name] = path;
   }
   const cniPath = findCniPath(configuredCniPath, env);
   if (!cniPath) {

@@ -1,4 +1,4 @@
-/** Finds the programs the embedded lab runs: iproute2, util-linux, busybox and the CNI plugins. */
+/** Finds the programs the embedded lab runs: iproute2, util-linux, busybox, the CNI plugins and, when present, nft. */
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 
@@ -10,6 +10,8 @@ export interface LabTools {
   mount: string;
   umount: string;
   busybox: string;
+  /** nftables, only needed for the optional Docker host's NAT; absent when not installed. */
+  nft?: string;
   /** Directory holding the CNI plugin binaries (bridge, host-local, loopback). */
   cniPath: string;
 }
@@ -28,6 +30,11 @@ export const REQUIRED_TOOLS: readonly ToolRequirement[] = [
   { name: 'mount', pkg: 'mount' },
   { name: 'umount', pkg: 'mount' },
   { name: 'busybox', pkg: 'busybox' },
+];
+
+/** Tools only some labs need: found when installed, required only by the feature named in `neededFor`. */
+export const OPTIONAL_TOOLS: readonly (ToolRequirement & { neededFor: string })[] = [
+  { name: 'nft', pkg: 'nftables', neededFor: "the Docker host's NAT (MASQUERADE and the published port)" },
 ];
 
 /** CNI plugins the lab calls, exactly as kubelet's runtime would. */

@@ -1,11 +1,12 @@
-/** Builds a whole lab as ordered steps (wire, nodes, routes, Pods), reporting progress; any failure aborts the build. */
+/** Builds a whole lab as ordered steps (wire, nodes, routes, the optional Docker host, Pods), reporting progress; any failure aborts the build. */
 import type { Topology } from '../../../model/topology';
 import { formatIPv4, nthHost } from '../../../model/cidr';
 import { mapLimit } from '../../../util/concurrency';
 import { runOk } from '../../../util/exec';
 import type { LabEvent } from '../control/protocol';
+import { buildDockerHost, requireNft } from './dockerHost';
 import { createPod } from './podLifecycle';
-import { WIRE_BRIDGE, nodeInfo, nodeNsId, type LabContext } from './labState';
+import { DOCKER_WIRE_PORT, WIRE_BRIDGE, hostNsId, nodeInfo, nodeNsId, type LabContext } from './labState';
 
 /** How many Pods are created at once (each is a few short-lived processes). */
 export const POD_CONCURRENCY = 6;
@@ -23,29 +24,45 @@ async function buildWire(ctx: LabContext): Promise<void> {
   await ipBatch(ctx, here, ['link set lo up', `link add ${WIRE_BRIDGE} type bridge`, `link set ${WIRE_BRIDGE} up`], 'creating the physical network');
 }
 
+/** A machine on the wire: namespace `id` with lo up, eth0 at `ip` (its peer `wirePort` on the wire bridge), forwarding on, plus `extra` ip commands. */
+async function joinWire(ctx: LabContext, topo: Topology, m: { id: string; hostname: string; label: string; ip: string; wirePort: string; extra: string[] }): Promise<void> {
+  await ctx.ns.create(m.id, m.hostname);
+  const prefix = topo.network.cidr.split('/')[1];
+  await ipBatch(ctx, (argv) => ctx.ns.enter(m.id, argv), [
+    'link set lo up',
+    `link add eth0 type veth peer name ${m.wirePort} netns ${process.pid}`,
+    `addr add ${m.ip}/${prefix} dev eth0`,
+    'link set eth0 up',
+    ...m.extra,
+  ], `wiring ${m.label}`);
+  await runOk(ctx.ns.enter(m.id, [ctx.tools.busybox, 'sysctl', '-w', 'net.ipv4.ip_forward=1']), {}, `enabling forwarding on ${m.label}`);
+  await ipBatch(ctx, here, [`link set ${m.wirePort} master ${WIRE_BRIDGE}`, `link set ${m.wirePort} up`], `plugging ${m.label} into the wire`);
+}
+
 /** Step 2: each node is a namespace with eth0 on the wire, forwarding on, and routes to the other nodes' Pod CIDRs. */
 async function buildNode(ctx: LabContext, topo: Topology, index: number): Promise<void> {
   const spec = topo.nodes[index];
   const info = nodeInfo(spec, index, formatIPv4(nthHost(spec.podCIDR, 1)));
-  const id = nodeNsId(spec.name);
-  await ctx.ns.create(id, spec.name);
-  const prefix = topo.network.cidr.split('/')[1];
   const routes = topo.nodes.filter((n) => n.name !== spec.name).map((n) => `route add ${n.podCIDR} via ${n.ip} dev eth0`);
-  await ipBatch(ctx, (argv) => ctx.ns.enter(id, argv), [
-    'link set lo up',
-    `link add eth0 type veth peer name ${info.wirePort} netns ${process.pid}`,
-    `addr add ${spec.ip}/${prefix} dev eth0`,
-    'link set eth0 up',
-    ...routes,
-  ], `wiring node ${spec.name}`);
-  await runOk(ctx.ns.enter(id, [ctx.tools.busybox, 'sysctl', '-w', 'net.ipv4.ip_forward=1']), {}, `enabling forwarding on ${spec.name}`);
-  await ipBatch(ctx, here, [`link set ${info.wirePort} master ${WIRE_BRIDGE}`, `link set ${info.wirePort} up`], `plugging ${spec.name} into the wire`);
+  await joinWire(ctx, topo, { id: nodeNsId(spec.name), hostname: spec.name, label: `node ${spec.name}`, ip: spec.ip, wirePort: info.wirePort, extra: routes });
   ctx.nodes.set(spec.name, info);
+}
+
+/** Step 3 (optional): the Docker host: on the wire like a node but with no route to any Pod CIDR (it is not in the cluster), then docker0, containers and NAT. */
+async function buildDockerHostStep(ctx: LabContext, topo: Topology): Promise<string> {
+  const spec = topo.dockerHost;
+  if (!spec) return '';
+  await joinWire(ctx, topo, { id: hostNsId(spec.name), hostname: spec.name, label: `Docker host ${spec.name}`, ip: spec.ip, wirePort: DOCKER_WIRE_PORT, extra: [] });
+  const info = await buildDockerHost(ctx, spec);
+  ctx.dockerHost = info;
+  const containers = info.containers.map((c) => `${c.name} ${c.ip}${c.publish !== undefined ? ` (host :${c.publish} -> :${c.port})` : ''}`);
+  return `Docker host ${info.name} ${info.ip}: ${info.bridge} ${info.bridgeCIDR}, containers ${containers.join(', ')}; MASQUERADE and DNAT with nftables`;
 }
 
 /** Runs every step for `topo`; on error the caller tears the sandbox down (which removes everything). */
 export async function buildLab(ctx: LabContext, topo: Topology, progress: Progress): Promise<void> {
-  const total = 2 + topo.pods.length;
+  if (topo.dockerHost) requireNft(ctx.tools); // before any step: nothing is built for a lab that cannot be finished
+  const total = 2 + (topo.dockerHost ? 1 : 0) + topo.pods.length;
   let done = 0;
   const step = (stepName: string, detail: string) => progress({ event: 'progress', step: stepName, detail, done: ++done, total });
   ctx.topology = topo;
@@ -53,6 +70,7 @@ export async function buildLab(ctx: LabContext, topo: Topology, progress: Progre
   step('network', `physical network ${topo.network.cidr} (${WIRE_BRIDGE})`);
   await Promise.all(topo.nodes.map((_, i) => buildNode(ctx, topo, i)));
   step('nodes', `${topo.nodes.length} node(s) wired, forwarding on, routes to each other's Pod CIDRs`);
+  if (topo.dockerHost) step('docker-host', await buildDockerHostStep(ctx, topo));
   await mapLimit(topo.pods, POD_CONCURRENCY, async (spec) => {
     const record = await createPod(ctx, spec);
     ctx.pods.set(spec.name, record);

@@ -13,13 +13,16 @@ export interface CniAttachment {
   bridge: string;
 }
 
-/** The bridge network config a node uses: cbr0, gateway on the first address, no masquerade. */
-export function bridgeNetconf(podCIDR: string, dataDir: string): object {
+/** Bridge of a node's Pods; the network is named after it too. */
+export const POD_BRIDGE = 'cbr0';
+
+/** The bridge network config: `bridge` (cbr0 on a node, docker0 on the Docker host), gateway on the first address, no masquerade (the plugin's would use iptables). */
+export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string = POD_BRIDGE): object {
   return {
     cniVersion: '0.4.0',
-    name: 'cbr0',
+    name: bridge,
     type: 'bridge',
-    bridge: 'cbr0',
+    bridge,
     isGateway: true,
     ipMasq: false,
     hairpinMode: false,
@@ -68,30 +71,41 @@ interface BridgeResult {
   ips?: { address: string; gateway?: string; interface?: number }[];
 }
 
+/** Where a sandbox attaches: `podCIDR` is the bridge's subnet; `bridge` defaults to cbr0 (a Docker host passes docker0). */
+export interface CniArgs {
+  podCIDR: string;
+  dataDir: string;
+  containerId: string;
+  podNetns: string;
+  enterNode: (argv: string[]) => string[];
+  bridge?: string;
+}
+
 /** Attaches a Pod: loopback up, then the bridge plugin creates the veth pair and host-local picks the IP. */
-export async function cniAdd(tools: LabTools, args: { podCIDR: string; dataDir: string; containerId: string; podNetns: string; enterNode: (argv: string[]) => string[] }): Promise<CniAttachment> {
+export async function cniAdd(tools: LabTools, args: CniArgs): Promise<CniAttachment> {
   const base = { containerId: args.containerId, netns: args.podNetns, enterNode: args.enterNode };
+  const bridge = args.bridge ?? POD_BRIDGE;
   await callPlugin(tools, { ...base, command: 'ADD', plugin: 'loopback', netconf: LOOPBACK_NETCONF });
-  const result = (await callPlugin(tools, { ...base, command: 'ADD', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir) })) as BridgeResult;
+  const result = (await callPlugin(tools, { ...base, command: 'ADD', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, bridge) })) as BridgeResult;
   const ipEntry = result.ips?.[0];
   if (!ipEntry) throw new Error(`CNI bridge ADD for ${args.containerId} returned no IP address`);
   const [ip, prefix] = ipEntry.address.split('/');
   const ifaces = result.interfaces ?? [];
   const podIface = ifaces[ipEntry.interface ?? -1] ?? ifaces.find((i) => i.sandbox);
-  const hostVeth = ifaces.find((i) => !i.sandbox && i.name !== 'cbr0');
+  const hostVeth = ifaces.find((i) => !i.sandbox && i.name !== bridge);
   return {
     ip,
     prefixLength: Number(prefix),
     gateway: ipEntry.gateway ?? '',
     mac: podIface?.mac ?? '',
     hostVeth: hostVeth?.name ?? '',
-    bridge: 'cbr0',
+    bridge,
   };
 }
 
 /** Detaches a Pod: the bridge plugin removes eth0 and host-local releases the IP. */
-export async function cniDel(tools: LabTools, args: { podCIDR: string; dataDir: string; containerId: string; podNetns: string; enterNode: (argv: string[]) => string[] }): Promise<void> {
+export async function cniDel(tools: LabTools, args: CniArgs): Promise<void> {
   const base = { containerId: args.containerId, netns: args.podNetns, enterNode: args.enterNode };
-  await callPlugin(tools, { ...base, command: 'DEL', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir) });
+  await callPlugin(tools, { ...base, command: 'DEL', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, args.bridge) });
   await callPlugin(tools, { ...base, command: 'DEL', plugin: 'loopback', netconf: LOOPBACK_NETCONF });
 }

@@ -5,7 +5,7 @@ import { LabError } from '../control/labError';
 import type { ExecTarget, LabEvent } from '../control/protocol';
 import type { Handlers } from '../control/rpcServer';
 import { buildLab } from './buildLab';
-import { labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
+import { ctrNsId, hostNsId, labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
 import { createPod, deletePod } from './podLifecycle';
 
 /** Longest a one-shot command may run in the lab (10 minutes). */
@@ -18,6 +18,32 @@ function findPod(ctx: LabContext, name: string): PodRecord {
     throw new LabError(`pod "${name}" not found (Pods in this lab: ${known})`, 'NOT_FOUND', 'pod');
   }
   return pod;
+}
+
+const NO_DOCKER_HOST = 'this lab has no Docker host (start one with `podnet lab up --with-docker-host`, or a topology with a dockerHost section)';
+
+/** Where a command runs on the Docker host or in one of its containers. */
+function resolveDockerTarget(ctx: LabContext, target: Extract<ExecTarget, { kind: 'dockerHost' | 'dockerContainer' }>, baseEnv: Record<string, string>) {
+  const host = ctx.dockerHost;
+  if (target.kind === 'dockerHost') {
+    if (!host) throw new LabError(NO_DOCKER_HOST, 'NOT_FOUND', 'dockerHost');
+    return { nsId: hostNsId(host.name), env: { ...baseEnv, NODE_NAME: host.name } };
+  }
+  if (!host) throw new LabError(NO_DOCKER_HOST, 'NOT_FOUND', 'dockerContainer');
+  const container = ctx.dockerContainers?.get(target.container);
+  if (!container) {
+    const known = host.containers.map((c) => c.name).join(', ') || 'none';
+    throw new LabError(`Docker container "${target.container}" not found on ${host.name} (containers: ${known})`, 'NOT_FOUND', 'dockerContainer');
+  }
+  return { nsId: ctrNsId(target.container), env: container.env };
+}
+
+/** A Pod added at run time must not take the name of a Docker host endpoint (every name is a trace endpoint). */
+function assertNotDockerName(ctx: LabContext, name: unknown): void {
+  const host = ctx.dockerHost;
+  if (!host || typeof name !== 'string') return;
+  if (name === host.name) throw new LabError(`"${name}" is the name of the Docker host; pick another name`, 'CONFLICT', 'name');
+  if (host.containers.some((c) => c.name === name)) throw new LabError(`"${name}" is the name of a Docker container on ${host.name}; pick another name`, 'CONFLICT', 'name');
 }
 
 /** Resolves where a command runs: namespace id and environment. */
@@ -41,8 +67,11 @@ function resolveTarget(ctx: LabContext, target: ExecTarget): { nsId?: string; en
       if (pod.info.status !== 'Running') throw new LabError(`pod ${pod.spec.name} is ${pod.info.status}`, 'CONFLICT', 'pod');
       return { nsId: podNsId(pod.spec.name), env: container.env };
     }
+    case 'dockerHost':
+    case 'dockerContainer':
+      return resolveDockerTarget(ctx, target, baseEnv);
     default:
-      throw new LabError('exec target must be a pod, a node or the wire', 'BAD_REQUEST', 'target');
+      throw new LabError('exec target must be a pod, a node, the wire, the Docker host or a Docker container', 'BAD_REQUEST', 'target');
   }
 }
 
@@ -71,6 +100,7 @@ export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: impor
     },
     async addPod(req) {
       if (ctx.state !== 'running' || !ctx.topology) throw new LabError(`the lab is ${ctx.state}`, 'CONFLICT');
+      assertNotDockerName(ctx, req?.name);
       const spec = validatePodAddition(ctx.topology, [...ctx.pods.values()].map((p) => p.spec), req);
       const placeholder = { spec, info: { name: spec.name, status: 'Pending' }, containers: [] } as unknown as PodRecord;
       ctx.pods.set(spec.name, placeholder); // reserve the name while the Pod is built

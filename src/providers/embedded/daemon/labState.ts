@@ -1,6 +1,6 @@
-/** The lab process's in-memory model of what it built: nodes, Pods and their containers. */
+/** The lab process's in-memory model of what it built: nodes, Pods and their containers, and the optional Docker host. */
 import type { NodeSpec, PodSpec, Topology } from '../../../model/topology';
-import type { LabEvent, LabStatus, NodeInfo, PodInfo } from '../control/protocol';
+import type { DockerHostInfo, LabEvent, LabStatus, NodeInfo, PodInfo } from '../control/protocol';
 import type { LabTools } from '../tools';
 import type { RunningContainer } from './containers';
 import type { Namespaces } from './namespaces';
@@ -8,6 +8,8 @@ import type { WorkloadFiles } from './workloadScripts';
 
 /** Name of the bridge that plays the physical network between the nodes. */
 export const WIRE_BRIDGE = 'wire0';
+/** The Docker host's port on the wire (nodes have wire0-p1, wire0-p2, ...). */
+export const DOCKER_WIRE_PORT = `${WIRE_BRIDGE}-h1`;
 
 /** A Pod while it exists in the lab. */
 export interface PodRecord {
@@ -32,6 +34,10 @@ export interface LabContext {
   startedAt: string;
   /** Counter for CNI container ids, so a re-created Pod is a new sandbox. */
   sandboxSeq: number;
+  /** The Docker-style host, once built (only when the topology asks for one). */
+  dockerHost?: DockerHostInfo;
+  /** The Docker host's containers by name, for `exec` into them. */
+  dockerContainers?: Map<string, RunningContainer>;
   /** Sends an event to every client watching the lab. */
   broadcast: (e: LabEvent) => void;
 }
@@ -40,6 +46,10 @@ export interface LabContext {
 export const nodeNsId = (node: string): string => `node-${node}`;
 /** Namespace-file id of a Pod. */
 export const podNsId = (pod: string): string => `pod-${pod}`;
+/** Namespace-file id of the Docker host. */
+export const hostNsId = (host: string): string => `host-${host}`;
+/** Namespace-file id of a container on the Docker host. */
+export const ctrNsId = (container: string): string => `ctr-${container}`;
 
 /** Host-local's data folder for one node (lives in the private tmpfs). */
 export function ipamDir(ctx: LabContext, node: string): string {
@@ -64,5 +74,6 @@ export function labStatus(ctx: LabContext): LabStatus {
     nodes: [...ctx.nodes.values()],
     pods: [...ctx.pods.values()].map((p) => p.info).sort((a, b) => a.name.localeCompare(b.name)),
     wireBridge: WIRE_BRIDGE,
+    ...(ctx.dockerHost ? { dockerHost: ctx.dockerHost } : {}),
   };
 }
