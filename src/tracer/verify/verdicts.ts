@@ -20,12 +20,16 @@ function natVerdict(t: TraceResult, out: ProbeOutput): Pick<Verification, 'natVe
   const sender = t.hops[0]?.headers.srcIP ?? t.request.from.ip;
   const reported = sawSource(out);
   const last = t.hops[t.hops.length - 1];
-  const seenAtDestination = last?.decision === 'deliver' && last.observation?.observed ? last.observation.headers?.srcIP : undefined;
-  const seen = reported ?? seenAtDestination;
+  const arrived = last?.decision === 'deliver' && last.observation?.observed ? last.observation.headers : undefined;
+  const seen = reported ?? arrived?.srcIP;
   const how = reported ? 'the web server reported' : 'the destination kernel saw';
   if (!seen) return { natVerdict: 'unknown', natEvidence: 'the probe was not seen at its destination, so nothing can be said about NAT' };
-  if (seen === sender) return { natVerdict: 'no-nat', natEvidence: `${how} source ${seen}, the sender's own address` };
-  return { natVerdict: 'nat', natEvidence: `${how} source ${seen}, but the sender's address is ${sender}: it was rewritten on the way` };
+  const target = `${t.request.to.ip}${t.request.port ? `:${t.request.port}` : ''}`;
+  const landed = arrived?.dstIP ? `${arrived.dstIP}${arrived.dstPort ? `:${arrived.dstPort}` : ''}` : undefined;
+  const dnat = landed !== undefined && landed !== target ? `the destination ${target} was rewritten to ${landed} on the way (a port mapping)` : undefined;
+  if (seen !== sender) return { natVerdict: 'nat', natEvidence: `${how} source ${seen}, but the sender's address is ${sender}: it was rewritten on the way${dnat ? `; also ${dnat}` : ''}` };
+  if (dnat) return { natVerdict: 'nat', natEvidence: `${how} source ${seen}, the sender's own address, but ${dnat}` };
+  return { natVerdict: 'no-nat', natEvidence: `${how} source ${seen}, the sender's own address, at the address it was sent to` };
 }
 
 function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {
