@@ -13,6 +13,19 @@ const dir = join(root, 'test', 'fixtures', 'snapshots');
 const FIXTURES = [
   { lab: 'article', file: 'article.json', topology: undefined, pings: [['pod-a', 'pod-c'], ['pod-b', 'pod-a']] },
   { lab: 'three-nodes', file: 'three-nodes.json', topology: join(dir, 'three-nodes.topology.yaml'), pings: [['pod-1a', 'pod-2a'], ['pod-3a', 'pod-1b']] },
+  // kind's wiring (CNI ptp: a /32 route per Pod, no bridge) on one node, beside two cbr0 nodes
+  { lab: 'kind-ptp', file: 'kind-ptp.json', topology: join(dir, 'kind-ptp.topology.yaml'), pings: [['pod-a', 'kp-2'], ['kp-1', 'kp-2']] },
+  // the Docker-style host: docker0, MASQUERADE and a published port, as real nftables rules
+  { lab: 'article-docker', file: 'article-docker.json', topology: undefined, upArgs: ['--with-docker-host'], pings: [['pod-a', 'pod-c']] },
+  // an nft drop rule a trainer might add on node1, so the predictor meets a real filter chain
+  {
+    lab: 'article-drop', file: 'article-droprule.json', topology: undefined, pings: [['pod-a', 'pod-c']],
+    nodeCommands: [
+      ['node1', ['nft', 'add', 'table', 'ip', 'lesson']],
+      ['node1', ['nft', 'add', 'chain', 'ip', 'lesson', 'guard', '{', 'type', 'filter', 'hook', 'forward', 'priority', '0', ';', '}']],
+      ['node1', ['nft', 'add', 'rule', 'ip', 'lesson', 'guard', 'ip', 'daddr', '10.244.2.0/24', 'tcp', 'dport', '8080', 'drop']],
+    ],
+  },
 ];
 
 function podnet(args, { check = true } = {}) {
@@ -21,9 +34,9 @@ function podnet(args, { check = true } = {}) {
   return res;
 }
 
-function record({ lab, file, topology, pings }) {
+function record({ lab, file, topology, pings, upArgs = [], nodeCommands = [] }) {
   podnet(['lab', 'down', '--lab', lab], { check: false }); // a run that was interrupted
-  podnet(['lab', 'up', '--lab', lab, '-q', ...(topology ? ['--topology', topology] : [])]);
+  podnet(['lab', 'up', '--lab', lab, '-q', ...upArgs, ...(topology ? ['--topology', topology] : [])]);
   try {
     const pods = JSON.parse(podnet(['get', 'pods', '-o', 'json', '--lab', lab]).stdout);
     for (const [from, to] of pings) {
@@ -31,6 +44,7 @@ function record({ lab, file, topology, pings }) {
       const res = podnet(['exec', '--lab', lab, from, '--', 'busybox', 'ping', '-c', '1', '-W', '2', ip], { check: false });
       if (res.status !== 0) console.warn(`warning: ${from} could not ping ${to} (${ip}); its neighbour entries will be missing`);
     }
+    for (const [node, argv] of nodeCommands) podnet(['exec', '--lab', lab, '--node', node, '--', ...argv]);
     const out = join(dir, file);
     const res = podnet(['snapshot', '--lab', lab, '-o', out]);
     process.stderr.write(res.stderr);

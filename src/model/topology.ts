@@ -22,7 +22,12 @@ export interface NodeSpec {
   name: string;
   ip: string;
   podCIDR: string;
+  /** How Pods are wired: `bridge` (cbr0, the article's picture; the default) or `ptp` (kind's kindnetd: a /32 route per Pod, no bridge). */
+  cni?: NodeCni;
 }
+
+/** The CNI plugin that wires a node's Pods. */
+export type NodeCni = 'bridge' | 'ptp';
 
 /** One container behind the Docker-style host: a web server on `port`, optionally published on a host port. */
 export interface DockerContainerSpec {

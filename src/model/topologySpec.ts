@@ -11,6 +11,7 @@
  *     - name: string        required; DNS label, at most 12 characters
  *       ip: string          optional, default host number 100+index of network.cidr (.100, .101, ...)
  *       podCIDR: string     optional, default the (index+1)-th /24 of clusterCIDR; /16 to /30, inside clusterCIDR
+ *       cni: bridge | ptp   optional, default bridge (cbr0); ptp wires Pods like kind (a /32 route per Pod, no bridge)
  *   pods:                   optional, default []; at most 1000 in total
  *     - name: string        required; DNS label, at most 63 characters
  *       node: string        required; the name of one of the nodes
@@ -92,7 +93,7 @@ const DEFAULT_WEB_PORT = 8080;
 const WORKLOADS: readonly WorkloadKind[] = ['web', 'sidecar', 'sleep'];
 const TOP_KEYS = ['name', 'network', 'clusterCIDR', 'nodes', 'pods', 'dockerHost'];
 const NETWORK_KEYS = ['cidr'];
-const NODE_KEYS = ['name', 'ip', 'podCIDR'];
+const NODE_KEYS = ['name', 'ip', 'podCIDR', 'cni'];
 const POD_KEYS = ['name', 'node', 'containers'];
 const CONTAINER_KEYS = ['name', 'workload', 'port'];
 
@@ -124,7 +125,7 @@ export function topologyToYaml(t: Topology): string {
     name: t.name,
     network: { cidr: t.network.cidr },
     clusterCIDR: t.clusterCIDR,
-    nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR })),
+    nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...(n.cni ? { cni: n.cni } : {}) })),
     pods: t.pods.map((p) => ({
       name: p.name,
       node: p.node,
@@ -242,7 +243,9 @@ function readNode(r: SpecReader, item: Node | undefined, i: number, defaults: No
   if (f.get('name') === undefined) r.fail(`${path}.name`, `${path} has no name`, 'add `name: node1`');
   const ip = f.get('ip') === undefined ? defaults.ip(i, `${path}.ip`) : r.str(f, 'ip');
   const podCIDR = f.get('podCIDR') === undefined ? defaults.podCIDR(i, `${path}.podCIDR`) : r.str(f, 'podCIDR');
-  return { name: name ?? '', ip: ip ?? '', podCIDR: podCIDR ?? '' };
+  const cni = f.get('cni') === undefined ? undefined : r.str(f, 'cni');
+  if (cni !== undefined && cni !== 'bridge' && cni !== 'ptp') r.fail(`${path}.cni`, `${path}.cni "${cni}" is not a CNI plugin the lab wires with`, 'use bridge (cbr0, the default) or ptp (kind-style: a /32 route per Pod, no bridge)');
+  return { name: name ?? '', ip: ip ?? '', podCIDR: podCIDR ?? '', ...(cni === 'ptp' || cni === 'bridge' ? { cni } : {}) };
 }
 
 function readPod(r: SpecReader, item: Node | undefined, i: number): PodSpec {

@@ -2,7 +2,7 @@
 import type { LabProvider } from '../providers/provider';
 import { mapLimit } from '../util/concurrency';
 import { clusterFacts, namespaceTargets } from './clusterFacts';
-import { collectFilter, readIn, type NamespaceTarget } from './collectExec';
+import { collectFilter, execIn, readIn, type NamespaceTarget } from './collectExec';
 import { parseFdb } from './parseFdb';
 import { parseAddresses, parseJsonArray, parseLinks, parseNeighbors, parseRoutes, parseRules, type ParsedLink } from './parseIp';
 import { resolvePeers, type PeerScope } from './resolvePeers';
@@ -20,6 +20,7 @@ export const COMMANDS = {
   neighbors: ['ip', '-j', 'neigh', 'show'],
   fdb: ['bridge', '-j', 'fdb', 'show'],
   forwarding: ['cat', '/proc/sys/net/ipv4/ip_forward'],
+  bridgeNetfilter: ['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables'],
 } as const;
 
 /** A namespace's tables before veth peers are resolved across namespaces. */
@@ -34,7 +35,7 @@ function parseForwarding(stdout: string): boolean {
 /** Reads every table of one namespace, all commands at once. */
 export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): Promise<Collected> {
   const read = <T>(argv: readonly string[], parse: (s: string) => T) => readIn(lab, ns, [...argv], parse);
-  const [parsedLinks, addresses, routes, rules, neighbors, fdb, forwarding, filter] = await Promise.all([
+  const [parsedLinks, addresses, routes, rules, neighbors, fdb, forwarding, filter, bnf] = await Promise.all([
     read(COMMANDS.links, (s) => parseLinks(parseJsonArray(s))),
     read(COMMANDS.addresses, (s) => parseAddresses(parseJsonArray(s))),
     read(COMMANDS.routes, (s) => parseRoutes(parseJsonArray(s))),
@@ -43,10 +44,13 @@ export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): P
     read(COMMANDS.fdb, (s) => parseFdb(parseJsonArray(s))),
     read(COMMANDS.forwarding, parseForwarding),
     collectFilter(lab, ns),
+    execIn(lab, ns, [...COMMANDS.bridgeNetfilter]),
   ]);
+  // The file exists only while the br_netfilter module is loaded: no file means bridged frames skip the IP hooks.
+  const bridgeNetfilter = bnf.code === 0 && bnf.stdout.trim() === '1';
   return {
     id: ns.id, kind: ns.kind, name: ns.name, ...(ns.node !== undefined ? { node: ns.node } : {}),
-    forwarding, parsedLinks, addresses, routes, rules, neighbors, fdb, filter,
+    forwarding, bridgeNetfilter, parsedLinks, addresses, routes, rules, neighbors, fdb, filter,
   };
 }
 
@@ -54,6 +58,7 @@ export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): P
 function finish(c: Collected, links: NamespaceSnapshot['links']): NamespaceSnapshot {
   return {
     id: c.id, kind: c.kind, name: c.name, ...(c.node !== undefined ? { node: c.node } : {}), forwarding: c.forwarding,
+    ...(c.bridgeNetfilter !== undefined ? { bridgeNetfilter: c.bridgeNetfilter } : {}),
     links, addresses: c.addresses, routes: c.routes, rules: c.rules, neighbors: c.neighbors, fdb: c.fdb, filter: c.filter,
   };
 }

@@ -40,7 +40,7 @@ function toolMissing(argv: string[], res: ExecResult | Error): boolean {
 }
 
 /** Runs argv in `ns`; a vanished namespace or a failed exec call rejects with a {@link CollectError}. */
-async function execIn(lab: LabProvider, ns: NamespaceTarget, argv: string[]): Promise<ExecResult> {
+export async function execIn(lab: LabProvider, ns: NamespaceTarget, argv: string[]): Promise<ExecResult> {
   try {
     return await lab.exec(ns.target, argv, { timeoutMs: COMMAND_TIMEOUT_MS });
   } catch (e) {

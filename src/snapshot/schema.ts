@@ -52,8 +52,8 @@ const namespace = obj(
     id: str, kind: { type: 'string', enum: ['wire', 'node', 'pod', 'host', 'container'] }, name: str, forwarding: bool,
     links: arr(link), addresses: arr(address), routes: arr(route), rules: arr(rule), neighbors: arr(neighbor), fdb: arr(fdb), filter,
   },
-  { node: str },
-  ['id', 'kind', 'name', 'node', 'forwarding', 'links', 'addresses', 'routes', 'rules', 'neighbors', 'fdb', 'filter'],
+  { node: str, bridgeNetfilter: bool },
+  ['id', 'kind', 'name', 'node', 'forwarding', 'bridgeNetfilter', 'links', 'addresses', 'routes', 'rules', 'neighbors', 'fdb', 'filter'],
 );
 
 const cluster = obj(

@@ -101,6 +101,11 @@ export interface NamespaceSnapshot {
   node?: string;
   /** net.ipv4.ip_forward in this namespace. */
   forwarding: boolean;
+  /**
+   * net.bridge.bridge-nf-call-iptables (br_netfilter): when true, frames a bridge switches also pass the IP
+   * prerouting/forward/postrouting hooks, so IP filter rules apply to same-node Pod traffic. Absent: unknown.
+   */
+  bridgeNetfilter?: boolean;
   links: SnapshotLink[];
   addresses: SnapshotAddress[];
   routes: SnapshotRoute[];

@@ -182,8 +182,17 @@ class Walker {
     }
     const rows: TableRow[] = entry ? [{ kind: 'fdb', entry }] : [{ kind: 'flood', bridge: bridge.name, ports: ports.map((p) => p.name) }];
     this.filter(ns, ['bridge'], 'forward', ingress?.name, out.name, rows);
+    if (ingress && ns.bridgeNetfilter) this.bridgedIpHooks(ns, bridge, rows);
     this.hop(ns, entry ? 'bridge-forward' : 'bridge-flood', rows, say.bridgeSentence(ns.name, bridge.name, mac, out.name, !!entry), ingress?.name ?? bridge.name, out.name);
     this.cross(ns, out);
+  }
+
+  /** With br_netfilter on, a switched frame also passes the IP hooks (seen as arriving on and leaving by the bridge). */
+  private bridgedIpHooks(ns: NamespaceSnapshot, bridge: SnapshotLink, rows: TableRow[]): void {
+    const before = rows.length;
+    rows.push({ kind: 'sysctl', name: 'net.bridge.bridge-nf-call-iptables', value: '1' });
+    for (const hook of ['prerouting', 'forward', 'postrouting']) this.filter(ns, L3_FAMILIES, hook, bridge.name, hook === 'prerouting' ? undefined : bridge.name, rows);
+    if (rows.length === before + 1) rows.pop(); // no IP rule touched the frame: the sysctl is not news here
   }
 
   /** True when a frame sent out of `port` can reach the interface with `mac`. */

@@ -17,7 +17,7 @@ class FakeLab implements LabProvider {
     return Promise.resolve({
       lab: 'fake', state: 'running', rootless: false, sandboxPid: 1, startedAt: '', wireBridge: 'kind',
       topology: { name: 'fake', network: { cidr: '172.18.0.0/16' }, clusterCIDR: '10.244.0.0/16', nodes: [], pods: [] },
-      nodes: [{ name: 'kind-worker', ip: '172.18.0.3', podCIDR: '10.244.1.0/24', bridge: '', bridgeIP: '', wirePort: '' }],
+      nodes: [{ name: 'kind-worker', ip: '172.18.0.3', podCIDR: '10.244.1.0/24', bridge: '', bridgeIP: '', cni: 'ptp', wirePort: '' }],
       pods: [
         { name: 'web', node: 'kind-worker', ip: '10.244.1.2', prefixLength: 24, gateway: '10.244.1.1', mac: '', hostVeth: '', status: 'Running', sandboxId: '', createdAt: '', containers: [{ name: 'web', workload: 'web', port: 8080, state: 'running' }] },
         { name: 'starting', node: 'kind-worker', ip: '', prefixLength: 0, gateway: '', mac: '', hostVeth: '', status: 'Pending', sandboxId: '', createdAt: '', containers: [] },

@@ -114,6 +114,22 @@ for (const mode of testableModes()) {
       assert.equal(after.disposition, 'DELIVERED');
     });
 
+    it('same-node traffic meets IP rules exactly when br_netfilter is on, and the prediction says so', async () => {
+      const snap = JSON.parse((await runCliOk(mode, ['snapshot', '--lab', lab])).stdout) as { namespaces: { id: string; bridgeNetfilter?: boolean }[] };
+      const bnf = snap.namespaces.find((n) => n.id === 'node/node1')?.bridgeNetfilter === true;
+      const node1 = ['exec', '--lab', lab, '--node', 'node1', '--'];
+      await runCliOk(mode, [...node1, 'nft', 'add', 'table', 'ip', 'lesson2']);
+      await runCliOk(mode, [...node1, 'nft', 'add', 'chain', 'ip', 'lesson2', 'guard', '{', 'type', 'filter', 'hook', 'forward', 'priority', '0', ';', '}']);
+      await runCliOk(mode, [...node1, 'nft', 'add', 'rule', 'ip', 'lesson2', 'guard', 'ip', 'daddr', ip('pod-b'), 'drop']);
+      try {
+        const t = await trace(['pod-a', 'pod-b'], bnf ? 4 : 0);
+        assert.equal(t.disposition, bnf ? 'DROPPED_BY_RULE' : 'DELIVERED');
+        assert.equal(t.verification?.matches, true, t.verification?.differences.join('; '));
+      } finally {
+        await runCliOk(mode, [...node1, 'nft', 'delete', 'table', 'ip', 'lesson2']);
+      }
+    });
+
     it('predicts without sending anything when asked (--no-verify)', async () => {
       const t = await trace(['pod-c', 'pod-a', '--no-verify']);
       assert.equal(t.disposition, 'DELIVERED');

@@ -40,7 +40,9 @@ function podInfo(s: Snapshot, p: SnapshotPod): PodInfo {
 
 function nodeInfo(s: Snapshot, n: Snapshot['cluster']['nodes'][number]): NodeInfo {
   const ns = findNs(s, `node/${n.name}`);
-  return { name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...bridgeOf(ns), wirePort: wirePortOf(ns) };
+  const bridge = bridgeOf(ns);
+  // No bridge on a node means its Pods hang off their own veths: the ptp (kind-style) wiring.
+  return { name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...bridge, cni: bridge.bridge ? 'bridge' : 'ptp', wirePort: wirePortOf(ns) };
 }
 
 function dockerHostInfo(s: Snapshot): DockerHostInfo | undefined {

@@ -35,8 +35,12 @@ export interface NodeInfo {
   name: string;
   ip: string;
   podCIDR: string;
+  /** The Pods' bridge (cbr0), or '' on a ptp node, which has none. */
   bridge: string;
+  /** The Pods' gateway: cbr0's address, or the address every host-side veth carries on a ptp node. */
   bridgeIP: string;
+  /** How this node wires its Pods. */
+  cni: 'bridge' | 'ptp';
   /** Name of this node's port on the physical wire bridge. */
   wirePort: string;
 }

@@ -30,6 +30,18 @@ export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string =
   };
 }
 
+/** The ptp network config kind's kindnetd writes: one veth per Pod, the gateway address on the host end, a /32 route per Pod. */
+export function ptpNetconf(podCIDR: string, dataDir: string): object {
+  return {
+    cniVersion: '0.4.0',
+    name: 'kindnet',
+    type: 'ptp',
+    ipMasq: false,
+    mtu: 1500,
+    ipam: { type: 'host-local', dataDir, ranges: [[{ subnet: podCIDR }]], routes: [{ dst: '0.0.0.0/0' }] },
+  };
+}
+
 const LOOPBACK_NETCONF = { cniVersion: '0.4.0', name: 'lo', type: 'loopback' };
 
 interface CniCall {
@@ -79,16 +91,25 @@ export interface CniArgs {
   podNetns: string;
   enterNode: (argv: string[]) => string[];
   bridge?: string;
+  /** `ptp` wires the Pod without a bridge (kind-style); default `bridge`. */
+  plugin?: 'bridge' | 'ptp';
 }
 
-/** Attaches a Pod: loopback up, then the bridge plugin creates the veth pair and host-local picks the IP. */
+function netconfFor(args: CniArgs): { plugin: string; netconf: object } {
+  return args.plugin === 'ptp'
+    ? { plugin: 'ptp', netconf: ptpNetconf(args.podCIDR, args.dataDir) }
+    : { plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, args.bridge ?? POD_BRIDGE) };
+}
+
+/** Attaches a Pod: loopback up, then the bridge (or ptp) plugin creates the veth pair and host-local picks the IP. */
 export async function cniAdd(tools: LabTools, args: CniArgs): Promise<CniAttachment> {
   const base = { containerId: args.containerId, netns: args.podNetns, enterNode: args.enterNode };
-  const bridge = args.bridge ?? POD_BRIDGE;
+  const bridge = args.plugin === 'ptp' ? '' : (args.bridge ?? POD_BRIDGE);
   await callPlugin(tools, { ...base, command: 'ADD', plugin: 'loopback', netconf: LOOPBACK_NETCONF });
-  const result = (await callPlugin(tools, { ...base, command: 'ADD', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, bridge) })) as BridgeResult;
+  const { plugin, netconf } = netconfFor(args);
+  const result = (await callPlugin(tools, { ...base, command: 'ADD', plugin, netconf })) as BridgeResult;
   const ipEntry = result.ips?.[0];
-  if (!ipEntry) throw new Error(`CNI bridge ADD for ${args.containerId} returned no IP address`);
+  if (!ipEntry) throw new Error(`CNI ${plugin} ADD for ${args.containerId} returned no IP address`);
   const [ip, prefix] = ipEntry.address.split('/');
   const ifaces = result.interfaces ?? [];
   const podIface = ifaces[ipEntry.interface ?? -1] ?? ifaces.find((i) => i.sandbox);
@@ -103,9 +124,9 @@ export async function cniAdd(tools: LabTools, args: CniArgs): Promise<CniAttachm
   };
 }
 
-/** Detaches a Pod: the bridge plugin removes eth0 and host-local releases the IP. */
+/** Detaches a Pod: the bridge (or ptp) plugin removes eth0 and host-local releases the IP. */
 export async function cniDel(tools: LabTools, args: CniArgs): Promise<void> {
   const base = { containerId: args.containerId, netns: args.podNetns, enterNode: args.enterNode };
-  await callPlugin(tools, { ...base, command: 'DEL', plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, args.bridge) });
+  await callPlugin(tools, { ...base, command: 'DEL', ...netconfFor(args) });
   await callPlugin(tools, { ...base, command: 'DEL', plugin: 'loopback', netconf: LOOPBACK_NETCONF });
 }

@@ -58,7 +58,8 @@ export function ipamDir(ctx: LabContext, node: string): string {
 
 /** The NodeInfo for a node spec (index is 0-based). */
 export function nodeInfo(spec: NodeSpec, index: number, bridgeIP: string): NodeInfo {
-  return { name: spec.name, ip: spec.ip, podCIDR: spec.podCIDR, bridge: 'cbr0', bridgeIP, wirePort: `${WIRE_BRIDGE}-p${index + 1}` };
+  const cni = spec.cni ?? 'bridge';
+  return { name: spec.name, ip: spec.ip, podCIDR: spec.podCIDR, bridge: cni === 'bridge' ? 'cbr0' : '', bridgeIP, cni, wirePort: `${WIRE_BRIDGE}-p${index + 1}` };
 }
 
 /** A snapshot of the lab for clients. */

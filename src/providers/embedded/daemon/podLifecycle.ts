@@ -2,11 +2,11 @@
 import type { PodSpec } from '../../../model/topology';
 import { LabError } from '../control/labError';
 import type { PodInfo } from '../control/protocol';
-import { cniAdd, cniDel } from './cni';
+import { type CniArgs, cniAdd, cniDel } from './cni';
 import { startContainer, stopContainer, waitUntilReady, type RunningContainer } from './containers';
 import { ipamDir, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
 
-function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string) {
+function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string): CniArgs {
   const node = ctx.nodes.get(spec.node);
   if (!node) throw new LabError(`node ${spec.node} does not exist in this lab`, 'NOT_FOUND', 'node');
   return {
@@ -15,6 +15,7 @@ function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string) {
     containerId: sandboxId,
     podNetns: ctx.ns.files(podNsId(spec.name)).net,
     enterNode: (argv: string[]) => ctx.ns.enter(nodeNsId(spec.node), argv),
+    plugin: node.cni,
   };
 }
 
