@@ -1,7 +1,8 @@
 // Helpers for scripts/bench.mjs: timed child processes (argv only, always a timeout), stats,
-// the generated topology, and the memory of a lab's PID namespace.
+// the generated topology, the memory of a lab's PID namespace, and the raw commands of a snapshot.
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 
 const active = new Set();
 let aborted = false;
@@ -137,3 +138,98 @@ export function table(rows) {
 
 export const fmt = (x, unit = 's') => (Number.isFinite(x) ? `${x.toFixed(3)} ${unit}` : 'n/a');
 export const mark = (ok) => (ok === undefined ? '?' : ok ? '✓' : '✗');
+
+// ---- the tracer's snapshot, raw -------------------------------------------------------------
+
+/** Runs `fn` over items with at most `limit` in flight (as mapLimit in src/util/concurrency.ts). */
+export async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** The collector's namespace parallelism (NAMESPACE_CONCURRENCY in src/snapshot/collect.ts). */
+export const SNAPSHOT_CONCURRENCY = 8;
+
+/**
+ * The read-only commands the collector runs in every namespace, all at once (COMMANDS in
+ * src/snapshot/collect.ts, plus the `nft -j list ruleset` of collectFilter in collectExec.ts; the
+ * collector falls back to iptables-save only where nft is not installed, and so does {@link rawSnapshot}).
+ */
+export const SNAPSHOT_COMMANDS = [
+  ['ip', '-j', '-d', 'link', 'show'],
+  ['ip', '-j', 'addr', 'show'],
+  ['ip', '-j', '-4', 'route', 'show', 'table', 'all'],
+  ['ip', '-j', 'rule', 'show'],
+  ['ip', '-j', 'neigh', 'show'],
+  ['bridge', '-j', 'fdb', 'show'],
+  ['cat', '/proc/sys/net/ipv4/ip_forward'],
+  ['nft', '-j', 'list', 'ruleset'],
+  ['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables'], // may be missing (no br_netfilter): a failure is fine
+];
+const OPTIONAL = new Set(['/proc/sys/net/bridge/bridge-nf-call-iptables']);
+const NSENTER = '/usr/bin/nsenter';
+
+/** The lab runtime folder as src/providers/embedded/labPaths.ts computes it (root: /run/podnet). */
+export function labStateDir(lab, env = process.env, uid = process.getuid?.() ?? 0) {
+  const dir = env.PODNET_RUNTIME_DIR || (env.XDG_RUNTIME_DIR ? `${env.XDG_RUNTIME_DIR}/podnet` : uid === 0 ? '/run/podnet' : `/tmp/podnet-${uid}`);
+  return `${dir}/${lab}.state`;
+}
+
+/**
+ * Every namespace the collector reads (wire, nodes, Running Pods), as an argv prefix that enters it
+ * straight from the host, without the lab's RPC. The namespace files live on a tmpfs that only the
+ * sandbox's mount namespace sees, so they are opened through /proc/SANDBOX/root, which resolves paths in
+ * that mount namespace: one nsenter per command, as the lab process itself does
+ * (`nsenter --net=F.net --uts=F.uts -- CMD`, src/providers/embedded/daemon/namespaces.ts). The wire is
+ * the sandbox's own network namespace.
+ */
+export function rawTargets(status, lab) {
+  const pid = status.sandboxPid;
+  const ns = `/proc/${pid}/root${labStateDir(lab)}/ns`;
+  const enter = (id) => [NSENTER, `--net=${ns}/${id}.net`, `--uts=${ns}/${id}.uts`, '--'];
+  const out = [{ id: 'wire', prefix: [NSENTER, `--net=/proc/${pid}/ns/net`, '--'] }];
+  for (const n of status.nodes) out.push({ id: `node/${n.name}`, prefix: enter(`node-${n.name}`) });
+  for (const p of status.pods) if (p.status === 'Running') out.push({ id: `pod/${p.name}`, prefix: enter(`pod-${p.name}`) });
+  if (status.dockerHost) throw new Error('rawTargets does not know the Docker-style host: bench a lab without one');
+  for (const t of out.slice(1)) {
+    const f = t.prefix[1].slice('--net='.length);
+    if (!existsSync(f)) throw new Error(`namespace file ${f} is missing (is the sandbox's state dir somewhere else?)`);
+  }
+  return out;
+}
+
+/**
+ * One raw snapshot: every command in every target, `concurrency` namespaces at a time and each namespace's
+ * commands at once, as the collector does. Resolves with the milliseconds it took, the commands run and the
+ * bytes read; throws when a required command failed (the baseline would not be doing the same work).
+ */
+export async function rawSnapshot(targets, { concurrency = SNAPSHOT_CONCURRENCY, timeoutMs = 15_000 } = {}) {
+  let commands = 0;
+  let bytes = 0;
+  const failures = [];
+  const one = async (t, argv) => {
+    commands++;
+    let r = await run([...t.prefix, ...argv], { timeoutMs });
+    if (argv[0] === 'nft' && r.code === 127) { // nft not installed: the collector reads iptables-save instead
+      commands++;
+      r = await run([...t.prefix, 'iptables-save'], { timeoutMs });
+    }
+    bytes += r.stdout.length;
+    if (r.code !== 0 && !OPTIONAL.has(argv[argv.length - 1])) failures.push(`${t.id}: ${argv.join(' ')} exited with ${r.code}: ${r.stderr.trim()}`);
+  };
+  const t0 = performance.now();
+  await mapLimit(targets, concurrency, (t) => Promise.all(SNAPSHOT_COMMANDS.map((argv) => one(t, argv))));
+  const ms = performance.now() - t0;
+  if (failures.length) throw new Error(`raw snapshot: ${failures.length} command(s) failed, first: ${failures[0]}`);
+  return { ms, commands, bytes, namespaces: targets.length };
+}
+
+export const fmtMs = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
