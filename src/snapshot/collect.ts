@@ -54,6 +54,12 @@ export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): P
   };
 }
 
+/** One namespace's tables on their own (veth peers left unresolved: that needs the other namespaces). */
+export async function collectOneNamespace(lab: LabProvider, ns: NamespaceTarget): Promise<NamespaceSnapshot> {
+  const c = await collectNamespace(lab, ns);
+  return finish(c, c.parsedLinks.map((p) => (p.linkIndex !== undefined && p.link.kind === 'veth' ? { ...p.link, peerIfindex: p.linkIndex } : p.link)));
+}
+
 /** Puts the resolved links back in place, keeping the format's key order. */
 function finish(c: Collected, links: NamespaceSnapshot['links']): NamespaceSnapshot {
   return {

@@ -1,18 +1,77 @@
-/** VS Code entry point. Activation does nothing heavy; views and commands arrive with the extension issue. */
+/** VS Code entry point: registers views and commands; the engine loads lazily, so activation stays light. */
 import * as vscode from 'vscode';
+import { registerFindIpCommand } from './commands/findIpCommand';
+import { registerInspectCommand } from './commands/inspectCommand';
+import { registerLabCommands } from './commands/labCommands';
+import { registerPodCommands } from './commands/podCommands';
+import { registerSnapshotCommands } from './commands/snapshotCommands';
+import { registerTraceCommands, traceName } from './commands/traceCommand';
+import { DIAGRAM_VIEW_TYPE, DiagramPanel } from './diagram/diagramPanel';
+import { LabSession } from './labSession';
+import { labSetting } from './settings';
+import { createStatusBar } from './statusBar';
+import type { NetElement } from './tree/elements';
+import { NetworkTreeProvider } from './tree/networkTree';
+import { PodsTreeProvider } from './tree/podsTree';
 
-/** Registers the extension's commands. */
-export function activate(context: vscode.ExtensionContext): void {
+/** Milliseconds `activate` took (reported by the "Show Lab Status" command and read by tests). */
+export let activationMs = 0;
+
+/** Wires the PodNet views, commands, status bar and diagram. */
+export function activate(context: vscode.ExtensionContext): { activationMs: () => number; diagramStats: () => unknown } {
+  const t0 = performance.now();
+  const session = new LabSession(labSetting);
+  const network = new NetworkTreeProvider(session);
+  const pods = new PodsTreeProvider(session);
+  const networkView = vscode.window.createTreeView('podnet.network', { treeDataProvider: network, showCollapseAll: true });
+  const podsView = vscode.window.createTreeView('podnet.pods', { treeDataProvider: pods });
+  const reveal = async (pod: string) => {
+    await networkView.reveal(network.podElement(pod), { select: true, focus: true, expand: true });
+  };
+  const diagram = new DiagramPanel(context.extensionUri, session, (namespace) => {
+    if (namespace.startsWith('pod/')) void reveal(namespace.slice(4));
+  });
+  const output = vscode.window.createOutputChannel('PodNet Trace');
+  context.subscriptions.push(session, network, pods, networkView, podsView, diagram, output, createStatusBar(session));
+  registerLabCommands(context, session);
+  registerTraceCommands(context, session, diagram, output);
+  registerPodCommands(context, session);
+  registerInspectCommand(context, session);
+  registerFindIpCommand(context, session, reveal);
+  registerSnapshotCommands(context, session);
   context.subscriptions.push(
-    vscode.commands.registerCommand('podnet.showLabStatus', async () => {
-      const { connectLab } = await import('../providers/embedded/launcher');
-      const client = await connectLab(vscode.workspace.getConfiguration('podnet').get<string>('lab') ?? 'default');
-      if (!client) return void vscode.window.showInformationMessage('No PodNet lab is running. Start one with `podnet lab up`.');
-      const st = await client.call('status', {}).finally(() => client.close());
-      void vscode.window.showInformationMessage(`PodNet lab "${st.lab}": ${st.nodes.length} nodes, ${st.pods.length} Pods (${st.pods.map((p) => `${p.name} ${p.ip}`).join(', ')})`);
+    vscode.commands.registerCommand('podnet.openDiagram', () => diagram.show()),
+    vscode.commands.registerCommand('podnet.showInDiagram', (el: NetElement) => {
+      const name = traceName(el, session);
+      const ns = el.kind === 'node' ? `node/${el.node}` : el.kind === 'pod' || el.kind === 'container' ? `pod/${el.pod}` : el.kind === 'dockerContainer' ? `container/${el.container}` : el.kind === 'dockerHost' ? `host/${name}` : 'wire';
+      return diagram.focus(ns);
+    }),
+    vscode.commands.registerCommand('podnet.showLabStatus', () => {
+      const st = session.status;
+      const text = st ? `PodNet ${session.mode === 'replay' ? 'snapshot' : `lab "${st.lab}"`}: ${st.nodes.length} nodes, ${st.pods.length} Pods (${st.pods.map((p) => `${p.name} ${p.ip}`).join(', ')})` : `No PodNet lab named "${session.lab}" is running. Start one with PodNet: Start Lab or \`podnet lab up\`.`;
+      void vscode.window.showInformationMessage(text);
+      return { activationMs, mode: session.mode, pods: st?.pods.map((p) => ({ name: p.name, ip: p.ip, node: p.node })) ?? [] };
+    }),
+    vscode.window.registerWebviewPanelSerializer(DIAGRAM_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel) => diagram.revive(panel),
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('podnet.lab')) {
+        session.disconnect();
+        void session.connect().catch(() => undefined);
+      }
     }),
   );
+  const setContextKeys = () => {
+    void vscode.commands.executeCommand('setContext', 'podnet.live', session.mode === 'live');
+    void vscode.commands.executeCommand('setContext', 'podnet.replay', session.mode === 'replay');
+  };
+  setContextKeys();
+  context.subscriptions.push(session.onDidChange(setContextKeys));
+  void session.connect().catch(() => undefined); // find a lab started from a terminal; never blocks activation
+  activationMs = Math.round((performance.now() - t0) * 10) / 10;
+  return { activationMs: () => activationMs, diagramStats: () => diagram.lastRender };
 }
 
-/** Nothing to release: every disposable is in context.subscriptions. */
+/** Nothing to release by hand: every disposable is in context.subscriptions. */
 export function deactivate(): void {}

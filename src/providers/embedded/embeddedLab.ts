@@ -1,6 +1,6 @@
 /** The embedded lab as a {@link LabProvider}: every call goes over the lab's control socket. */
 import type { LabProvider } from '../provider';
-import type { ExecResult, ExecTarget, LabStatus, PodInfo, PodRequest } from './control/protocol';
+import type { ExecResult, ExecTarget, LabEvent, LabStatus, PodInfo, PodRequest } from './control/protocol';
 import type { RpcClient } from './control/rpcClient';
 import { requireLab } from './launcher';
 
@@ -30,6 +30,17 @@ export class EmbeddedLab implements LabProvider {
 
   deletePod(name: string): Promise<{ name: string; ip: string }> {
     return this.client.call('deletePod', { name });
+  }
+
+  /** Subscribes to the lab's events (Pods added, deleted, updated; state changes) on this connection. */
+  async watch(listener: (e: LabEvent) => void): Promise<void> {
+    this.client.onEvent(listener);
+    await this.client.call('watch', {});
+  }
+
+  /** Calls `listener` once when the connection ends (the lab stopped or crashed). */
+  onClose(listener: () => void): void {
+    this.client.onClose(listener);
   }
 
   close(): void {

@@ -135,7 +135,8 @@ async function startLocked(opts: StartOptions, paths: LabPaths): Promise<LabStat
   const daemonArgv = [process.execPath, entry, '__lab-process', '--lab', opts.lab, '--socket', paths.socket, '--state', paths.stateDir, '--tools', JSON.stringify(tools), ...(rootless ? ['--rootless'] : [])];
   const logFd = openSync(paths.log, 'w', 0o600);
   const child = spawn(sandboxArgv(tools, rootless, daemonArgv)[0], sandboxArgv(tools, rootless, daemonArgv).slice(1), {
-    shell: false, detached: true, stdio: ['ignore', logFd, logFd, 'pipe'],
+    // Inside VS Code the runtime is Electron: ELECTRON_RUN_AS_NODE makes it the plain Node the lab process needs.
+    shell: false, detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
   closeSync(logFd);
   let client: RpcClient | undefined;

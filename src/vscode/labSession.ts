@@ -1,0 +1,185 @@
+/** The lab the extension shows: a live embedded lab (kept current by its events) or a replayed snapshot file. */
+import { watch as watchDir, type FSWatcher, mkdirSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { LabEvent, LabStatus, PodInfo } from '../providers/embedded/control/protocol';
+import type { EmbeddedLab } from '../providers/embedded/embeddedLab';
+import type { LabProvider } from '../providers/provider';
+import type { ReplayLab } from '../providers/replay/replayLab';
+import type { NamespaceSnapshot, Snapshot } from '../snapshot/types';
+
+/** What changed, so views refresh only the part that did. */
+export type LabChange = { kind: 'all' } | { kind: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo };
+
+/** The session's mode: nothing to show, a running lab, or a snapshot file. */
+export type SessionMode = 'none' | 'live' | 'replay';
+
+/** Holds the current lab and tells views when it changes. */
+export class LabSession implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<LabChange>();
+  /** Fires when the lab, or one Pod of it, changes. */
+  readonly onDidChange = this.changed.event;
+  private live?: EmbeddedLab;
+  private replay?: { lab: ReplayLab; file: string };
+  private current?: LabStatus;
+  private details = new Map<string, Promise<NamespaceSnapshot>>();
+  private dirWatcher?: FSWatcher;
+  private connecting?: Promise<void>;
+
+  constructor(private labName: () => string) {}
+
+  /** The lab name from settings. */
+  get lab(): string {
+    return this.labName();
+  }
+
+  /** What the session shows now. */
+  get mode(): SessionMode {
+    return this.replay ? 'replay' : this.live ? 'live' : 'none';
+  }
+
+  /** The status of the shown lab, if any. */
+  get status(): LabStatus | undefined {
+    return this.current;
+  }
+
+  /** The provider behind the shown lab (live or replay). */
+  get provider(): LabProvider | undefined {
+    return this.replay?.lab ?? this.live;
+  }
+
+  /** The snapshot file shown in replay mode. */
+  get replayFile(): string | undefined {
+    return this.replay?.file;
+  }
+
+  /** Connects to the running lab if there is one and follows its events; watches for one to appear otherwise. */
+  connect(): Promise<void> {
+    this.connecting ??= this.doConnect().finally(() => (this.connecting = undefined));
+    return this.connecting;
+  }
+
+  private async doConnect(): Promise<void> {
+    if (this.live) return;
+    const [{ connectLab }, { EmbeddedLab: Embedded }] = [await import('../providers/embedded/launcher'), await import('../providers/embedded/embeddedLab')];
+    const client = await connectLab(this.lab).catch(() => undefined);
+    if (!client) {
+      this.watchForLab();
+      if (!this.replay && this.current) this.setStatus(undefined);
+      return;
+    }
+    client.close();
+    const lab = await Embedded.connect(this.lab);
+    this.live = lab;
+    lab.onClose(() => this.lost(lab));
+    await lab.watch((e) => this.onLabEvent(e));
+    if (!this.replay) this.setStatus(await lab.status());
+  }
+
+  private lost(lab: EmbeddedLab): void {
+    if (this.live !== lab) return;
+    this.live = undefined;
+    this.details.clear();
+    if (!this.replay) this.setStatus(undefined);
+    this.watchForLab();
+  }
+
+  /** Waits for the lab's socket to appear (a lab started from a terminal), without polling. */
+  private async watchForLab(): Promise<void> {
+    if (this.dirWatcher) return;
+    const { labPaths } = await import('../providers/embedded/labPaths');
+    const paths = labPaths(this.lab);
+    try {
+      mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
+      this.dirWatcher = watchDir(paths.runtimeDir, (_ev, file) => {
+        if (file === `${this.lab}.sock` && !this.live) void this.connect().catch(() => undefined);
+      });
+    } catch {
+      // no runtime dir we may watch: the user refreshes by hand
+    }
+  }
+
+  private onLabEvent(e: LabEvent): void {
+    if (this.replay || !this.current) return;
+    if (e.event === 'pod') {
+      const pods = this.current.pods.filter((p) => p.name !== e.pod.name);
+      if (e.change !== 'deleted') pods.push(e.pod);
+      pods.sort((a, b) => a.name.localeCompare(b.name));
+      this.current = { ...this.current, pods };
+      this.details.delete(`pod/${e.pod.name}`);
+      this.details.delete(`node/${e.pod.node}`);
+      this.changed.fire({ kind: 'pod', change: e.change, pod: e.pod });
+    } else if (e.event === 'state') {
+      void this.refresh();
+    }
+  }
+
+  private setStatus(st: LabStatus | undefined): void {
+    this.current = st;
+    this.details.clear();
+    this.changed.fire({ kind: 'all' });
+  }
+
+  /** Re-reads the status (after a command changed the lab). */
+  async refresh(): Promise<void> {
+    if (this.replay) return this.setStatus(await this.replay.lab.status());
+    if (!this.live) return this.connect();
+    this.setStatus(await this.live.status());
+  }
+
+  /** Shows a snapshot file instead of the live lab (read-only). */
+  async openReplay(file: string): Promise<void> {
+    const { ReplayLab: Replay } = await import('../providers/replay/replayLab');
+    const lab = Replay.open(file);
+    this.replay = { lab, file };
+    this.setStatus(await lab.status());
+  }
+
+  /** Goes back from a snapshot file to the live lab. */
+  async closeReplay(): Promise<void> {
+    this.replay = undefined;
+    this.setStatus(this.live ? await this.live.status() : undefined);
+  }
+
+  /** One namespace's tables (links, addresses, routes, neighbours...), cached until it changes. */
+  namespace(id: string): Promise<NamespaceSnapshot | undefined> {
+    if (this.replay) return Promise.resolve(this.replay.lab.snapshot().namespaces.find((n) => n.id === id));
+    const lab = this.live;
+    if (!lab || !this.current) return Promise.resolve(undefined);
+    let p = this.details.get(id);
+    if (!p) {
+      const st = this.current;
+      p = (async () => {
+        const [{ namespaceTargets }, { collectOneNamespace }] = [await import('../snapshot/clusterFacts'), await import('../snapshot/collect')];
+        const target = namespaceTargets(st).find((t) => t.id === id);
+        if (!target) throw new Error(`no namespace ${id} in this lab`);
+        return collectOneNamespace(lab, target);
+      })();
+      this.details.set(id, p);
+      p.catch(() => this.details.delete(id));
+    }
+    return p;
+  }
+
+  /** A full snapshot of the shown lab. */
+  async snapshot(): Promise<Snapshot> {
+    if (this.replay) return this.replay.lab.snapshot();
+    if (!this.live) throw new Error(`no lab named "${this.lab}" is running`);
+    const { collectSnapshot } = await import('../snapshot/collect');
+    return collectSnapshot(this.live);
+  }
+
+  /** Forgets the connection (after the lab was stopped by this window). */
+  disconnect(): void {
+    const lab = this.live;
+    this.live = undefined;
+    lab?.close();
+    if (!this.replay) this.setStatus(undefined);
+    void this.watchForLab();
+  }
+
+  dispose(): void {
+    this.live?.close();
+    this.dirWatcher?.close();
+    this.changed.dispose();
+  }
+}

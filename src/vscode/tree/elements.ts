@@ -1,0 +1,97 @@
+/** The things the PodNet trees show, as plain data with stable ids (so expansion survives refreshes). */
+import type { LabStatus, NodeInfo, PodInfo } from '../../providers/embedded/control/protocol';
+
+/** One row of a PodNet tree. */
+export type NetElement =
+  | { id: string; kind: 'lab' }
+  | { id: string; kind: 'node'; node: string }
+  | { id: string; kind: 'iface'; namespace: string; ifname: string; ip?: string; role: 'eth0' | 'wire' }
+  | { id: string; kind: 'bridge'; namespace: string; bridge: string; ip: string }
+  | { id: string; kind: 'veth'; namespace: string; ifname: string; pod: string }
+  | { id: string; kind: 'pod'; pod: string }
+  | { id: string; kind: 'container'; pod: string; container: string }
+  | { id: string; kind: 'wire' }
+  | { id: string; kind: 'dockerHost' }
+  | { id: string; kind: 'dockerContainer'; container: string };
+
+/** Hands out one object per id, so events can refresh exactly the element a view already holds. */
+export class ElementCache {
+  private readonly byId = new Map<string, NetElement>();
+
+  /** The element with `e.id`, reusing the existing object when there is one. */
+  get<T extends NetElement>(e: T): T {
+    const old = this.byId.get(e.id);
+    if (old && old.kind === e.kind) {
+      Object.assign(old, e);
+      return old as T;
+    }
+    this.byId.set(e.id, e);
+    return e;
+  }
+
+  /** Forgets everything (a different lab is shown). */
+  clear(): void {
+    this.byId.clear();
+  }
+}
+
+/** The Pods of one node, by name. */
+export function podsOn(st: LabStatus, node: string): PodInfo[] {
+  return st.pods.filter((p) => p.node === node);
+}
+
+/** A node's info by name. */
+export function nodeNamed(st: LabStatus, node: string): NodeInfo | undefined {
+  return st.nodes.find((n) => n.name === node);
+}
+
+/** Children of an element in the network tree (lab -> nodes -> eth0, cbr0 -> veths -> Pod -> containers). */
+export function networkChildren(st: LabStatus, el: NetElement | undefined, cache: ElementCache): NetElement[] {
+  if (!el) return [cache.get({ id: 'lab', kind: 'lab' })];
+  switch (el.kind) {
+    case 'lab':
+      return [
+        ...st.nodes.map((n) => cache.get({ id: `node:${n.name}`, kind: 'node', node: n.name })),
+        cache.get({ id: 'wire', kind: 'wire' }),
+        ...(st.dockerHost ? [cache.get({ id: 'docker-host', kind: 'dockerHost' })] : []),
+      ];
+    case 'node': {
+      const n = nodeNamed(st, el.node);
+      if (!n) return [];
+      const ns = `node/${n.name}`;
+      const eth0 = cache.get({ id: `node:${n.name}/eth0`, kind: 'iface', namespace: ns, ifname: 'eth0', ip: n.ip, role: 'eth0' });
+      if (n.bridge) return [eth0, cache.get({ id: `node:${n.name}/bridge:${n.bridge}`, kind: 'bridge', namespace: ns, bridge: n.bridge, ip: n.bridgeIP })];
+      return [eth0, ...vethsOf(st, n.name, cache)]; // ptp: each Pod's veth hangs off the node itself
+    }
+    case 'bridge':
+      if (el.namespace.startsWith('host/')) {
+        return (st.dockerHost?.containers ?? []).map((c) => cache.get({ id: `docker-host/ctr:${c.name}`, kind: 'dockerContainer', container: c.name }));
+      }
+      return vethsOf(st, el.namespace.slice('node/'.length), cache);
+    case 'veth':
+      return [cache.get({ id: `pod:${el.pod}`, kind: 'pod', pod: el.pod })];
+    case 'pod': {
+      const p = st.pods.find((x) => x.name === el.pod);
+      return (p?.containers ?? []).map((c) => cache.get({ id: `pod:${el.pod}/ctr:${c.name}`, kind: 'container', pod: el.pod, container: c.name }));
+    }
+    case 'dockerHost': {
+      const h = st.dockerHost;
+      if (!h) return [];
+      return [
+        cache.get({ id: 'docker-host/eth0', kind: 'iface', namespace: `host/${h.name}`, ifname: 'eth0', ip: h.ip, role: 'eth0' }),
+        cache.get({ id: `docker-host/bridge:${h.bridge}`, kind: 'bridge', namespace: `host/${h.name}`, bridge: h.bridge, ip: h.bridgeIP }),
+      ];
+    }
+    case 'wire':
+      return [...st.nodes.map((n) => cache.get({ id: `wire/${n.wirePort}`, kind: 'iface', namespace: 'wire', ifname: n.wirePort, role: 'wire' })),
+        ...(st.dockerHost ? [cache.get({ id: `wire/${st.dockerHost.wirePort}`, kind: 'iface', namespace: 'wire', ifname: st.dockerHost.wirePort, role: 'wire' })] : [])] as NetElement[];
+    default:
+      return [];
+  }
+}
+
+function vethsOf(st: LabStatus, node: string, cache: ElementCache): NetElement[] {
+  return podsOn(st, node)
+    .filter((p) => p.hostVeth)
+    .map((p) => cache.get({ id: `node:${node}/veth:${p.name}`, kind: 'veth', namespace: `node/${node}`, ifname: p.hostVeth, pod: p.name }));
+}

@@ -1,0 +1,52 @@
+/** The "Pods" view: every Pod with its IP and node, like `kubectl get pods -o wide`. */
+import * as vscode from 'vscode';
+import type { LabSession } from '../labSession';
+import { ElementCache, type NetElement } from './elements';
+import { namespaceOf, tooltipFor, treeItemFor } from './treeItems';
+import { labLabel } from './networkTree';
+
+/** Tree data for the Pods view. */
+export class PodsTreeProvider implements vscode.TreeDataProvider<NetElement>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<NetElement | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly cache = new ElementCache();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly session: LabSession) {
+    this.subscription = session.onDidChange(() => this.changed.fire(undefined)); // a flat list: one refresh is one row set
+  }
+
+  getTreeItem(el: NetElement): vscode.TreeItem {
+    const st = this.session.status;
+    if (!st) return new vscode.TreeItem('');
+    const item = treeItemFor(el, st, { live: this.session.mode === 'live', labLabel: labLabel(this.session) });
+    if (el.kind === 'pod') {
+      const p = st.pods.find((x) => x.name === el.pod);
+      if (p) item.description = `${p.ip || '<none>'} · ${p.node} · ${p.status} ${p.containers.filter((c) => c.state === 'running').length}/${p.containers.length}`;
+    }
+    return item;
+  }
+
+  getChildren(el?: NetElement): NetElement[] {
+    const st = this.session.status;
+    if (!st) return [];
+    if (!el) return st.pods.map((p) => this.cache.get({ id: `pods:${p.name}`, kind: 'pod', pod: p.name }));
+    if (el.kind === 'pod') {
+      const p = st.pods.find((x) => x.name === el.pod);
+      return (p?.containers ?? []).map((c) => this.cache.get({ id: `pods:${el.pod}/ctr:${c.name}`, kind: 'container', pod: el.pod, container: c.name }));
+    }
+    return [];
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, el: NetElement): Promise<vscode.TreeItem> {
+    const st = this.session.status;
+    const id = st && namespaceOf(el, st);
+    if (st && id) item.tooltip = tooltipFor(el, await this.session.namespace(id).catch(() => undefined), st);
+    return item;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

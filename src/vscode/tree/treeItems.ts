@@ -1,0 +1,150 @@
+/** How each tree element looks: label, description, codicon, context value for menus, and its detailed tooltip. */
+import * as vscode from 'vscode';
+import type { LabStatus, PodInfo } from '../../providers/embedded/control/protocol';
+import type { NamespaceSnapshot, SnapshotLink } from '../../snapshot/types';
+import type { NetElement } from './elements';
+import { nodeNamed, podsOn } from './elements';
+
+const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
+
+function ready(p: PodInfo): string {
+  return `${p.containers.filter((c) => c.state === 'running').length}/${p.containers.length}`;
+}
+
+/** The context value menus match on; live items allow actions that run something. */
+function ctx(kind: string, live: boolean): string {
+  return live ? `${kind}.live` : kind;
+}
+
+/** The tree row for an element of the shown lab. */
+export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean; labLabel: string }): vscode.TreeItem {
+  const item = new vscode.TreeItem('', None);
+  item.id = el.id;
+  switch (el.kind) {
+    case 'lab':
+      item.label = opts.labLabel;
+      item.description = `${st.nodes.length} nodes · ${st.pods.length} Pods${opts.live ? (st.rootless ? ' · rootless' : ' · as root') : ' · read-only'}`;
+      item.iconPath = new vscode.ThemeIcon(opts.live ? 'server-environment' : 'archive');
+      item.collapsibleState = Expanded;
+      item.contextValue = ctx('lab', opts.live);
+      break;
+    case 'node': {
+      const n = nodeNamed(st, el.node);
+      item.label = el.node;
+      item.description = n ? `${n.ip} · Pods ${n.podCIDR} · ${podsOn(st, el.node).length} Pods${n.cni === 'ptp' ? ' · ptp' : ''}` : '';
+      item.iconPath = new vscode.ThemeIcon('server');
+      item.collapsibleState = Expanded;
+      item.contextValue = ctx('node', opts.live);
+      break;
+    }
+    case 'iface':
+      item.label = el.ifname;
+      item.description = el.role === 'eth0' ? `${el.ip ?? ''} · on the physical network` : 'port of wire0';
+      item.iconPath = new vscode.ThemeIcon(el.role === 'eth0' ? 'plug' : 'debug-disconnect');
+      item.contextValue = 'interface';
+      break;
+    case 'bridge':
+      item.label = el.bridge;
+      item.description = `${el.ip} · bridge (the Pods' gateway)`;
+      item.iconPath = new vscode.ThemeIcon('type-hierarchy');
+      item.collapsibleState = Expanded;
+      item.contextValue = 'bridge';
+      break;
+    case 'veth':
+      item.label = el.ifname;
+      item.description = `veth ↔ ${el.pod} eth0`;
+      item.iconPath = new vscode.ThemeIcon('arrow-swap');
+      item.collapsibleState = Expanded;
+      item.contextValue = 'veth';
+      break;
+    case 'pod': {
+      const p = st.pods.find((x) => x.name === el.pod);
+      item.label = el.pod;
+      item.description = p ? `${p.ip || '<none>'} · ${p.status} ${ready(p)}` : '';
+      item.iconPath = new vscode.ThemeIcon('package', p?.status === 'Running' ? undefined : new vscode.ThemeColor('problemsWarningIcon.foreground'));
+      item.collapsibleState = Collapsed;
+      item.contextValue = ctx('pod', opts.live);
+      break;
+    }
+    case 'container': {
+      const c = st.pods.find((x) => x.name === el.pod)?.containers.find((x) => x.name === el.container);
+      item.label = el.container;
+      item.description = `${c?.workload ?? ''}${c?.port ? ` · :${c.port}` : ''}${c?.state === 'exited' ? ' · exited' : ''}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-method');
+      item.contextValue = ctx('container', opts.live);
+      break;
+    }
+    case 'wire':
+      item.label = st.wireBridge;
+      item.description = `physical network ${st.topology.network.cidr}`;
+      item.iconPath = new vscode.ThemeIcon('radio-tower');
+      item.collapsibleState = Collapsed;
+      item.contextValue = 'wire';
+      break;
+    case 'dockerHost':
+      item.label = st.dockerHost?.name ?? 'docker-host';
+      item.description = `${st.dockerHost?.ip ?? ''} · Docker-style host (NAT)`;
+      item.iconPath = new vscode.ThemeIcon('vm');
+      item.collapsibleState = Collapsed;
+      item.contextValue = ctx('dockerHost', opts.live);
+      break;
+    case 'dockerContainer': {
+      const c = st.dockerHost?.containers.find((x) => x.name === el.container);
+      item.label = el.container;
+      item.description = `${c?.ip ?? ''}${c?.publish ? ` · published ${st.dockerHost?.ip}:${c.publish} → :${c.port}` : ''}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-method');
+      item.contextValue = ctx('dockerContainer', opts.live);
+      break;
+    }
+  }
+  return item;
+}
+
+/** The namespace whose tables explain an element (for its tooltip). */
+export function namespaceOf(el: NetElement, st: LabStatus): string | undefined {
+  switch (el.kind) {
+    case 'node':
+      return `node/${el.node}`;
+    case 'iface':
+    case 'bridge':
+    case 'veth':
+      return el.namespace;
+    case 'pod':
+    case 'container':
+      return `pod/${el.pod}`;
+    case 'wire':
+      return 'wire';
+    case 'dockerHost':
+      return st.dockerHost ? `host/${st.dockerHost.name}` : undefined;
+    case 'dockerContainer':
+      return `container/${el.container}`;
+    default:
+      return undefined;
+  }
+}
+
+function linkLine(l: SnapshotLink): string {
+  const peer = l.peer ? `, peer ${l.peer.namespace} ${l.peer.ifname}` : l.peerIfindex ? `, peer ifindex ${l.peerIfindex}` : '';
+  return `\`${l.name}\` ${l.kind}, ifindex ${l.ifindex}, MAC ${l.mac}, MTU ${l.mtu}, ${l.state}${l.master ? `, port of ${l.master}` : ''}${peer}`;
+}
+
+/** A Markdown tooltip with the full detail of an element, from its namespace's tables. */
+export function tooltipFor(el: NetElement, ns: NamespaceSnapshot | undefined, st: LabStatus): vscode.MarkdownString {
+  const md = new vscode.MarkdownString('', true);
+  md.supportThemeIcons = true;
+  if (!ns) return md.appendMarkdown('$(warning) The namespace could not be read.');
+  const name = 'ifname' in el ? el.ifname : el.kind === 'bridge' ? el.bridge : undefined;
+  const links = name ? ns.links.filter((l) => l.name === name) : ns.links.filter((l) => l.kind !== 'loopback');
+  md.appendMarkdown(`**${ns.name}** (${ns.kind} namespace, forwarding ${ns.forwarding ? 'on' : 'off'})\n\n`);
+  for (const l of links) {
+    const pod = el.kind === 'veth' ? st.pods.find((p) => p.name === el.pod) : undefined;
+    md.appendMarkdown(`- ${linkLine(pod && !l.peer ? { ...l, peer: { namespace: `pod/${pod.name}`, ifname: 'eth0' } } : l)}\n`);
+    for (const a of ns.addresses.filter((x) => x.ifname === l.name && x.family === 'inet')) md.appendMarkdown(`  - inet ${a.address}/${a.prefixLength}\n`);
+  }
+  const main = ns.routes.filter((r) => r.table === 'main');
+  if (main.length && (el.kind === 'node' || el.kind === 'pod' || el.kind === 'container' || el.kind === 'dockerHost' || el.kind === 'dockerContainer' || el.kind === 'lab')) {
+    md.appendMarkdown('\n**Routes** (table main)\n\n');
+    for (const r of main) md.appendMarkdown(`- \`${r.dst === '0.0.0.0/0' ? 'default' : r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}\`\n`);
+  }
+  return md;
+}
