@@ -232,4 +232,4 @@ export async function rawSnapshot(targets, { concurrency = SNAPSHOT_CONCURRENCY,
   return { ms, commands, bytes, namespaces: targets.length };
 }
 
-export const fmtMs = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'n/a');
+export const fmtMs = (x, digits = 1) => (Number.isFinite(x) ? `${x.toFixed(digits)} ms` : 'n/a');

@@ -1,24 +1,32 @@
 #!/usr/bin/env node
 // `npm run bench`: times `podnet lab up/down` against a plain shell baseline doing the same kernel work
-// (scripts/bench-baseline.sh), measures a 150-Pod lab's memory, and a rootless run. Prints numbers,
+// (scripts/bench-baseline.sh), measures a 150-Pod lab's memory, and a rootless run. Then the tracer:
+// `podnet snapshot` against the same commands run raw in the lab's namespaces, predictTrace on a 150-Pod
+// snapshot (scripts/bench-predict.ts, through tsx), and verified `podnet trace` runs. Prints numbers,
 // ratios and targets (✓/✗, information only); exits non-zero only when a benchmark step itself failed.
 // See docs/benchmarks.md.
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fmt, abortAll, labMemory, mark, median, round, run, runOk, stats, table, topologyYaml } from './bench-lib.mjs';
+import {
+  fmt, fmtMs, abortAll, labMemory, mark, median, rawSnapshot, rawTargets, round, run, runOk, SNAPSHOT_CONCURRENCY, stats, table, topologyYaml,
+} from './bench-lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const BASELINE = join(ROOT, 'scripts', 'bench-baseline.sh');
+const PREDICT = join(ROOT, 'scripts', 'bench-predict.ts');
 const BASH = '/bin/bash';
 const LAB = 'bench';
-const RUNS = { article: 7, big: 3, rootless: 5 };
+const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200 };
 const BIG = { nodes: 3, podsPerNode: 50 };
-const TIMEOUT = { up: 180_000, down: 60_000, baseline: 180_000, status: 10_000 };
+const TIMEOUT = { up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000 };
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
-const TARGETS = { articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024 };
+const TARGETS = {
+  articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024,
+  articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 2,
+};
 
 let interrupted = false;
 const results = { env: { node: process.version, kernel: release(), cpus: cpus().length }, errors: [] };
@@ -30,10 +38,11 @@ const labUp = (extra = [], cli = CLI, opts = {}) => runOk(cliArgv(cli, 'lab', 'u
 const labDown = (cli = CLI, opts = {}) => runOk(cliArgv(cli, 'lab', 'down'), { timeoutMs: TIMEOUT.down, ...opts });
 const quietDown = (cli = CLI, opts = {}) => run(cliArgv(cli, 'lab', 'down'), { timeoutMs: TIMEOUT.down, ...opts, cleanup: true });
 
-async function sandboxPid() {
+async function labStatus() {
   const r = await runOk(cliArgv(CLI, 'lab', 'status', '-o', 'json'), { timeoutMs: TIMEOUT.status });
-  return JSON.parse(r.stdout).sandboxPid;
+  return JSON.parse(r.stdout);
 }
+const sandboxPid = async () => (await labStatus()).sandboxPid;
 
 /** One baseline run: internal "up" seconds (from the script's last line) and wall seconds (with teardown). */
 async function baseline(nodes, pods) {
@@ -124,14 +133,125 @@ async function rootlessRuns() {
   }
 }
 
+// ---- tracer ---------------------------------------------------------------------------------
+
+/**
+ * `runs` interleaved rounds (after one untimed warm-up) of `podnet snapshot -o FILE` and the raw baseline
+ * (the collector's commands run straight in the lab's namespaces, same parallelism); the order alternates.
+ * The collector's own time is the `in NN ms` of the summary line the command prints on stderr.
+ */
+async function snapshotVsRaw(file, runs = RUNS.snapshot) {
+  const targets = rawTargets(await labStatus(), LAB);
+  const t = { collector: [], wall: [], raw: [] };
+  let summary = '';
+  let raw;
+  for (let i = -1; i < runs; i++) {
+    const cliRound = async () => {
+      const r = await runOk(cliArgv(CLI, 'snapshot', '-o', file), { timeoutMs: TIMEOUT.snapshot });
+      const m = / in (\d+) ms\s*$/.exec(r.stderr);
+      if (!m) throw new Error(`podnet snapshot printed no "... in NN ms" summary:\n${r.stderr}`);
+      summary = r.stderr.trim();
+      if (i >= 0) t.collector.push(Number(m[1])), t.wall.push(r.seconds * 1000);
+    };
+    const rawRound = async () => {
+      raw = await rawSnapshot(targets, { concurrency: SNAPSHOT_CONCURRENCY, timeoutMs: TIMEOUT.rawCommand });
+      if (i >= 0) t.raw.push(raw.ms);
+    };
+    if (i % 2 === 0) await cliRound(), await rawRound();
+    else await rawRound(), await cliRound();
+  }
+  return {
+    namespaces: raw.namespaces, rawCommandsPerRun: raw.commands, rawBytesPerRun: raw.bytes, summary,
+    collectorMs: stats(t.collector), wallMs: stats(t.wall), rawMs: stats(t.raw),
+    ratio: round(median(t.collector) / median(t.raw), 2),
+  };
+}
+
+/** One `podnet trace ... --lab bench` (text output): wall seconds, the stage timings of its last line, the outcome. */
+async function trace(args) {
+  const argv = cliArgv(CLI, 'trace', ...args);
+  const r = await run(argv, { timeoutMs: TIMEOUT.trace });
+  // 0 delivered (as predicted), 4 not delivered, 5 observation differs: all are measurements; anything else is a failure.
+  if (![0, 4, 5].includes(r.code)) {
+    const why = r.timedOut ? `timed out after ${TIMEOUT.trace / 1000} s` : `exited with ${r.code}`;
+    throw new Error(`${argv.join(' ')} ${why}:\n    ${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-6).join('\n    ')}`);
+  }
+  const st = /\(snapshot ([\d.]+) ms, prediction ([\d.]+) ms, kernel check ([\d.]+) ms(?:, probe ([\d.]+) ms)?[^)]*\)\s*$/.exec(r.stdout);
+  if (!st) throw new Error(`${argv.join(' ')} printed no "(snapshot X ms, prediction Y ms, ...)" line:\n${r.stdout.slice(-500)}`);
+  const disp = /^(?:(DELIVERED) in \d+ hops\.|([A-Z_]+): .*)$/m.exec(r.stdout);
+  const ver = /^Verified with .*: (every predicted hop was observed|prediction and observation DIFFER)\.$/m.exec(r.stdout);
+  return {
+    exitCode: r.code, seconds: r.seconds,
+    stages: { snapshotMs: Number(st[1]), predictMs: Number(st[2]), kernelMs: Number(st[3]), probeMs: st[4] === undefined ? null : Number(st[4]) },
+    disposition: disp ? disp[1] ?? disp[2] : null,
+    hops: (r.stdout.match(/^ [✓✗! ] +\d+\. /gm) ?? []).length,
+    observedAsPredicted: ver ? ver[1].startsWith('every') : null,
+  };
+}
+
+/** Median wall time and median of each stage over several traces, plus every run's outcome. */
+function traceStats(runs) {
+  const stage = (k) => stats(runs.map((r) => r.stages[k]).filter((x) => x !== null));
+  return {
+    wall: stats(runs.map((r) => r.seconds)),
+    stagesMs: { snapshot: stage('snapshotMs'), prediction: stage('predictMs'), kernelCheck: stage('kernelMs'), probe: stage('probeMs') },
+    outcomes: runs.map((r) => ({ exitCode: r.exitCode, disposition: r.disposition, hops: r.hops, observedAsPredicted: r.observedAsPredicted })),
+  };
+}
+
+async function tracerArticle() {
+  const dir = mkdtempSync(join(tmpdir(), 'podnet-bench-snap-'));
+  try {
+    await labUp();
+    const snapshot = await snapshotVsRaw(join(dir, 'article.json'));
+    const icmp = [];
+    for (let i = -1; i < RUNS.trace; i++) { // one untimed warm-up
+      const t = await trace(['pod-a', 'pod-c']);
+      if (i >= 0) icmp.push(t);
+    }
+    const tcp = await trace(['pod-a', 'pod-c', '--proto', 'tcp']);
+    await labDown();
+    return { snapshot, trace: { args: 'pod-a pod-c', runs: RUNS.trace, ...traceStats(icmp) }, traceTcp: { args: 'pod-a pod-c --proto tcp', ...tcp } };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function tracerBig() {
+  const dir = mkdtempSync(join(tmpdir(), 'podnet-bench-snap-'));
+  const topology = join(dir, 'bench-150.yaml');
+  const file = join(dir, 'big.json');
+  writeFileSync(topology, topologyYaml(BIG.nodes, BIG.podsPerNode));
+  try {
+    await labUp(['--topology', topology]);
+    const snapshot = await snapshotVsRaw(file);
+    await labDown(); // the predictions need only the file
+    const r = await runOk([process.execPath, '--import', 'tsx', PREDICT, file, String(RUNS.predict), '1'], { timeoutMs: TIMEOUT.predict, cwd: ROOT });
+    const predict = JSON.parse(r.stdout.trim().split('\n').pop());
+    return { snapshot, predict };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // ---- report ---------------------------------------------------------------------------------
 
 function report() {
   const a = results.article;
   const b = results.big;
   const r = results.rootless;
+  const ta = results.tracerArticle;
+  const tb = results.tracerBig;
   const lines = [];
   const row = (label, s) => [label, fmt(s?.median), fmt(s?.min)];
+  const rowMs = (label, s) => [label, fmtMs(s?.median), fmtMs(s?.min)];
+  const snapRows = (s) => [
+    rowMs('snapshot: collector (its "in NN ms")', s.collectorMs),
+    rowMs('snapshot: CLI wall (Node startup included)', s.wallMs),
+    rowMs(`raw commands (${s.rawCommandsPerRun}, ${SNAPSHOT_CONCURRENCY} namespaces at a time)`, s.rawMs),
+    ['ratio collector / raw', `${s.ratio}×`, ''],
+  ];
+  const outcome = (o) => `${o.disposition ?? '?'}, ${o.hops} hops, ${o.observedAsPredicted === null ? 'not verified' : o.observedAsPredicted ? 'observed as predicted' : 'observation DIFFERS'} (exit ${o.exitCode})`;
   lines.push(`PodNet Lab benchmark — node ${results.env.node}, kernel ${results.env.kernel}, ${results.env.cpus} CPU(s)`, '');
   if (a) {
     lines.push(`Article lab (2 nodes, 3 Pods, 4 containers), ${RUNS.article} runs as root, interleaved with the baseline (2 nodes, 2+1 Pods)`);
@@ -159,11 +279,51 @@ function report() {
     lines.push(`Article lab rootless as ${r.user}, ${RUNS.rootless} runs`);
     lines.push(table([['', 'median', 'min'], row('lab up', r.up), row('lab down', r.down)]), '');
   }
+  if (ta) {
+    const s = ta.snapshot;
+    lines.push(`Tracer on the article lab (${s.namespaces} namespaces), ${RUNS.snapshot} snapshot runs interleaved with the raw commands, after 1 warm-up`);
+    lines.push(table([['', 'median', 'min'], ...snapRows(s)]), '');
+    const t = ta.trace;
+    const st = t.stagesMs;
+    lines.push(`podnet trace ${t.args} (ICMP, verified), ${t.runs} runs after 1 warm-up`);
+    lines.push(table([
+      ['', 'median', 'min'],
+      row('wall', t.wall),
+      rowMs('  stage: snapshot', st.snapshot), rowMs('  stage: prediction', st.prediction),
+      rowMs('  stage: kernel check', st.kernelCheck), rowMs('  stage: probe', st.probe),
+    ]));
+    const kinds = [...new Set(t.outcomes.map(outcome))];
+    lines.push(`  outcome: ${kinds.join('; ')}`, '');
+    const c = ta.traceTcp;
+    lines.push(`podnet trace ${c.args} (cross-node, verified), 1 run: wall ${fmt(c.seconds)}; snapshot ${fmtMs(c.stages.snapshotMs)}, `
+      + `prediction ${fmtMs(c.stages.predictMs)}, kernel check ${fmtMs(c.stages.kernelMs)}, probe ${fmtMs(c.stages.probeMs ?? NaN)}`);
+    lines.push(`  outcome: ${outcome(c)}`, '');
+  }
+  if (tb) {
+    const s = tb.snapshot;
+    lines.push(`Tracer on ${BIG.nodes} nodes × ${BIG.podsPerNode} Pods (${s.namespaces} namespaces), ${RUNS.snapshot} snapshot runs interleaved with the raw commands, after 1 warm-up`);
+    lines.push(table([['', 'median', 'min'], ...snapRows(s)]), '');
+    const p = tb.predict;
+    const prow = (label, x) => [label, String(x.count), fmtMs(x.median, 3), fmtMs(x.min, 3), fmtMs(x.p95, 3), fmtMs(x.max, 3)];
+    lines.push(`predictTrace on that snapshot (${(p.snapshot.bytes / 1024).toFixed(0)} KiB; parse + validate ${fmtMs(p.snapshot.parseMs)}), `
+      + `${p.ms.all.count} random Pod pairs after ${p.warmup} untimed, in-process (performance.now)`);
+    lines.push(table([
+      ['', 'runs', 'median', 'min', 'p95', 'max'],
+      prow('all', p.ms.all), prow('different nodes', p.ms.crossNode), prow('same node', p.ms.sameNode),
+      prow('ICMP', p.ms.icmp), prow('TCP 8080', p.ms.tcp),
+    ]));
+    lines.push(`  outcome: ${Object.entries(p.dispositions).map(([k, v]) => `${v} ${k}`).join(', ')}; ${p.meanHops} hops on average`, '');
+  }
   const targets = [
     ['article lab up median', `≤ ${TARGETS.articleUpSeconds.toFixed(3)} s`, fmt(a?.up.median), a && a.up.median <= TARGETS.articleUpSeconds],
     ['article lab up / baseline up', `≤ ${TARGETS.articleRatio}×`, a ? `${a.ratioUp}×` : 'n/a', a && a.ratioUp <= TARGETS.articleRatio],
     ['150 Pods lab up / baseline up', `≤ ${TARGETS.bigRatio}×`, b ? `${b.ratioUp}×` : 'n/a', b && b.ratioUp <= TARGETS.bigRatio],
     ['150 Pods total memory (PSS)', `≤ ${TARGETS.bigMemoryMiB} MiB`, b ? `${b.memory.pssMiB.toFixed(1)} MiB` : 'n/a', b && b.memory.pssMiB <= TARGETS.bigMemoryMiB],
+    ['article snapshot (collector) median', `≤ ${TARGETS.articleSnapshotMs} ms`, fmtMs(ta?.snapshot.collectorMs.median), ta && ta.snapshot.collectorMs.median <= TARGETS.articleSnapshotMs],
+    ['article snapshot / raw commands', `≤ ${TARGETS.snapshotRatio}×`, ta ? `${ta.snapshot.ratio}×` : 'n/a', ta && ta.snapshot.ratio <= TARGETS.snapshotRatio],
+    ['150 Pods snapshot (collector) median', `≤ ${TARGETS.bigSnapshotMs} ms`, fmtMs(tb?.snapshot.collectorMs.median), tb && tb.snapshot.collectorMs.median <= TARGETS.bigSnapshotMs],
+    ['150 Pods predictTrace median', `≤ ${TARGETS.predictMs} ms`, fmtMs(tb?.predict.ms.all.median, 3), tb && tb.predict.ms.all.median <= TARGETS.predictMs],
+    ['article verified trace wall median', `≤ ${TARGETS.traceSeconds.toFixed(3)} s`, fmt(ta?.trace.wall.median), ta && ta.trace.wall.median <= TARGETS.traceSeconds],
   ];
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');
@@ -192,6 +352,8 @@ async function main() {
   await section('article', article);
   await section('big', big);
   await section('rootless', rootlessRuns);
+  await section('tracerArticle', tracerArticle);
+  await section('tracerBig', tracerBig);
   report();
   return interrupted ? 130 : results.errors.length ? 1 : 0;
 }

@@ -10,9 +10,10 @@ import { type TraceEvent, type TraceVerdict, parseTraceOutput } from './traceEve
 import { installScript, removeScript, traceTableName } from './traceTables';
 import { summarize } from './verdicts';
 
-/** How long the trace monitors listen, and when the probe goes out after they start. */
-export const MONITOR_WINDOW_MS = 900;
-export const PROBE_DELAY_MS = 250;
+/** When the probe goes out after the monitors start, per attempt: a busy machine gets a second, slower try. */
+export const PROBE_DELAYS_MS = [250, 800];
+/** How long the monitors keep listening after the probe went out. */
+export const LISTEN_AFTER_PROBE_MS = 650;
 
 /** argv of the probe sent from the source namespace. */
 export function probeArgv(t: TraceResult): { argv: string[]; input?: string; label: string } {
@@ -34,6 +35,28 @@ function probeEvents(events: TraceEvent[], origin: string): TraceEvent[] {
   return events.filter((e) => (first.icmpId === undefined || e.icmpId === first.icmpId) && (first.headers.srcPort === undefined || e.headers.srcPort === first.headers.srcPort));
 }
 
+interface Attempt {
+  events: TraceEvent[];
+  verdicts: TraceVerdict[];
+  output: { code: number; stdout: string; stderr: string };
+}
+
+/** Starts `nft monitor trace` in every namespace, sends the probe after `delay`, and collects what each monitor saw. */
+async function probeOnce(lab: LabProvider, namespaces: string[], origin: string, probe: ReturnType<typeof probeArgv>, delay: number): Promise<Attempt> {
+  const events: TraceEvent[] = [];
+  const verdicts: TraceVerdict[] = [];
+  const monitors = namespaces.map(async (ns) => {
+    const res = await lab.exec(execTargetFor(ns), ['nft', 'monitor', 'trace'], { timeoutMs: delay + LISTEN_AFTER_PROBE_MS });
+    const parsed = parseTraceOutput(ns, res.stdout);
+    events.push(...parsed.events);
+    verdicts.push(...parsed.verdicts);
+  });
+  await sleep(delay);
+  const sent = lab.exec(execTargetFor(origin), probe.argv, { timeoutMs: 3000, input: probe.input });
+  await Promise.all(monitors);
+  return { events, verdicts, output: await sent };
+}
+
 /** Runs the probe with tracing in every namespace on the path and fills `result.verification` and each hop's observation. */
 export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: TraceResult): Promise<Verification> {
   const origin = result.hops[0]?.namespace ?? result.request.from.namespace ?? '';
@@ -51,16 +74,14 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
       if (res.code !== 0) throw new Error(`could not add the trace table in ${ns} (nft -f -): ${res.stderr.trim()}. Is nftables installed? (apt-get install -y nftables)`);
       installed.push(ns);
     }));
-    const monitors = namespaces.map(async (ns) => {
-      const res = await lab.exec(execTargetFor(ns), ['nft', 'monitor', 'trace'], { timeoutMs: MONITOR_WINDOW_MS });
-      const parsed = parseTraceOutput(ns, res.stdout);
-      events.push(...parsed.events);
-      verdicts.push(...parsed.verdicts);
-    });
-    await sleep(PROBE_DELAY_MS);
-    const sent = lab.exec(execTargetFor(origin), probe.argv, { timeoutMs: 3000, input: probe.input });
-    await Promise.all(monitors);
-    probeOutput = await sent;
+    for (const delay of PROBE_DELAYS_MS) {
+      const attempt = await probeOnce(lab, namespaces, origin, probe, delay);
+      events.splice(0, events.length, ...attempt.events);
+      verdicts.splice(0, verdicts.length, ...attempt.verdicts);
+      probeOutput = attempt.output;
+      // No event even where the probe was sent: the monitors were not listening yet, so try again, later.
+      if (events.some((e) => e.namespace === origin) || result.hops[0]?.decision === 'drop') break;
+    }
   } finally {
     await Promise.all(installed.map((ns) => lab.exec(execTargetFor(ns), ['nft', '-f', '-'], { input: removeScript(table), timeoutMs: 5000 }).catch(() => undefined)));
   }
