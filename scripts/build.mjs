@@ -9,3 +9,4 @@ await Promise.all([
   build({ ...common, entryPoints: ['src/vscode/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
 ]);
 chmodSync('dist/cli.js', 0o755);
+await import('./build-webview.mjs');

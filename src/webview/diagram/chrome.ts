@@ -1,0 +1,78 @@
+/**
+ * The page around the drawing: a toolbar (source, player controls, zoom, hop counter), the canvas, and the side
+ * panel (summary, current hop with aria-live, legend). Controls are vscode-elements; only the ones used are imported.
+ */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import { custom, html } from './dom';
+
+/** The control actions the toolbar offers. */
+export type Action = 'restart' | 'back' | 'toggle' | 'forward' | 'zoomIn' | 'zoomOut' | 'zoomFit';
+
+/** Handles to the parts of the page main.ts updates. */
+export interface Chrome {
+  source: HTMLElement;
+  live: HTMLElement;
+  buttons: Record<Action, HTMLElement>;
+  counter: HTMLElement;
+  canvas: HTMLElement;
+  empty: HTMLElement;
+  summary: HTMLElement;
+  hop: HTMLElement;
+  legend: HTMLElement;
+}
+
+/** Builds the page into `body` and wires button clicks to `onAction`. */
+export function buildChrome(body: HTMLElement, onAction: (a: Action) => void): Chrome {
+  const bar = html('header', { class: 'toolbar' }, undefined, body);
+  const title = html('div', { class: 'source' }, undefined, bar);
+  const source = html('span', { class: 'source-label' }, 'No snapshot yet', title);
+  const live = custom('vscode-badge', { class: 'live', hidden: '' }, 'live', title);
+  const player = html('div', { class: 'player', role: 'toolbar', 'aria-label': 'Packet player' }, undefined, bar);
+  const button = (action: Action, icon: string, label: string, key: string): HTMLElement => {
+    const b = custom('vscode-button', { icon, secondary: '', title: `${label} (${key})`, 'aria-label': label, 'data-action': action }, label, player);
+    b.addEventListener('click', () => onAction(action));
+    return b;
+  };
+  const buttons = {
+    restart: button('restart', 'debug-restart', 'Restart', 'Home'),
+    back: button('back', 'debug-step-back', 'Back', '←'),
+    toggle: button('toggle', 'play', 'Play', 'Space'),
+    forward: button('forward', 'debug-step-over', 'Step', '→'),
+  } as Record<Action, HTMLElement>;
+  const counter = html('span', { class: 'counter', 'aria-live': 'off' }, '', player);
+  const zoom = html('div', { class: 'zoom', role: 'toolbar', 'aria-label': 'Zoom' }, undefined, bar);
+  const zoomButton = (action: Action, icon: string, label: string): HTMLElement => {
+    const b = custom('vscode-toolbar-button', { icon, label, title: label, 'data-action': action }, undefined, zoom);
+    b.addEventListener('click', () => onAction(action));
+    return b;
+  };
+  buttons.zoomOut = zoomButton('zoomOut', 'zoom-out', 'Zoom out');
+  buttons.zoomFit = zoomButton('zoomFit', 'screen-normal', 'Fit to window');
+  buttons.zoomIn = zoomButton('zoomIn', 'zoom-in', 'Zoom in');
+  const work = html('main', { class: 'workspace' }, undefined, body);
+  const canvas = html('div', { class: 'canvas' }, undefined, work);
+  const empty = html('p', { class: 'empty' }, 'Waiting for a snapshot of the lab…', canvas);
+  const side = html('aside', { class: 'side', 'aria-label': 'Trace details' }, undefined, work);
+  const summary = html('section', { class: 'summary' }, undefined, side);
+  const hop = html('section', { class: 'hop', 'aria-live': 'polite', 'aria-atomic': 'true' }, undefined, side);
+  const legend = html('section', { class: 'legend-box' }, undefined, side);
+  return { source, live, buttons, counter, canvas, empty, summary, hop, legend };
+}
+
+/** Shows play or pause on the toggle button and enables the controls that make sense at this hop. */
+export function updateControls(c: Chrome, step: number, length: number, playing: boolean): void {
+  const t = c.buttons.toggle;
+  t.setAttribute('icon', playing ? 'debug-pause' : 'play');
+  t.setAttribute('aria-label', playing ? 'Pause' : 'Play');
+  t.setAttribute('title', `${playing ? 'Pause' : 'Play'} (Space)`);
+  t.textContent = playing ? 'Pause' : 'Play';
+  const none = length === 0;
+  for (const a of ['restart', 'back', 'toggle', 'forward'] as const) c.buttons[a].toggleAttribute('disabled', none);
+  if (!none) {
+    c.buttons.back.toggleAttribute('disabled', step === 0);
+    c.buttons.forward.toggleAttribute('disabled', step >= length);
+  }
+  c.counter.textContent = none ? '' : `hop ${step} / ${length}`;
+}
