@@ -25,6 +25,7 @@ Usage: podnet COMMAND [options]
 Commands:
   demo                          build the article's cluster, observe its claims, tear it down
   lab up|down|status            run the embedded lab (real namespaces, veths, cbr0, CNI plugins)
+  lab list|validate|run PACK    lab packs: guided steps whose checks are graded on a real lab
   get pods|nodes [-o wide|json] list what the lab runs
   exec POD [-c C] -- CMD...     run a command in a Pod (or --node NODE)
   pod create|delete NAME        add or remove a Pod (a re-created Pod gets a new IP)

@@ -8,8 +8,10 @@ export interface LabAction {
   id: string;
   /** Short label on the run button. */
   title?: string;
-  /** argv starting with `podnet`, e.g. [podnet, exec, pod-a, --, ip, addr]; the runner adds `--lab`. */
+  /** argv starting with `podnet`, e.g. [podnet, exec, pod-a, --, ip, addr]; the runner adds `--lab` and fills `{{ip:NAME}}` from the live lab. */
   run: string[];
+  /** Set by the parser when the argv starts a shell (`sh -c ...`): UIs must show such an action prominently before it runs. */
+  usesShell?: boolean;
 }
 
 /** Where a traced path must pass. */

@@ -24,6 +24,8 @@ export class LabSession implements vscode.Disposable {
   private details = new Map<string, Promise<NamespaceSnapshot>>();
   private dirWatcher?: FSWatcher;
   private connecting?: Promise<void>;
+  /** Set while this window starts the lab itself (it connects when the start finishes). */
+  starting = false;
 
   constructor(private labName: () => string) {}
 
@@ -91,7 +93,7 @@ export class LabSession implements vscode.Disposable {
     try {
       mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
       this.dirWatcher = watchDir(paths.runtimeDir, (_ev, file) => {
-        if (file === `${this.lab}.sock` && !this.live) void this.connect().catch(() => undefined);
+        if (file === `${this.lab}.sock` && !this.live && !this.starting) void this.connect().catch(() => undefined);
       });
     } catch {
       // no runtime dir we may watch: the user refreshes by hand

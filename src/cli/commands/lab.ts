@@ -1,4 +1,4 @@
-/** `podnet lab up|down|status`: start, stop and describe the embedded lab. */
+/** `podnet lab up|down|status`: start, stop and describe the embedded lab; `list|validate|run` are lab packs (labPack.ts). */
 import { withDefaultDockerHost } from '../../model/topologySpec';
 import type { DockerHostInfo } from '../../providers/embedded/control/protocol';
 import { connectLab, startLab, stopLab } from '../../providers/embedded/launcher';
@@ -7,12 +7,14 @@ import { labName, outputFormat, parse } from '../args';
 import { UsageError } from '../cliError';
 import { loadTopology } from '../loadTopology';
 import { podsTable } from './get';
+import { LAB_PACK_HELP, labPackCommand } from './labPack';
 
 /** Help text of `podnet lab`. */
 export const LAB_HELP = `Usage:
   podnet lab up [options]       build the lab (default: the article's 2 nodes, 3 Pods)
   podnet lab down               stop the lab; every namespace, veth and IP goes away
   podnet lab status [-o json]   is a lab running, and what it holds
+${LAB_PACK_HELP}
 
 Options of lab up:
   --topology FILE      a topology file (YAML or JSON; see docs/topology.md)
@@ -31,8 +33,20 @@ export function dockerHostLine(h: DockerHostInfo): string {
   return `  ${h.name}  eth0 ${h.ip}  Docker host (not in the cluster), ${h.bridge} ${h.bridgeIP} (${h.bridgeCIDR}), NAT: ${containers.join(', ') || 'no containers'}`;
 }
 
+const PACK_COMMANDS = ['list', 'validate', 'run'];
+
+/** The first positional argument (skipping `--lab NAME`), to route lab-pack subcommands before option parsing. */
+function subcommandOf(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--lab') i++;
+    else if (!argv[i].startsWith('-')) return argv[i];
+  }
+  return undefined;
+}
+
 /** Runs `podnet lab ...`. */
 export async function labCommand(argv: string[]): Promise<number> {
+  if (PACK_COMMANDS.includes(subcommandOf(argv) ?? '')) return labPackCommand(argv, LAB_HELP);
   const { values, positionals } = parse(argv, { topology: { type: 'string' }, 'with-docker-host': { type: 'boolean' }, 'cni-path': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, output: { type: 'string', short: 'o' } }, LAB_HELP);
   if (values.help) return void console.log(LAB_HELP), 0;
   const lab = labName(values.lab);

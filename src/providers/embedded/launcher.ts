@@ -51,7 +51,9 @@ export async function connectLab(lab: string): Promise<RpcClient | undefined> {
     return await RpcClient.connect(paths.socket);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ECONNREFUSED') removeLeftovers(paths); // the lab process died without cleaning up
+    // Refused: the lab process died without cleaning up, unless a start is in progress (the socket
+    // exists between bind and listen), whose files must not be pulled from under it.
+    if (code === 'ECONNREFUSED' && !startInProgress(paths)) removeLeftovers(paths);
     if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
     throw e;
   }
@@ -90,6 +92,16 @@ function waitForReady(child: ReturnType<typeof spawn>, log: string, timeoutMs: n
       fail(`exited with code ${code} before it was ready`);
     });
   });
+}
+
+/** True while another live process holds this lab's start lock. */
+function startInProgress(paths: LabPaths): boolean {
+  try {
+    const holder = Number(readFileSync(`${paths.socket}.lock`, 'utf8'));
+    return holder > 0 && processAlive(holder);
+  } catch {
+    return false;
+  }
 }
 
 /** Takes the per-lab start lock so two concurrent `lab up` runs cannot tread on each other's files. */

@@ -25,13 +25,14 @@ export function registerLabCommands(context: vscode.ExtensionContext, session: L
       const topology = await topologyToBuild();
       const { startLab } = await import('../../providers/embedded/launcher');
       const t0 = Date.now();
-      const status = await vscode.window.withProgress(
+      session.starting = true;
+      const status = await Promise.resolve(vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Starting PodNet lab "${session.lab}"` },
         (progress) => startLab({
           lab: session.lab, topology, cniPath: cniPathSetting(), entry,
           onProgress: (p) => progress.report({ message: p.detail, increment: 100 / p.total }),
         }),
-      );
+      )).finally(() => (session.starting = false));
       await session.connect();
       const pick = await vscode.window.showInformationMessage(
         `Lab "${status.lab}" is up in ${((Date.now() - t0) / 1000).toFixed(2)} s: ${status.nodes.length} nodes, ${status.pods.length} Pods.`,

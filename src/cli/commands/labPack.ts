@@ -1,0 +1,148 @@
+/** `podnet lab list|validate|run`: lab packs (lab.yaml, step pages, actions, checks) from the command line and CI. */
+import { createInterface } from 'node:readline/promises';
+import { describeCheck, planOf } from '../../labs/describe';
+import { LabPackError, LabPackInvalidError } from '../../labs/errors';
+import { findLabPack, listLabPacks, validateLabPackPath } from '../../labs/registry';
+import { type LabRunResult, type RunEvent, runLabPack } from '../../labs/runner';
+import { isValidLabName } from '../../providers/embedded/labPaths';
+import { stopLab } from '../../providers/embedded/launcher';
+import { prettyCommand } from '../../util/exec';
+import { parse } from '../args';
+import { UsageError } from '../cliError';
+import { table } from '../table';
+
+/** Help text of the lab-pack subcommands (part of `podnet lab --help`). */
+export const LAB_PACK_HELP = `  podnet lab list [--dir DIR]... [--json]     the built-in lab packs (and those in each DIR)
+  podnet lab validate PATH                    check a pack folder, its lab.yaml or a .zip; every error as
+                                              file:line:column: field: message (exit 1 if any)
+  podnet lab run PATH|ID [--json] [--keep] [--yes] [--lab NAME]
+                                              start the pack's lab, run each step's actions, grade its checks,
+                                              tear the lab down; exit 0 only if every check passes`;
+
+const OPTIONS = { json: { type: 'boolean' }, keep: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, dir: { type: 'string', multiple: true }, 'cni-path': { type: 'string' } } as const;
+
+function printErrors(errors: LabPackError[]): void {
+  for (const e of errors) console.error(e.format());
+}
+
+function list(dirs: string[], json: boolean): number {
+  const { packs, problems } = listLabPacks(dirs);
+  if (json) return void console.log(JSON.stringify({ packs, problems: problems.map((p) => ({ dir: p.dir, errors: p.errors.map((e) => e.format()) })) }, null, 2)), 0;
+  if (packs.length === 0) console.log('no lab packs found');
+  else console.log(table(['ID', 'TITLE', 'VERSION', 'MINUTES', 'STEPS', 'PATH'], packs.map((p) => [p.id, p.title, p.version, String(p.minutes), String(p.steps), p.dir])));
+  for (const p of problems) console.error(`podnet: ${p.dir} is not a valid lab pack (${p.errors.length} problem${p.errors.length === 1 ? '' : 's'}; see \`podnet lab validate ${p.dir}\`)`);
+  return 0;
+}
+
+function validate(path: string): number {
+  const { pack, errors } = validateLabPackPath(path);
+  if (!pack) return printErrors(errors), 1;
+  const actions = pack.steps.flatMap((s) => s.actions);
+  const checks = pack.steps.reduce((n, s) => n + s.checks.length, 0);
+  console.log(`${path}: valid lab pack "${pack.id}" ${pack.version} (${pack.steps.length} steps, ${actions.length} actions, ${checks} checks)`);
+  for (const a of planOf(pack, `pack-${pack.id}`).filter((p) => p.usesShell)) console.log(`  note: action ${a.step}/${a.id} starts a shell inside the lab: ${a.display}`);
+  return 0;
+}
+
+function indent(text: string, max = 15): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  const shown = lines.slice(0, max).map((l) => `      ${l}`);
+  if (lines.length > max) shown.push(`      … ${lines.length - max} more lines`);
+  return shown.join('\n');
+}
+
+function printEvent(e: RunEvent): void {
+  switch (e.kind) {
+    case 'lab-up': return console.log(`  ✓ lab "${e.lab}" is up: ${e.nodes} nodes, ${e.pods} Pods (${e.rootless ? 'rootless sandbox' : 'sandbox as root'})`);
+    case 'step': return console.log(`\nStep ${e.index + 1}/${e.total}: ${e.step.title}`);
+    case 'action-start': return console.log(`  $ ${prettyCommand(e.argv)}${e.usesShell ? '   <- starts a shell inside the lab' : ''}`);
+    case 'action': {
+      const out = `${e.result.stdout}${e.result.stderr}`;
+      if (out.trim()) console.log(indent(out));
+      if (e.result.code !== 0) console.log(`      (exit code ${e.result.code}${e.result.timedOut ? ', stopped: it took too long' : ''})`);
+      return;
+    }
+    case 'check': return console.log(`  ${e.result.passed ? '✓' : '✗'} ${e.result.title}\n      ${e.result.message}`);
+    case 'step-done': return e.result.passed || e.result.hints.length === 0 ? undefined : console.log(e.result.hints.map((h) => `  hint: ${h}`).join('\n'));
+    case 'teardown': return;
+  }
+}
+
+function summary(r: LabRunResult): string {
+  const checks = r.steps.flatMap((s) => s.checks);
+  const passed = checks.filter((c) => c.passed).length;
+  const lab = r.kept ? `The lab "${r.lab}" is still running: \`podnet lab down --lab ${r.lab}\` stops it.` : `The lab "${r.lab}" was torn down.`;
+  return `${r.error ? `\npodnet: ${r.error}` : ''}\n${r.passed ? 'PASS' : 'FAIL'}: ${r.steps.filter((s) => s.passed).length}/${r.steps.length} steps, ${passed}/${checks.length} checks passed in ${(r.durationMs / 1000).toFixed(1)} s. ${lab}`;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/** On Ctrl-C or SIGTERM, stops the lab when `ours()` says this run started it (never someone else's), then exits 130; returns the unregister function. */
+function tearDownOnSignal(lab: string, ours: () => boolean): () => void {
+  let stopping = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) return void console.error(`podnet: ${sig}: still tearing down the lab "${lab}"...`);
+    stopping = true;
+    const stop = ours();
+    console.error(`\npodnet: ${sig}: ${stop ? `tearing down the lab "${lab}"` : 'stopping'}`);
+    process.on('unhandledRejection', () => undefined); // calls still in flight fail as the lab goes away
+    (stop ? stopLab(lab) : Promise.resolve()).catch(() => undefined).finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  return () => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+}
+
+async function run(target: string, values: { json?: boolean; keep?: boolean; yes?: boolean; lab?: string; dir?: string[]; 'cni-path'?: string }): Promise<number> {
+  const opened = findLabPack(target, values.dir ?? []);
+  try {
+    const { pack } = opened;
+    const lab = values.lab ?? `pack-${pack.id}`;
+    if (!isValidLabName(lab)) throw new UsageError(`--lab "${lab}" is not a valid lab name (lowercase letters, digits and "-", at most 32)`);
+    const say = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
+    const plan = planOf(pack, lab);
+    say(`Lab pack "${pack.id}" ${pack.version}: ${pack.title} (about ${pack.minutes} min, ${pack.steps.length} step${pack.steps.length === 1 ? '' : 's'}), by ${pack.author}`);
+    say(plan.length ? `It runs these commands, each without a shell:\n${plan.map((a) => `  ${a.usesShell ? '! ' : '  '}${a.display}${a.usesShell ? '   <- starts a shell inside the lab' : ''}`).join('\n')}` : 'It runs no commands; it only checks the lab.');
+    say(`and checks: ${pack.steps.flatMap((s) => s.checks.map(describeCheck)).join('; ') || 'nothing'}`);
+    if (plan.length && !values.yes && !opened.builtIn && process.stdin.isTTY && !(await confirm('Run them? [y/N] '))) return say('Nothing was run.'), 1;
+    let up = false;
+    const release = tearDownOnSignal(lab, () => up && !values.keep);
+    const onEvent = (e: RunEvent) => {
+      if (e.kind === 'lab-up') up = true;
+      if (!values.json) printEvent(e);
+    };
+    const result = await runLabPack(pack, { lab, keep: values.keep, cniPath: values['cni-path'], onEvent }).finally(release);
+    if (values.json) console.log(JSON.stringify(result, null, 2));
+    else console.log(summary(result));
+    if (values.json && result.error) console.error(`podnet: ${result.error}`);
+    return result.passed ? 0 : 1;
+  } finally {
+    opened.close();
+  }
+}
+
+/** Runs `podnet lab list|validate|run ...` (argv includes the subcommand). */
+export async function labPackCommand(argv: string[], help: string): Promise<number> {
+  const { values, positionals } = parse(argv, OPTIONS, help);
+  if (values.help) return void console.log(help), 0;
+  const [sub, path, ...extra] = positionals;
+  if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, help);
+  try {
+    if (sub === 'list') {
+      if (path) throw new UsageError(`unexpected argument "${path}" (use --dir DIR for more packs)`, help);
+      return list(values.dir ?? [], !!values.json);
+    }
+    if (!path) throw new UsageError(`lab ${sub} needs a PATH${sub === 'run' ? ' or the ID of a pack (podnet lab list)' : ''}`, help);
+    return sub === 'validate' ? validate(path) : await run(path, values);
+  } catch (e) {
+    if (e instanceof LabPackInvalidError) return printErrors(e.errors), 1;
+    if (e instanceof LabPackError) return console.error(`podnet: ${e.format()}`), 1;
+    throw e;
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * What an action may run: only `podnet` subcommands that look at or change the running lab (exec, trace,
+ * get, pod, snapshot, lab status), never ones that start or stop labs, write files or pick another lab.
+ * Also collects what the argv names (Pods, nodes, files) so the validator can check those exist.
+ */
+import { basename } from 'node:path';
+import { pathSpellingProblem } from './packPaths';
+import { type PlaceholderRef, scanPlaceholders } from './placeholders';
+
+/** A problem with one argv; `arg` is the index of the offending word, when one is to blame. */
+export interface ArgvProblem {
+  message: string;
+  hint: string;
+  arg?: number;
+}
+
+/** Everything an action's argv refers to in the lab or the pack. */
+export interface ActionRefs {
+  /** Pods that must exist when it runs (with the container `-c` names). */
+  pods: { name: string; container?: string; arg: number }[];
+  nodes: { name: string; arg: number }[];
+  /** Trace endpoints: a Pod, node, the Docker-style host, one of its containers, or an IP[:port]. */
+  endpoints: { name: string; arg: number }[];
+  dockerHost?: { arg: number };
+  dockerContainers: { name: string; arg: number }[];
+  /** `pod create NAME --node NODE`: a Pod that exists from then on. */
+  creates?: { pod: string; node: string; containers: string[] };
+  /** Pack-relative files it reads (trace --snapshot, snapshot validate). */
+  files: { path: string; arg: number }[];
+  /** `{{ip:NAME}}` placeholders: NAME must be in the lab when the action runs. */
+  ips: PlaceholderRef[];
+}
+
+/** The verdict on one action's argv. */
+export interface ActionPolicyResult {
+  problems: ArgvProblem[];
+  usesShell: boolean;
+  refs: ActionRefs;
+}
+
+type OptionKind = 'value' | 'flag';
+interface Subcommand {
+  options: Record<string, OptionKind>;
+  short: Record<string, string>;
+}
+
+const SUBCOMMANDS: Record<string, Subcommand> = {
+  exec: { options: { container: 'value', node: 'value', wire: 'flag', 'docker-host': 'flag', 'docker-container': 'value', timeout: 'value' }, short: { c: 'container' } },
+  trace: { options: { proto: 'value', port: 'value', json: 'flag', 'no-verify': 'flag', snapshot: 'value' }, short: {} },
+  get: { options: { output: 'value' }, short: { o: 'output' } },
+  pod: { options: { node: 'value', container: 'value', output: 'value' }, short: { o: 'output' } },
+  snapshot: { options: {}, short: {} },
+  lab: { options: { output: 'value' }, short: { o: 'output' } },
+};
+const ALLOWED = 'exec, trace, get, pod, snapshot, lab status';
+const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish']);
+
+/** True when argv (the part run inside the lab) starts a shell anywhere: UIs must show such actions prominently. */
+export function startsShell(argv: readonly string[]): boolean {
+  return argv.some((a) => SHELLS.has(basename(a)));
+}
+
+interface Parsed {
+  values: Map<string, { value: string | true; arg: number }[]>;
+  positionals: { value: string; arg: number }[];
+}
+
+function parseOptions(argv: string[], from: number, spec: Subcommand, cmd: string, problems: ArgvProblem[]): Parsed {
+  const values: Parsed['values'] = new Map();
+  const positionals: Parsed['positionals'] = [];
+  const known = Object.keys(spec.options).map((o) => `--${o}`).join(', ') || 'none';
+  for (let i = from; i < argv.length; i++) {
+    const a = argv[i];
+    if (!a.startsWith('-') || a === '-') {
+      positionals.push({ value: a, arg: i });
+      continue;
+    }
+    const eq = a.indexOf('=');
+    const raw = a.startsWith('--') ? a.slice(2, eq > 0 ? eq : undefined) : spec.short[a.slice(1)] ?? a.slice(1);
+    if (raw === 'lab') {
+      problems.push({ message: '--lab is set by the runner: an action always works on the lab the pack started', hint: 'remove --lab and its value', arg: i });
+      if (eq < 0) i++;
+      continue;
+    }
+    if (raw === 'help' || raw === 'h') continue;
+    const kind = spec.options[raw];
+    if (kind === undefined || (!a.startsWith('--') && !spec.short[a.slice(1)])) {
+      problems.push({ message: `podnet ${cmd} has no option ${a.startsWith('--') ? a.slice(0, eq > 0 ? eq : undefined) : a}`, hint: `options of podnet ${cmd} an action may use: ${known}`, arg: i });
+      continue;
+    }
+    let value: string | true = true;
+    if (kind === 'value') {
+      if (eq > 0) value = a.slice(eq + 1);
+      else if (i + 1 < argv.length) value = argv[++i];
+      else problems.push({ message: `${a} needs a value`, hint: `write ${a} VALUE`, arg: i });
+    }
+    const list = values.get(raw) ?? [];
+    list.push({ value, arg: i });
+    values.set(raw, list);
+  }
+  return { values, positionals };
+}
+
+const str = (p: Parsed, key: string) => {
+  const v = p.values.get(key)?.[0];
+  return v && typeof v.value === 'string' ? { value: v.value, arg: v.arg } : undefined;
+};
+
+function checkExec(argv: string[], problems: ArgvProblem[], refs: ActionRefs): boolean {
+  const dd = argv.indexOf('--');
+  const before = dd < 0 ? argv : argv.slice(0, dd);
+  const after = dd < 0 ? [] : argv.slice(dd + 1);
+  const p = parseOptions(before, 2, SUBCOMMANDS.exec, 'exec', problems);
+  if (after.length === 0) problems.push({ message: 'podnet exec needs the command to run after --', hint: 'e.g. [podnet, exec, pod-a, --, ip, addr]' });
+  const pod = p.positionals[0];
+  const node = str(p, 'node');
+  const container = str(p, 'docker-container');
+  const targets = [pod, node, p.values.has('wire') || undefined, p.values.has('docker-host') || undefined, container].filter((t) => t !== undefined);
+  if (targets.length !== 1) problems.push({ message: 'podnet exec needs exactly one target: a POD, --node NODE, --wire, --docker-host or --docker-container NAME', hint: 'e.g. [podnet, exec, pod-a, --, ip, addr]' });
+  for (const extra of p.positionals.slice(1)) problems.push({ message: `unexpected argument "${extra.value}" before --`, hint: 'put the command to run after --', arg: extra.arg });
+  const c = str(p, 'container');
+  if (pod) refs.pods.push({ name: pod.value, container: c?.value, arg: pod.arg });
+  else if (c) problems.push({ message: '-c/--container needs a POD', hint: 'name the Pod before -c', arg: c.arg });
+  if (node) refs.nodes.push({ name: node.value, arg: node.arg });
+  if (container) refs.dockerContainers.push({ name: container.value, arg: container.arg });
+  if (p.values.has('docker-host')) refs.dockerHost = { arg: p.values.get('docker-host')![0].arg };
+  const timeout = str(p, 'timeout');
+  if (timeout && !/^\d{1,4}$/.test(timeout.value)) problems.push({ message: `--timeout ${timeout.value} is not a number of seconds`, hint: 'e.g. --timeout 30', arg: timeout.arg });
+  return startsShell(after);
+}
+
+function checkTrace(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
+  const p = parseOptions(argv, 2, SUBCOMMANDS.trace, 'trace', problems);
+  if (p.positionals.length !== 2) problems.push({ message: `podnet trace needs FROM and TO, got ${p.positionals.length} argument${p.positionals.length === 1 ? '' : 's'}`, hint: 'e.g. [podnet, trace, pod-a, pod-c]' });
+  for (const e of p.positionals.slice(0, 2)) refs.endpoints.push({ name: e.value, arg: e.arg });
+  const port = str(p, 'port');
+  if (port && (!/^\d{1,5}$/.test(port.value) || Number(port.value) < 1 || Number(port.value) > 65535)) problems.push({ message: `--port ${port.value} must be a number from 1 to 65535`, hint: 'e.g. --port 8080', arg: port.arg });
+  const proto = str(p, 'proto');
+  if (proto && !['icmp', 'tcp', 'udp'].includes(proto.value)) problems.push({ message: `--proto ${proto.value} is not supported`, hint: 'use icmp, tcp or udp', arg: proto.arg });
+  const snap = str(p, 'snapshot');
+  if (snap) refs.files.push({ path: snap.value, arg: snap.arg });
+}
+
+function checkPod(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
+  const p = parseOptions(argv, 2, SUBCOMMANDS.pod, 'pod', problems);
+  const [sub, name, ...extra] = p.positionals;
+  for (const e of extra) problems.push({ message: `unexpected argument "${e.value}"`, hint: 'podnet pod create NAME --node NODE, or podnet pod delete NAME', arg: e.arg });
+  if (sub?.value !== 'create' && sub?.value !== 'delete') {
+    problems.push({ message: `podnet pod ${sub?.value ?? ''} is not a pod command`.replace(/ +is/, ' is'), hint: 'use pod create NAME --node NODE, or pod delete NAME', arg: sub?.arg });
+    return;
+  }
+  if (!name) return void problems.push({ message: `podnet pod ${sub.value} needs a Pod NAME`, hint: `e.g. [podnet, pod, ${sub.value}, web-2${sub.value === 'create' ? ', --node, node2' : ''}]` });
+  if (sub.value === 'delete') return void refs.pods.push({ name: name.value, arg: name.arg });
+  const node = str(p, 'node');
+  if (!node) return void problems.push({ message: 'podnet pod create needs --node NODE', hint: 'add --node and the name of a node' });
+  refs.nodes.push({ name: node.value, arg: node.arg });
+  const containers = (p.values.get('container') ?? []).map((c) => String(c.value).split(':')[0]);
+  refs.creates = { pod: name.value, node: node.value, containers: containers.length ? containers : ['web'] };
+}
+
+function checkSnapshot(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
+  const out = argv.findIndex((a) => a === '-o' || a.startsWith('--output'));
+  if (out >= 0) return void problems.push({ message: 'podnet snapshot -o would write a file; a lab pack may not write files', hint: 'leave -o out: the snapshot is printed as the action\'s output', arg: out });
+  const p = parseOptions(argv, 2, SUBCOMMANDS.snapshot, 'snapshot', problems);
+  const [sub, file, ...extra] = p.positionals;
+  if (!sub) return;
+  if (sub.value !== 'validate') return void problems.push({ message: `podnet snapshot ${sub.value} is not a snapshot command`, hint: 'use [podnet, snapshot] or [podnet, snapshot, validate, FILE]', arg: sub.arg });
+  if (!file) return void problems.push({ message: 'podnet snapshot validate needs a FILE', hint: 'name a snapshot file inside the pack' });
+  refs.files.push({ path: file.value, arg: file.arg });
+  for (const e of extra) problems.push({ message: `unexpected argument "${e.value}"`, hint: 'snapshot validate takes one FILE', arg: e.arg });
+}
+
+/** Checks an action's argv against the rules and collects what it refers to. */
+export function checkActionArgv(argv: string[]): ActionPolicyResult {
+  const problems: ArgvProblem[] = [];
+  const placeholders = scanPlaceholders(argv);
+  const refs: ActionRefs = { pods: [], nodes: [], endpoints: [], dockerContainers: [], files: [], ips: placeholders.refs };
+  problems.push(...placeholders.problems);
+  let usesShell = false;
+  if (argv[0] !== 'podnet') {
+    problems.push({ message: `an action must run podnet, not "${argv[0] ?? ''}"`, hint: `start it with podnet and one of: ${ALLOWED}; to run another program, use podnet exec POD -- PROGRAM`, arg: 0 });
+    return { problems, usesShell: startsShell(argv), refs };
+  }
+  const cmd = argv[1];
+  switch (cmd) {
+    case 'exec':
+      usesShell = checkExec(argv, problems, refs);
+      break;
+    case 'trace':
+      checkTrace(argv, problems, refs);
+      break;
+    case 'get': {
+      const p = parseOptions(argv, 2, SUBCOMMANDS.get, 'get', problems);
+      const what = p.positionals.map((x) => x.value);
+      if (what.length !== 1 || !['pods', 'pod', 'po', 'nodes', 'node', 'no'].includes(what[0])) problems.push({ message: `podnet get ${what.join(' ')} is not something to get`, hint: 'use podnet get pods or podnet get nodes', arg: p.positionals[0]?.arg });
+      const o = str(p, 'output');
+      if (o && !['wide', 'json', 'text'].includes(o.value)) problems.push({ message: `-o ${o.value} is not an output format of podnet get`, hint: 'use -o wide or -o json', arg: o.arg });
+      break;
+    }
+    case 'pod':
+      checkPod(argv, problems, refs);
+      break;
+    case 'snapshot':
+      checkSnapshot(argv, problems, refs);
+      break;
+    case 'lab': {
+      const p = parseOptions(argv, 2, SUBCOMMANDS.lab, 'lab', problems);
+      const sub = p.positionals.map((x) => x.value).join(' ');
+      if (sub !== 'status') problems.push({ message: `podnet lab ${sub} is not allowed in an action: the runner starts and stops the pack's lab itself`, hint: 'an action may only use podnet lab status', arg: p.positionals[0]?.arg ?? 1 });
+      break;
+    }
+    default:
+      problems.push({ message: `podnet ${cmd ?? ''} is not allowed in an action`.replace(/ +is/, ' is'), hint: `use one of: ${ALLOWED}`, arg: 1 });
+  }
+  for (const f of refs.files) {
+    const bad = pathSpellingProblem(f.path);
+    if (bad) problems.push({ message: bad.problem, hint: bad.hint, arg: f.arg });
+  }
+  return { problems, usesShell, refs };
+}

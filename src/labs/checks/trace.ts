@@ -1,0 +1,58 @@
+/** `trace`: a packet traced from the tables and proved by a real probe ends as expected, passes where it must, and shows NAT or none. */
+import { traceLive } from '../../tracer/runTrace';
+import type { Hop, TraceResult } from '../../tracer/types';
+import type { LabCheck, TracePass } from '../types';
+import type { CheckEvaluator } from './context';
+
+type Expect = Extract<LabCheck, { type: 'trace' }>['expect'];
+
+/** The path as places: "pod-a → node1 → wire → node2 → pod-c". */
+export function pathOf(hops: Hop[]): string {
+  // A veth hop is named after both ends ("pod-a → node1"); the namespaces alone tell the path.
+  return hops.filter((h) => h.decision !== 'veth').map((h) => h.where).filter((w, i, all) => w !== all[i - 1]).join(' → ');
+}
+
+function passesAt(hops: Hop[], p: TracePass): boolean {
+  return hops.some((h) => h.where === p.where && (p.interface === undefined || h.ifIn === p.interface || h.ifOut === p.interface));
+}
+
+function natProblem(r: TraceResult, want: NonNullable<Expect['nat']>, receiver: string): string | undefined {
+  const v = r.verification;
+  if (!v) return 'the probe was not sent, so NAT could not be observed';
+  const rewrote = (fields: string[]) => r.nat.some((c) => fields.includes(c.field));
+  if (want === 'none') return v.natVerdict === 'no-nat' && r.nat.length === 0 ? undefined : `NAT was observed where this step expects none: ${v.natEvidence}`;
+  if (v.natVerdict !== 'nat') return `this step expects ${want === 'any' ? 'NAT' : `${want} NAT`}, but ${receiver} saw no rewrite: ${v.natEvidence}`;
+  if (want === 'source' && !rewrote(['srcIP', 'srcPort'])) return `this step expects the source to be rewritten, but only ${r.nat.map((c) => c.field).join(', ') || 'nothing'} was: ${v.natEvidence}`;
+  if (want === 'destination' && !rewrote(['dstIP', 'dstPort'])) return `this step expects the destination to be rewritten, but only ${r.nat.map((c) => c.field).join(', ') || 'nothing'} was: ${v.natEvidence}`;
+  return undefined;
+}
+
+/** Runs the whole tracer (snapshot, prediction, kernel check, verified probe) and compares with `expect`. */
+export const trace: CheckEvaluator<'trace'> = async (check, { lab }) => {
+  const { result: r } = await traceLive(lab, { from: check.from, to: check.to, proto: check.proto, port: check.port }, { verify: true });
+  const what = `the ${r.request.proto.toUpperCase()} packet from ${check.from} to ${check.to}`;
+  const problems: string[] = [];
+  const facts: string[] = [];
+  const want = check.expect;
+  if (want.disposition && r.disposition !== want.disposition) problems.push(`${what} ended ${r.disposition}${r.reason ? ` (${r.reason})` : ''}, not ${want.disposition}`);
+  else facts.push(`${what} was ${r.disposition}${r.disposition === 'DELIVERED' ? ` in ${r.hops.length} hops` : r.reason ? ` (${r.reason})` : ''}`);
+  if (!r.verification) problems.push('the real probe was not sent');
+  else if (!r.verification.matches) problems.push(`the real probe did not behave as predicted: ${r.verification.differences.slice(0, 2).join('; ')}`);
+  else facts.push('the real probe was seen on every predicted hop');
+  for (const p of want.passes ?? []) {
+    const at = p.interface ? `${p.interface} in ${p.where}` : p.where;
+    if (passesAt(r.hops, p)) facts.push(`it passed ${at}`);
+    else problems.push(`it did not pass ${at}; its path was ${pathOf(r.hops)}`);
+  }
+  if (want.nat) {
+    const bad = natProblem(r, want.nat, check.to);
+    if (bad) problems.push(bad);
+    else facts.push(r.verification!.natEvidence);
+  }
+  if (problems.length > 0) return { passed: false, message: `${cap(problems.join('; '))}.` };
+  return { passed: true, message: `${cap(facts.join('; '))}.` };
+};
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,169 @@
+/**
+ * Cross-checks a read pack against its topology: every Pod, node, container, endpoint, action and file an
+ * action or check names must exist by the time it runs. Pods created by an earlier `podnet pod create`
+ * action, or named by an earlier `podExists` check (a Pod the learner must create), count as existing.
+ */
+import { parseIPv4 } from '../model/cidr';
+import type { Topology } from '../model/topology';
+import type { SpecReader } from '../model/topologyYaml';
+import type { ActionRefs } from './actionPolicy';
+import { resolveInPack } from './packPaths';
+import { hasPlaceholder } from './placeholders';
+import type { StepCheck } from './readCheck';
+import type { ReadStep } from './readSteps';
+
+interface KnownPod {
+  node: string;
+  containers: string[];
+  /** True for Pods of the topology (they have an IP when the lab starts). */
+  initial: boolean;
+  webPort?: number;
+}
+
+/** What exists at one point of the walk through the steps. */
+class World {
+  readonly pods = new Map<string, KnownPod>();
+  readonly nodes: string[];
+  readonly dockerHost?: string;
+  readonly dockerContainers: string[];
+
+  constructor(t: Topology) {
+    for (const p of t.pods) {
+      const web = p.containers.find((c) => c.workload === 'web' && c.port !== undefined);
+      this.pods.set(p.name, { node: p.node, containers: p.containers.map((c) => c.name), initial: true, webPort: web?.port });
+    }
+    this.nodes = t.nodes.map((n) => n.name);
+    this.dockerHost = t.dockerHost?.name;
+    this.dockerContainers = t.dockerHost?.containers.map((c) => c.name) ?? [];
+  }
+
+  names(): string[] {
+    return [...this.pods.keys(), ...this.nodes, ...(this.dockerHost ? [this.dockerHost, ...this.dockerContainers] : [])];
+  }
+}
+
+const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+
+function isAddress(text: string, withPort: boolean): boolean {
+  const [host, port, ...rest] = text.split(':');
+  if (rest.length || (port !== undefined && (!withPort || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535))) return false;
+  try {
+    parseIPv4(host);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Walks the steps in order, so a Pod created in step 2 is known from then on, and reports every dangling reference. */
+class ReferenceChecker {
+  private readonly world: World;
+  private readonly stepOfAction = new Map<string, number>();
+
+  constructor(
+    private readonly r: SpecReader,
+    topology: Topology,
+    private readonly steps: ReadStep[],
+    private readonly packDir: string,
+  ) {
+    this.world = new World(topology);
+    steps.forEach((s, i) => s.step.actions.forEach((a) => this.stepOfAction.has(a.id) || this.stepOfAction.set(a.id, i)));
+  }
+
+  run(): void {
+    this.steps.forEach((s, i) => {
+      s.step.actions.forEach((_, j) => this.action(s.actions[j].refs, s.actions[j].argField));
+      s.step.checks.forEach((c, j) => this.check(c, s.checkPaths[j], i));
+    });
+  }
+
+  private pod(name: string, field: string, container?: string, containerField?: string): void {
+    const known = this.world.pods.get(name);
+    if (!known) return this.r.fail(field, `Pod '${name}' is not in this lab at this step`, `use one of: ${list([...this.world.pods.keys()])} (a Pod the learner creates must come from an earlier podnet pod create action or podExists check)`);
+    if (container !== undefined && !known.containers.includes(container)) this.r.fail(containerField ?? field, `Pod ${name} has no container '${container}'`, `its containers are: ${list(known.containers)}`);
+  }
+
+  private node(name: string, field: string): void {
+    if (!this.world.nodes.includes(name)) this.r.fail(field, `node '${name}' is not in the topology`, `use one of: ${list(this.world.nodes)}`);
+  }
+
+  private endpoint(name: string, field: string, role: 'from' | 'to'): void {
+    const names = this.world.names();
+    if (names.includes(name) || (role === 'to' && isAddress(name, true))) return;
+    const also = role === 'to' ? ', or an IP address in the lab (IP or IP:PORT)' : '';
+    this.r.fail(field, `'${name}' is not a Pod, node or Docker-style host${role === 'to' ? ', nor an IP address' : ''} of this lab`, `use one of: ${list(names)}${also}`);
+  }
+
+  private action(refs: ActionRefs, argField: (arg: number | undefined) => string): void {
+    const { r, world } = this;
+    for (const p of refs.pods) this.pod(p.name, argField(p.arg), p.container, argField(p.arg));
+    for (const n of refs.nodes) this.node(n.name, argField(n.arg));
+    refs.endpoints.forEach((e, i) => hasPlaceholder(e.name) || this.endpoint(e.name, argField(e.arg), i === 0 ? 'from' : 'to'));
+    for (const ip of refs.ips) {
+      if (!world.names().includes(ip.name)) r.fail(argField(ip.arg), `{{ip:${ip.name}}} names '${ip.name}', which is not a Pod, node or Docker-style host of this lab at this step`, `use one of: ${list(world.names())}`);
+    }
+    if (refs.dockerHost && !world.dockerHost) r.fail(argField(refs.dockerHost.arg), 'the topology has no Docker-style host', 'add dockerHost: {} to the topology');
+    for (const c of refs.dockerContainers) {
+      if (!world.dockerContainers.includes(c.name)) r.fail(argField(c.arg), `'${c.name}' is not a container of the Docker-style host`, `use one of: ${list(world.dockerContainers)}${world.dockerHost ? '' : ' (the topology has no dockerHost)'}`);
+    }
+    for (const f of refs.files) {
+      const found = resolveInPack(this.packDir, f.path);
+      if ('problem' in found) r.fail(argField(f.arg), found.problem, found.hint);
+    }
+    const made = refs.creates;
+    if (made && world.nodes.includes(made.node)) world.pods.set(made.pod, { node: made.node, containers: made.containers, initial: world.pods.get(made.pod)?.initial ?? false, webPort: 8080 });
+  }
+
+  private check(c: StepCheck, path: string, stepIndex: number): void {
+    const { r, world } = this;
+    switch (c.type) {
+      case 'podIpInCidr':
+        return this.pod(c.pod, `${path}.pod`);
+      case 'ipChangedAfterRecreate':
+        this.pod(c.pod, `${path}.pod`);
+        if (world.pods.get(c.pod)?.initial === false) r.fail(`${path}.pod`, `Pod '${c.pod}' is not in the topology, so it has no IP from the start of the lab to compare with`, 'name a Pod of the topology');
+        return;
+      case 'sharedNetns':
+        this.pod(c.pod, `${path}.pod`);
+        if (world.pods.has(c.pod)) c.containers.forEach((name, i) => this.pod(c.pod, `${path}.pod`, name, `${path}.containers[${i}]`));
+        return;
+      case 'trace': {
+        this.endpoint(c.from, `${path}.from`, 'from');
+        this.endpoint(c.to, `${path}.to`, 'to');
+        const places = [...world.names(), 'wire'];
+        c.expect.passes?.forEach((p, i) => places.includes(p.where) || r.fail(`${path}.expect.passes[${i}].where`, `'${p.where}' is not a place a packet can pass in this lab`, `use one of: ${list(places)}`));
+        return;
+      }
+      case 'receiverSawSender': {
+        this.endpoint(c.from, `${path}.from`, 'from');
+        this.pod(c.to, `${path}.to`);
+        const target = world.pods.get(c.to);
+        if (target && c.port === undefined && target.webPort === undefined) r.fail(`${path}.to`, `Pod ${c.to} has no web container to answer`, 'give it a web container, or set port: to the port its web server listens on');
+        return;
+      }
+      case 'actionOutput':
+        return this.actionRef(c.action, `${path}.action`, stepIndex);
+      case 'podExists':
+        if (c.node !== undefined) this.node(c.node, `${path}.node`);
+        if (!world.pods.has(c.pod)) world.pods.set(c.pod, { node: c.node ?? '', containers: ['web'], initial: false, webPort: 8080 });
+        return;
+      case 'reachable':
+        this.endpoint(c.from, `${path}.from`, 'from');
+        return this.endpoint(c.to, `${path}.to`, 'to');
+      case 'uniquePodIps':
+        return;
+    }
+  }
+
+  private actionRef(id: string, field: string, stepIndex: number): void {
+    const at = this.stepOfAction.get(id);
+    const earlier = this.steps.slice(0, stepIndex + 1).flatMap((s) => s.step.actions.map((a) => a.id));
+    if (at === undefined) this.r.fail(field, `no action has the id '${id}'`, `use the id of an action of this or an earlier step: ${list(earlier)}`);
+    else if (at > stepIndex) this.r.fail(field, `action '${id}' runs in a later step (${this.steps[at].path}), so its output does not exist yet`, 'move the check to that step, or the action to this one');
+  }
+}
+
+/** Runs the reference checks over `steps` in order, reporting through `r`. */
+export function checkReferences(r: SpecReader, topology: Topology, steps: ReadStep[], packDir: string): void {
+  new ReferenceChecker(r, topology, steps, packDir).run();
+}

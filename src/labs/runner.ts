@@ -1,0 +1,201 @@
+/**
+ * Runs a lab pack end to end: starts its topology, runs each step's actions the way a learner would (the
+ * `podnet` CLI with the exact argv, never a shell), grades the step's checks, and always tears the lab down.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { EmbeddedLab } from '../providers/embedded/embeddedLab';
+import { startLab, stopLab } from '../providers/embedded/launcher';
+import { isValidLabName } from '../providers/embedded/labPaths';
+import { evaluateCheck } from './checks';
+import { actionArgv, describeCheck } from './describe';
+import { fillPlaceholders } from './placeholders';
+import { createRunState, type LabRunState, recordActionOutput } from './state';
+import type { LabAction, LabPack, LabStep } from './types';
+
+/** Options for {@link runLabPack}. */
+export interface RunOptions {
+  /** Lab name; default `pack-<id>`. */
+  lab?: string;
+  /** Leave the lab running afterwards. */
+  keep?: boolean;
+  cniPath?: string;
+  /** The bundled CLI (dist/cli.js) that runs the lab process and the actions; default: beside this bundle. */
+  cliEntry?: string;
+  /** Per action; default 120 s. */
+  actionTimeoutMs?: number;
+  onEvent?: (e: RunEvent) => void;
+}
+
+/** What one action printed. */
+export interface ActionResult {
+  id: string;
+  title?: string;
+  /** The exact argv that ran, `--lab` included. */
+  argv: string[];
+  usesShell: boolean;
+  code: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  ms: number;
+}
+
+/** One graded check. */
+export interface CheckResult {
+  type: string;
+  /** The check's title, or a description of it when the pack gave none. */
+  title: string;
+  passed: boolean;
+  message: string;
+}
+
+/** One step's actions and checks. */
+export interface StepResult {
+  id: string;
+  title: string;
+  passed: boolean;
+  actions: ActionResult[];
+  checks: CheckResult[];
+  hints: string[];
+}
+
+/** The whole run; `passed` only when the lab came up and every check of every step passed. */
+export interface LabRunResult {
+  pack: { id: string; title: string; version: string; dir: string };
+  lab: string;
+  passed: boolean;
+  steps: StepResult[];
+  /** Why the run stopped early (the lab did not start, or died). */
+  error?: string;
+  kept: boolean;
+  durationMs: number;
+}
+
+/** Progress, in order, for a UI or the CLI to print as it happens. */
+export type RunEvent =
+  | { kind: 'lab-up'; lab: string; nodes: number; pods: number; rootless: boolean }
+  | { kind: 'step'; index: number; total: number; step: LabStep }
+  | { kind: 'action-start'; step: string; id: string; title?: string; argv: string[]; usesShell: boolean }
+  | { kind: 'action'; step: string; result: ActionResult }
+  | { kind: 'check'; step: string; result: CheckResult }
+  | { kind: 'step-done'; result: StepResult }
+  | { kind: 'teardown'; lab: string; kept: boolean };
+
+const MAX_OUTPUT = 1024 * 1024;
+
+/** Runs one action's argv through the CLI entry (no shell), with a timeout and capped output. */
+export function runAction(argv: string[], opts: { cliEntry: string; cwd: string; timeoutMs: number }): Promise<Omit<ActionResult, 'id' | 'title' | 'usesShell' | 'argv'>> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [opts.cliEntry, ...argv.slice(1)], {
+      shell: false, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PODNET_DEBUG: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (stdout.length < MAX_OUTPUT ? (stdout += d) : undefined));
+    child.stderr.on('data', (d: Buffer) => (stderr.length < MAX_OUTPUT ? (stderr += d) : undefined));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs);
+    const done = (code: number, extra = '') => {
+      clearTimeout(timer);
+      resolve({ code, stdout: stdout.slice(0, MAX_OUTPUT), stderr: stderr.slice(0, MAX_OUTPUT) + extra, timedOut, ms: Date.now() - started });
+    };
+    child.once('error', (e) => done(127, `could not start ${process.execPath}: ${e.message}`));
+    child.once('close', (code) => done(code ?? (timedOut ? 124 : 1)));
+  });
+}
+
+interface StepContext {
+  pack: LabPack;
+  lab: string;
+  provider: EmbeddedLab;
+  state: LabRunState;
+  cliEntry: string;
+  emit: (e: RunEvent) => void;
+  timeoutMs: number;
+}
+
+/** Runs one action: fills `{{ip:NAME}}` from the live lab, then runs the argv; a placeholder with no value is a failed action that did not run. */
+async function runOneAction(action: LabAction, ctx: StepContext, step: string): Promise<ActionResult> {
+  let argv = actionArgv(action, ctx.lab);
+  let out: Awaited<ReturnType<typeof runAction>>;
+  const start = () => ctx.emit({ kind: 'action-start', step, id: action.id, title: action.title, argv, usesShell: !!action.usesShell });
+  try {
+    argv = fillPlaceholders(argv, await ctx.provider.status());
+    start();
+    out = await runAction(argv, { cliEntry: ctx.cliEntry, cwd: ctx.pack.dir, timeoutMs: ctx.timeoutMs });
+  } catch (e) {
+    start();
+    out = { code: 1, stdout: '', stderr: (e as Error).message, timedOut: false, ms: 0 };
+  }
+  recordActionOutput(ctx.state, action.id, { argv, title: action.title, code: out.code, stdout: out.stdout, stderr: out.stderr, timedOut: out.timedOut });
+  return { id: action.id, ...(action.title ? { title: action.title } : {}), argv, usesShell: !!action.usesShell, ...out };
+}
+
+/** Runs a step's actions in order, then grades its checks in order. */
+async function runStep(step: LabStep, ctx: StepContext): Promise<StepResult> {
+  const res: StepResult = { id: step.id, title: step.title, passed: true, actions: [], checks: [], hints: step.hints };
+  for (const action of step.actions) {
+    const ar = await runOneAction(action, ctx, step.id);
+    res.actions.push(ar);
+    ctx.emit({ kind: 'action', step: step.id, result: ar });
+  }
+  for (const check of step.checks) {
+    const outcome = await evaluateCheck(check, { lab: ctx.provider, state: ctx.state });
+    const cr: CheckResult = { type: check.type, title: describeCheck(check), ...outcome };
+    res.checks.push(cr);
+    res.passed &&= cr.passed;
+    ctx.emit({ kind: 'check', step: step.id, result: cr });
+  }
+  ctx.emit({ kind: 'step-done', result: res });
+  return res;
+}
+
+/** Brings up the pack's lab, runs every step, and tears the lab down (unless `keep`), whatever happens. */
+export async function runLabPack(pack: LabPack, opts: RunOptions = {}): Promise<LabRunResult> {
+  const started = Date.now();
+  const lab = opts.lab ?? `pack-${pack.id}`;
+  if (!isValidLabName(lab)) throw new Error(`"${lab}" is not a valid lab name (lowercase letters, digits and "-", at most 32); pass another with --lab`);
+  const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
+  const emit = opts.onEvent ?? (() => undefined);
+  const result: LabRunResult = { pack: { id: pack.id, title: pack.title, version: pack.version, dir: pack.dir }, lab, passed: false, steps: [], kept: !!opts.keep, durationMs: 0 };
+  let status;
+  try {
+    status = await startLab({ lab, topology: pack.topology, cniPath: opts.cniPath, entry: cliEntry });
+  } catch (e) {
+    // Nothing of ours is running: a lab of that name may be someone else's, so it is not stopped.
+    result.error = `the lab "${lab}" could not be started: ${(e as Error).message}`;
+    result.kept = false;
+    return { ...result, durationMs: Date.now() - started };
+  }
+  emit({ kind: 'lab-up', lab, nodes: status.nodes.length, pods: status.pods.length, rootless: status.rootless });
+  let provider: EmbeddedLab | undefined;
+  try {
+    provider = await EmbeddedLab.connect(lab);
+    const state = createRunState(status);
+    for (const [index, step] of pack.steps.entries()) {
+      emit({ kind: 'step', index, total: pack.steps.length, step });
+      result.steps.push(await runStep(step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000 }));
+    }
+    result.passed = result.steps.every((s) => s.passed);
+  } catch (e) {
+    result.error = `the run stopped: ${(e as Error).message}`;
+    result.passed = false;
+  } finally {
+    provider?.close();
+    if (!opts.keep) {
+      try {
+        await stopLab(lab);
+      } catch (e) {
+        result.error = `${result.error ? `${result.error}; ` : ''}tearing down the lab "${lab}" failed: ${(e as Error).message} (run \`podnet lab down --lab ${lab}\`)`;
+        result.passed = false;
+      }
+    }
+    emit({ kind: 'teardown', lab, kept: !!opts.keep });
+  }
+  return { ...result, durationMs: Date.now() - started };
+}

@@ -1,0 +1,140 @@
+/**
+ * The extension in a real VS Code (code-server + Chromium) against a real embedded lab: the PodNet view, Start Lab,
+ * Pods with their IPs in the tree, Trace Packet from the palette drawn in the diagram with every hop observed and the
+ * "no NAT" verdict, and a re-created Pod's new IP appearing in the tree. Screenshots go to test-artifacts/e2e/.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { PodInfo } from '../../src/providers/embedded/control/protocol';
+import { readManifest, startCodeServer, type CodeServer } from '../support/codeServer';
+import * as wb from '../support/workbench';
+
+const PROJECT = resolve(__dirname, '..', '..');
+const CLI = join(PROJECT, 'dist', 'cli.js');
+const LAB = `e2e-${process.pid}`;
+
+function runScript(script: string, timeoutMs: number): void {
+  const res = spawnSync(process.execPath, [join(PROJECT, 'scripts', script)], { cwd: PROJECT, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutMs });
+  if (res.status !== 0) throw new Error(`node scripts/${script} failed (${res.error?.message ?? res.signal ?? `exit ${res.status}`})`);
+}
+
+/** The CLI against the same lab the extension shows (same user, same runtime dir). */
+function podnet(args: string[]): { code: number; stdout: string; stderr: string } {
+  const res = spawnSync(process.execPath, [CLI, ...args, '--lab', LAB], { encoding: 'utf8', timeout: 60_000 });
+  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr };
+}
+
+function pods(): PodInfo[] {
+  const res = podnet(['get', 'pods', '-o', 'json']);
+  assert.equal(res.code, 0, res.stderr);
+  return JSON.parse(res.stdout) as PodInfo[];
+}
+
+async function treeDescriptionOf(page: Page, view: string, label: string): Promise<string | undefined> {
+  return (await wb.treeItems(page, view)).find((r) => r.label === label)?.description;
+}
+
+describe('PodNet in VS Code with a live lab (code-server + Chromium)', function () {
+  this.timeout(180_000);
+  let root = '';
+  let server: CodeServer | undefined;
+  let page: Page | undefined;
+
+  before(async function () {
+    if (!readManifest()) {
+      this.timeout(45 * 60_000);
+      runScript('setup-e2e.mjs', 40 * 60_000);
+    }
+    runScript('package-vsix.mjs', 5 * 60_000);
+    podnet(['lab', 'down']);
+    root = mkdtempSync(join(tmpdir(), 'podnet-e2e-lab-'));
+    const workspace = join(root, 'workspace');
+    mkdirSync(workspace);
+    writeFileSync(join(workspace, 'notes.md'), '# My PodNet notes\n');
+    server = await startCodeServer({
+      workspace, vsix: join(PROJECT, 'dist', 'podnet-lab.vsix'), extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data'),
+      colorTheme: 'Default Dark Modern', settings: { 'podnet.lab': LAB },
+    });
+    page = await wb.openWorkbench(server.url);
+  });
+
+  after(async function () {
+    this.timeout(60_000);
+    podnet(['lab', 'down']);
+    await wb.closeWorkbench(page).catch(() => undefined);
+    await server?.stop();
+    if (root && !process.env.PODNET_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('opens the PodNet view, which offers to start a lab', async () => {
+    await wb.openView(page!, 'PodNet');
+    const text = await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /No PodNet lab is running/);
+    assert.match(text, /Start Lab/);
+  });
+
+  it('starts the lab from the palette and shows every Pod with its IP in the tree', async () => {
+    await wb.runCommand(page!, 'PodNet: Start Lab');
+    await wb.waitForNotification(page!, /Lab "e2e-\d+" is up in [\d.]+ s: 2 nodes, 3 Pods/, 30_000);
+    const truth = pods();
+    assert.deepEqual(truth.map((p) => p.name), ['pod-a', 'pod-b', 'pod-c']);
+    for (const p of truth) {
+      await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), new RegExp(p.name));
+      assert.match((await treeDescriptionOf(page!, 'Network', p.name)) ?? '', new RegExp(`^${p.ip.replace(/\./g, '\\.')} · Running`), `${p.name} row`);
+    }
+    const rows = await wb.treeItems(page!, 'Network');
+    assert.ok(rows.some((r) => r.label === 'node1' && /192\.168\.1\.100/.test(r.description)));
+    assert.ok(rows.some((r) => r.label === 'cbr0' && /10\.244\.1\.1/.test(r.description)));
+    const veth = truth.find((p) => p.name === 'pod-a')!.hostVeth;
+    assert.ok(rows.some((r) => r.label === veth && /pod-a eth0/.test(r.description)), `the veth ${veth} row names the Pod on its other end`);
+    await wb.screenshot(page!, 'tree');
+  });
+
+  it('traces pod-a to pod-c from the palette: the diagram shows every hop observed and no NAT', async () => {
+    // The command opens its own quick picks at once, so pick it without waiting for the palette to close.
+    await wb.commandPalette(page!, 'PodNet: Trace Packet...');
+    await wb.pickQuickItem(page!, 'PodNet: Trace Packet...');
+    // Each pick opens the next quick pick: wait for its title so a click never lands on the list that is closing.
+    const step = async (title: RegExp, item: string) => {
+      await wb.waitForText(page!.locator('.quick-input-widget .quick-input-title'), title, 15_000);
+      await wb.pickQuickItem(page!, item);
+    };
+    await step(/^Trace Packet: from$/, 'pod-a');
+    await step(/^Trace Packet: from pod-a to$/, 'pod-c');
+    await step(/^Trace Packet: protocol$/, 'ICMP echo');
+    await wb.waitForNotification(page!, /pod-a → pod-c: DELIVERED, 11\/11 hops observed · no NAT/, 60_000);
+    const frame = await wb.webviewFrame(page!, 'PodNet Diagram');
+    await frame.locator('.hop-marker').first().waitFor({ timeout: 30_000 });
+    const markers = frame.locator('.hop-marker');
+    assert.equal(await markers.count(), 11);
+    for (let i = 1; i <= 11; i++) assert.match((await frame.locator(`.hop-marker[data-hop="${i}"]`).getAttribute('class')) ?? '', /\bobserved\b/, `hop ${i}`);
+    assert.match(await frame.locator('section.summary').innerText(), /No NAT/);
+    assert.equal(await frame.locator('g[data-id="ns:pod/pod-a"]').count(), 1);
+    await wb.screenshot(page!, 'diagram');
+  });
+
+  it('shows a re-created Pod with its new IP, driven by lab events', async () => {
+    const before = pods().find((p) => p.name === 'pod-c')!;
+    assert.equal(podnet(['pod', 'delete', 'pod-c']).code, 0);
+    const t0 = Date.now();
+    await page!.waitForFunction(() => true);
+    assert.equal(podnet(['pod', 'create', 'pod-c', '--node', 'node2']).code, 0);
+    const after = pods().find((p) => p.name === 'pod-c')!;
+    assert.notEqual(after.ip, before.ip);
+    await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), new RegExp(after.ip.replace(/\./g, '\\.')), 5000);
+    const ms = Date.now() - t0;
+    console.log(`      e2e: pod-c ${before.ip} -> ${after.ip} shown in the tree ${ms} ms after the delete`);
+    assert.match((await treeDescriptionOf(page!, 'Network', 'pod-c')) ?? '', new RegExp(`^${after.ip.replace(/\./g, '\\.')}`));
+    await wb.screenshot(page!, 'tree-after-recreate');
+  });
+
+  it('reports the activation time VS Code measured', async () => {
+    const act = await wb.extensionActivation(page!, 'podnet-lab');
+    console.log(`      e2e: activation ${act.text}`);
+    assert.ok(Number.isFinite(act.ms));
+    await page!.keyboard.press('Escape');
+  });
+});
