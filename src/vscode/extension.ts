@@ -8,6 +8,9 @@ import { registerSnapshotCommands } from './commands/snapshotCommands';
 import { registerTraceCommands, traceName } from './commands/traceCommand';
 import { DIAGRAM_VIEW_TYPE, DiagramPanel } from './diagram/diagramPanel';
 import { LabSession } from './labSession';
+import { registerLabDiagnostics } from './labs/labDiagnostics';
+import { LabPanel } from './labs/labPanel';
+import { ProgressStore } from './labs/progressStore';
 import { labSetting } from './settings';
 import { createStatusBar } from './statusBar';
 import type { NetElement } from './tree/elements';
@@ -39,6 +42,13 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   registerInspectCommand(context, session);
   registerFindIpCommand(context, session, reveal);
   registerSnapshotCommands(context, session);
+  registerLabDiagnostics(context);
+  const labs = new LabPanel(context, session, new ProgressStore(context.globalState));
+  context.subscriptions.push(
+    labs,
+    vscode.commands.registerCommand('podnet.openLabs', (id?: string) => labs.show(typeof id === 'string' ? id : undefined)),
+    vscode.commands.registerCommand('podnet.focusView', () => vscode.commands.executeCommand('podnet.network.focus')),
+  );
   context.subscriptions.push(
     vscode.commands.registerCommand('podnet.openDiagram', () => diagram.show()),
     vscode.commands.registerCommand('podnet.showInDiagram', (el: NetElement) => {

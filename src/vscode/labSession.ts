@@ -27,11 +27,21 @@ export class LabSession implements vscode.Disposable {
   /** Set while this window starts the lab itself (it connects when the start finishes). */
   starting = false;
 
+  private override?: string;
+
   constructor(private labName: () => string) {}
 
-  /** The lab name from settings. */
+  /** The lab shown: a lab pack's own lab while one runs, else the one named in settings. */
   get lab(): string {
-    return this.labName();
+    return this.override ?? this.labName();
+  }
+
+  /** Shows another lab (a lab pack's), or the settings' lab again with undefined; reconnects. */
+  async useLab(name: string | undefined): Promise<void> {
+    if (name === this.override) return;
+    this.override = name;
+    this.disconnect();
+    await this.connect();
   }
 
   /** What the session shows now. */
