@@ -18,9 +18,23 @@ let terminal: { term: vscode.Terminal; write: (s: string) => void } | undefined;
 function labTerminal(): { term: vscode.Terminal; write: (s: string) => void } {
   if (terminal && vscode.window.terminals.includes(terminal.term)) return terminal;
   const emitter = new vscode.EventEmitter<string>();
-  const pty: vscode.Pseudoterminal = { onDidWrite: emitter.event, open: () => emitter.fire('PodNet Lab actions run here; each shows its exact command first.\r\n'), close: () => (terminal = undefined) };
+  // A pseudoterminal drops what is written before VS Code opens it: hold output until then.
+  let pending: string[] | undefined = ['PodNet Lab actions run here; each shows its exact command first.\r\n'];
+  const pty: vscode.Pseudoterminal = {
+    onDidWrite: emitter.event,
+    open: () => {
+      for (const chunk of pending ?? []) emitter.fire(chunk);
+      pending = undefined;
+    },
+    close: () => (terminal = undefined),
+  };
   const term = vscode.window.createTerminal({ name: 'PodNet Lab', pty, iconPath: new vscode.ThemeIcon('beaker') });
-  terminal = { term, write: (s) => emitter.fire(s.replace(/\r?\n/g, '\r\n')) };
+  const write = (s: string) => {
+    const text = s.replace(/\r?\n/g, '\r\n');
+    if (pending) pending.push(text);
+    else emitter.fire(text);
+  };
+  terminal = { term, write };
   return terminal;
 }
 
