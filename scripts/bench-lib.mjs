@@ -1,20 +1,25 @@
 // Helpers for scripts/bench.mjs: timed child processes (argv only, always a timeout), stats,
-// the generated topology, the memory of a lab's PID namespace, and the raw commands of a snapshot.
+// the generated topology, the memory of a lab's PID namespace, the raw commands of a snapshot, file sizes.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 
-const active = new Set();
+const active = new Map(); // child -> its stop()
 let aborted = false;
 
-/** Interrupts the bench: kills every running child; from now on only runs marked `cleanup` start. */
+/** Interrupts the bench: stops every running child; from now on only runs marked `cleanup` start. */
 export function abortAll() {
   aborted = true;
-  for (const child of active) child.kill('SIGKILL');
+  for (const stop of active.values()) stop();
 }
 
-/** Runs argv (no shell) with a timeout; resolves with code, output and wall seconds. Never rejects on exit codes. */
-export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd, cleanup = false } = {}) {
+/**
+ * Runs argv (no shell) with a timeout; resolves with code, output and wall seconds. Never rejects on exit codes.
+ * On timeout or interrupt the child gets SIGKILL, or with `graceMs` SIGTERM first and SIGKILL `graceMs` later (for a
+ * child that has its own cleanup to run, like scripts/bench-vscode.ts stopping code-server and Chromium).
+ */
+export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd, cleanup = false, graceMs = 0 } = {}) {
   return new Promise((resolve) => {
     if (aborted && !cleanup) {
       resolve({ code: -1, stdout: '', stderr: 'interrupted', seconds: 0, timedOut: false });
@@ -31,10 +36,15 @@ export function run(argv, { timeoutMs = 60_000, uid, gid, env, cwd, cleanup = fa
       resolve({ code: -1, stdout, stderr: String(e), seconds: 0, timedOut });
       return;
     }
-    active.add(child);
+    const stop = () => {
+      if (!graceMs) return void child.kill('SIGKILL');
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
+    };
+    active.set(child, stop);
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      stop();
     }, timeoutMs);
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -233,3 +243,12 @@ export async function rawSnapshot(targets, { concurrency = SNAPSHOT_CONCURRENCY,
 }
 
 export const fmtMs = (x, digits = 1) => (Number.isFinite(x) ? `${x.toFixed(digits)} ms` : 'n/a');
+
+/** Size of a file in bytes, raw and gzipped (node:zlib gzipSync, default level 6). */
+export function fileSize(path) {
+  const buf = readFileSync(path);
+  return { bytes: buf.length, gzipBytes: gzipSync(buf).length };
+}
+
+export const kib = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : 'n/a');
+export const fmtMiB = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} MiB` : 'n/a');

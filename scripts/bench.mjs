@@ -2,31 +2,53 @@
 // `npm run bench`: times `podnet lab up/down` against a plain shell baseline doing the same kernel work
 // (scripts/bench-baseline.sh), measures a 150-Pod lab's memory, and a rootless run. Then the tracer:
 // `podnet snapshot` against the same commands run raw in the lab's namespaces, predictTrace on a 150-Pod
-// snapshot (scripts/bench-predict.ts, through tsx), and verified `podnet trace` runs. Prints numbers,
-// ratios and targets (✓/✗, information only); exits non-zero only when a benchmark step itself failed.
-// See docs/benchmarks.md.
-import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// snapshot (scripts/bench-predict.ts, through tsx), and verified `podnet trace` runs. Last the VS Code
+// extension: bundle and .vsix sizes, the diagram webview's draw times in Chromium and, in code-server, the
+// activation time and the extension host's memory after a trace (scripts/bench-vscode.ts, through tsx).
+// Prints numbers, ratios and targets (✓/✗, information only); exits non-zero only when a benchmark step
+// itself failed. `--only SECTION,...` runs only those sections (names as in BENCH_JSON). See docs/benchmarks.md.
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  fmt, fmtMs, abortAll, labMemory, mark, median, rawSnapshot, rawTargets, round, run, runOk, SNAPSHOT_CONCURRENCY, stats, table, topologyYaml,
+  fmt, fmtMiB, fmtMs, abortAll, fileSize, kib, labMemory, mark, median, rawSnapshot, rawTargets, round, run, runOk, SNAPSHOT_CONCURRENCY, stats, table,
+  topologyYaml,
 } from './bench-lib.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const BASELINE = join(ROOT, 'scripts', 'bench-baseline.sh');
 const PREDICT = join(ROOT, 'scripts', 'bench-predict.ts');
+const VSCODE = join(ROOT, 'scripts', 'bench-vscode.ts');
+const PACKAGE_VSIX = join(ROOT, 'scripts', 'package-vsix.mjs');
+const SETUP_E2E = join(ROOT, 'scripts', 'setup-e2e.mjs');
+const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
 const BASH = '/bin/bash';
 const LAB = 'bench';
-const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200 };
+const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3 };
 const BIG = { nodes: 3, podsPerNode: 50 };
-const TIMEOUT = { up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000 };
+const TIMEOUT = {
+  up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000,
+  packageVsix: 300_000, webview: 300_000, codeServer: 600_000, manifest: 60_000, setupE2e: 40 * 60_000, grace: 30_000,
+};
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
 const TARGETS = {
   articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024,
   articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 2,
+  activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000,
 };
+const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode'];
+
+function parseArgs(argv) {
+  if (argv.length === 0) return SECTIONS;
+  const only = argv[0] === '--only' && argv.length === 2 ? argv[1].split(',').filter(Boolean) : [];
+  const unknown = only.filter((x) => !SECTIONS.includes(x));
+  if (only.length === 0 || unknown.length) {
+    throw new Error(`usage: node scripts/bench.mjs [--only SECTION,...]; sections: ${SECTIONS.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`);
+  }
+  return only;
+}
 
 let interrupted = false;
 const results = { env: { node: process.version, kernel: release(), cpus: cpus().length }, errors: [] };
@@ -75,8 +97,10 @@ async function compare({ runs, warmup, upArgs, baselineArgs }) {
 
 // ---- sections -------------------------------------------------------------------------------
 
+let selected = SECTIONS;
+
 async function section(name, fn) {
-  if (interrupted) return;
+  if (interrupted || !selected.includes(name)) return;
   process.stderr.write(`bench: ${name} ...\n`);
   try {
     results[name] = await fn();
@@ -234,6 +258,45 @@ async function tracerBig() {
   }
 }
 
+// ---- VS Code extension ----------------------------------------------------------------------
+
+const tsx = (script, ...args) => [process.execPath, '--import', 'tsx', script, ...args];
+const lastJson = (r) => JSON.parse(r.stdout.trim().split('\n').pop());
+
+/** Packages dist/podnet-lab.vsix (scripts/package-vsix.mjs); returns its output's summary line and the seconds it took. */
+async function packageVsix() {
+  const r = await runOk([process.execPath, PACKAGE_VSIX], { timeoutMs: TIMEOUT.packageVsix, cwd: ROOT });
+  const summary = /^dist\/podnet-lab\.vsix: .*$/m.exec(r.stdout)?.[0] ?? 'dist/podnet-lab.vsix';
+  return { summary, seconds: r.seconds };
+}
+
+/** The bundles (and every script a webview loads), then the .vsix, each raw and gzipped. */
+async function bundles() {
+  const vsix = await packageVsix();
+  const webview = readdirSync(join(ROOT, 'dist', 'webview')).filter((f) => f.endsWith('.js')).sort((a, b) => (a === 'diagram.js' ? -1 : b === 'diagram.js' ? 1 : a.localeCompare(b)));
+  const files = ['dist/extension.js', 'dist/cli.js', ...webview.map((f) => `dist/webview/${f}`), 'dist/podnet-lab.vsix'];
+  const webviewAll = readdirSync(join(ROOT, 'dist', 'webview')).filter((f) => !f.endsWith('.map')).map((f) => fileSize(join(ROOT, 'dist', 'webview', f)));
+  return {
+    files: files.map((f) => ({ file: f, ...fileSize(join(ROOT, f)) })),
+    webviewFolder: { files: webviewAll.length, bytes: webviewAll.reduce((a, x) => a + x.bytes, 0), gzipBytes: webviewAll.reduce((a, x) => a + x.gzipBytes, 0) },
+    vsix,
+  };
+}
+
+const webview = async () =>
+  lastJson(await runOk(tsx(VSCODE, 'webview', String(RUNS.draw)), { timeoutMs: TIMEOUT.webview, cwd: ROOT, graceMs: TIMEOUT.grace }));
+
+/** code-server: installed by scripts/setup-e2e.mjs when missing, the .vsix packaged when older than the build. */
+async function vscode() {
+  const m = lastJson(await runOk(tsx(VSCODE, 'manifest'), { timeoutMs: TIMEOUT.manifest, cwd: ROOT }));
+  if (!m.installed) {
+    process.stderr.write(`bench: code-server is not installed in ${m.cache}: running scripts/setup-e2e.mjs (a few minutes)\n`);
+    await runOk([process.execPath, SETUP_E2E], { timeoutMs: TIMEOUT.setupE2e, cwd: ROOT, graceMs: TIMEOUT.grace });
+  }
+  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < statSync(join(ROOT, 'dist', 'extension.js')).mtimeMs) await packageVsix();
+  return lastJson(await runOk(tsx(VSCODE, 'codeserver', LAB, String(RUNS.codeServer)), { timeoutMs: TIMEOUT.codeServer, cwd: ROOT, graceMs: TIMEOUT.grace }));
+}
+
 // ---- report ---------------------------------------------------------------------------------
 
 function report() {
@@ -242,6 +305,9 @@ function report() {
   const r = results.rootless;
   const ta = results.tracerArticle;
   const tb = results.tracerBig;
+  const bu = results.bundles;
+  const wv = results.webview;
+  const vs = results.vscode;
   const lines = [];
   const row = (label, s) => [label, fmt(s?.median), fmt(s?.min)];
   const rowMs = (label, s) => [label, fmtMs(s?.median), fmtMs(s?.min)];
@@ -314,6 +380,61 @@ function report() {
     ]));
     lines.push(`  outcome: ${Object.entries(p.dispositions).map(([k, v]) => `${v} ${k}`).join(', ')}; ${p.meanHops} hops on average`, '');
   }
+  if (bu) {
+    const ratio = (x) => `${((x.gzipBytes / x.bytes) * 100).toFixed(0)} %`;
+    const n = /, (\d+) files/.exec(bu.vsix.summary)?.[1] ?? '?';
+    lines.push(`VS Code extension bundles, raw and gzipped (node:zlib gzipSync, level 6); the .vsix (${n} files) packaged by scripts/package-vsix.mjs in ${fmt(bu.vsix.seconds)}`);
+    lines.push(table([
+      ['', 'bytes', 'KiB', 'gzip bytes', 'gzip KiB', 'gzip / raw'],
+      ...bu.files.map((f) => [f.file, String(f.bytes), kib(f.bytes), String(f.gzipBytes), kib(f.gzipBytes), ratio(f)]),
+      [`dist/webview/ (all ${bu.webviewFolder.files} files: js, css, font)`, String(bu.webviewFolder.bytes), kib(bu.webviewFolder.bytes),
+        String(bu.webviewFolder.gzipBytes), kib(bu.webviewFolder.gzipBytes), ratio(bu.webviewFolder)],
+    ]), '');
+  }
+  if (wv) {
+    lines.push(`Diagram webview in Chromium ${wv.chromium} (headless, --disable-gpu, ${wv.viewport}), test/webview/harness.ts page; `
+      + `${wv.runs} first draws, each in a fresh page, and ${wv.runs} redraws in one page; medians`);
+    const drow = (label, d) => [label, fmtMs(d.layoutMs.median), fmtMs(d.drawMs.median), fmtMs(d.totalMs.median), fmtMs(d.totalMs.min), fmtMs(d.frameMs.median)];
+    const rows = [['', 'layout', 'draw', 'layout + draw', 'min', 'post → frame']];
+    for (const [k, name] of [['article', 'article'], ['big', '3 × 50 Pods']]) {
+      const x = wv[k];
+      if (!x) continue;
+      const what = `${name} (${x.namespaces} namespaces, ${x.elements} elements, ${kib(x.bytes)})`;
+      rows.push(drow(`${what}: first draw`, x.first), drow(`${' '.repeat(what.length)}  redraw`, x.redraw));
+    }
+    lines.push(table(rows));
+    lines.push(`  page load to the webview's "ready": ${fmtMs(wv.article?.pageReadyMs.median)} median (diagram.js parsed and run, before any draw)`, '');
+  }
+  if (vs) {
+    const st = vs.starts;
+    const last = st[st.length - 1];
+    const ev = [...new Set(st.map((x) => x.activation.event ?? '?'))].join(', ');
+    lines.push(`VS Code: code-server ${vs.codeServer} (Node ${vs.node}) in Chromium, ${vs.runs} fresh starts (new user data, the .vsix installed each time); `
+      + `the PodNet view opened (activation event ${ev})`);
+    const srow = (label, f) => [label, ...st.map((x) => f(x)), ''];
+    lines.push(table([
+      ['', ...st.map((_, i) => `start ${i + 1}`), 'median'],
+      [`activation (Developer: Show Running Extensions)`, ...st.map((x) => fmtMs(x.activation.ms, 0)), fmtMs(vs.activationMs.median, 0)],
+      srow('  vsix install (--install-extension)', (x) => fmtMs(x.installMs, 0)),
+      srow('  code-server answering HTTP', (x) => fmtMs(x.startMs, 0)),
+      srow('  workbench drawn in Chromium', (x) => fmtMs(x.workbenchMs, 0)),
+      srow('  PodNet view opened, welcome shown', (x) => fmtMs(x.viewMs, 0)),
+    ]), '');
+    const h = last.extensionHost;
+    if (h) {
+      const mrow = (label, x) => [label, fmtMiB(x.rssMiB), fmtMiB(x.pssMiB)];
+      lines.push(`Extension host of start ${st.length} (pid ${h.pid}, \`${h.marker}\`; all of the workbench's extensions, PodNet's included), /proc/PID/smaps_rollup`);
+      lines.push(table([
+        ['', 'RSS', 'PSS'],
+        mrow('activated, before the lab', h.beforeLab),
+        mrow(`after PodNet: Start Lab (${fmtMs(last.startLab.ms, 0)} palette to notification)`, h.labUp),
+        mrow(`after Trace Packet pod-a → pod-c ICMP (${fmtMs(last.trace.ms, 0)} palette to result)`, h.afterTrace),
+        ['growth over the lab and the trace', fmtMiB(h.afterTrace.rssMiB - h.beforeLab.rssMiB), fmtMiB(h.afterTrace.pssMiB - h.beforeLab.pssMiB)],
+      ]));
+      lines.push(`  notifications: "${last.startLab.notification}" / "${last.trace.notification}"`, '');
+    }
+  }
+  const ext = bu?.files.find((f) => f.file === 'dist/extension.js');
   const targets = [
     ['article lab up median', `≤ ${TARGETS.articleUpSeconds.toFixed(3)} s`, fmt(a?.up.median), a && a.up.median <= TARGETS.articleUpSeconds],
     ['article lab up / baseline up', `≤ ${TARGETS.articleRatio}×`, a ? `${a.ratioUp}×` : 'n/a', a && a.ratioUp <= TARGETS.articleRatio],
@@ -324,6 +445,9 @@ function report() {
     ['150 Pods snapshot (collector) median', `≤ ${TARGETS.bigSnapshotMs} ms`, fmtMs(tb?.snapshot.collectorMs.median), tb && tb.snapshot.collectorMs.median <= TARGETS.bigSnapshotMs],
     ['150 Pods predictTrace median', `≤ ${TARGETS.predictMs} ms`, fmtMs(tb?.predict.ms.all.median, 3), tb && tb.predict.ms.all.median <= TARGETS.predictMs],
     ['article verified trace wall median', `≤ ${TARGETS.traceSeconds.toFixed(3)} s`, fmt(ta?.trace.wall.median), ta && ta.trace.wall.median <= TARGETS.traceSeconds],
+    ['extension activation median (code-server)', `≤ ${TARGETS.activationMs} ms`, fmtMs(vs?.activationMs.median, 0), vs && vs.activationMs.median <= TARGETS.activationMs],
+    ['dist/extension.js (everything, lazy parts included)', `≤ ${(TARGETS.extensionBytes / 1e6).toFixed(1)} MB`, ext ? `${(ext.bytes / 1e6).toFixed(3)} MB` : 'n/a', ext && ext.bytes <= TARGETS.extensionBytes],
+    ['150-Pod diagram first draw (layout + draw) median', `≤ ${TARGETS.bigDrawMs} ms`, fmtMs(wv?.big?.first.totalMs.median), wv?.big && wv.big.first.totalMs.median <= TARGETS.bigDrawMs],
   ];
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');
@@ -344,6 +468,7 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 }
 
 async function main() {
+  selected = parseArgs(process.argv.slice(2));
   if (process.getuid?.() !== 0) throw new Error('run the benchmark as root (the baseline and the memory scan need it; the rootless run switches to nobody itself)');
   await runOk([process.execPath, '--check', CLI], { timeoutMs: 30_000 }).catch(() => {
     throw new Error(`${CLI} is missing or broken: run \`node scripts/build.mjs\` first`);
@@ -354,6 +479,9 @@ async function main() {
   await section('rootless', rootlessRuns);
   await section('tracerArticle', tracerArticle);
   await section('tracerBig', tracerBig);
+  await section('bundles', bundles);
+  await section('webview', webview);
+  await section('vscode', vscode);
   report();
   return interrupted ? 130 : results.errors.length ? 1 : 0;
 }
