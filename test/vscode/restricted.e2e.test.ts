@@ -1,0 +1,95 @@
+/**
+ * PodNet in Restricted Mode (an untrusted folder): snapshots still open and show in the tree, lab-starting commands
+ * are refused, and a broken lab.yaml in the folder gets its errors in the Problems panel with line numbers.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { readManifest, startCodeServer, type CodeServer } from '../support/codeServer';
+import * as wb from '../support/workbench';
+
+const PROJECT = resolve(__dirname, '..', '..');
+
+function runScript(script: string, timeoutMs: number): void {
+  const res = spawnSync(process.execPath, [join(PROJECT, 'scripts', script)], { cwd: PROJECT, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutMs });
+  if (res.status !== 0) throw new Error(`node scripts/${script} failed (${res.error?.message ?? res.signal ?? `exit ${res.status}`})`);
+}
+
+describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
+  this.timeout(180_000);
+  let root = '';
+  let workspace = '';
+  let server: CodeServer | undefined;
+  let page: Page | undefined;
+
+  before(async function () {
+    if (!readManifest()) {
+      this.timeout(45 * 60_000);
+      runScript('setup-e2e.mjs', 40 * 60_000);
+    }
+    runScript('package-vsix.mjs', 5 * 60_000);
+    root = mkdtempSync(join(tmpdir(), 'podnet-e2e-restricted-'));
+    workspace = join(root, 'workspace');
+    mkdirSync(join(workspace, 'broken-pack', 'steps'), { recursive: true });
+    copyFileSync(join(PROJECT, 'test', 'fixtures', 'snapshots', 'article.json'), join(workspace, 'article.snapshot.json'));
+    writeFileSync(join(workspace, 'broken-pack', 'steps', 'one.md'), '# One\n');
+    writeFileSync(join(workspace, 'broken-pack', 'lab.yaml'), [
+      'id: broken', 'title: A broken pack', 'version: 1.0.0', 'author: test', 'minutes: 1',
+      'topology:', '  nodes:', '    - name: node1', 'steps:', '  - id: one', '    title: One', '    file: steps/one.md',
+      '    actions: []', '    checks:', '      - type: teleport', '        pod: pod-a', '    hints: []', '',
+    ].join('\n'));
+    server = await startCodeServer({
+      workspace, vsix: join(PROJECT, 'dist', 'podnet-lab.vsix'), extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data'),
+      workspaceTrust: true, colorTheme: 'Default Dark Modern', settings: { 'podnet.lab': `e2e-restricted-${process.pid}` },
+    });
+    page = await wb.openWorkbench(server.url);
+  });
+
+  after(async function () {
+    this.timeout(30_000);
+    await wb.closeWorkbench(page).catch(() => undefined);
+    await server?.stop();
+    if (root && !process.env.PODNET_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('says in the PodNet view that starting a lab needs trust, and offers to open a snapshot', async () => {
+    await wb.openView(page!, 'PodNet');
+    const text = await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /Restricted Mode/);
+    assert.match(text, /Open Snapshot/);
+  });
+
+  it('opens a snapshot read-only: the tree shows its Pods with their IPs', async () => {
+    await wb.commandPalette(page!, 'PodNet: Open Snapshot...');
+    await wb.pickQuickItem(page!, 'PodNet: Open Snapshot...');
+    // code-server's own file dialog is a quick input that takes a path.
+    const input = page!.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(join(workspace, 'article.snapshot.json'));
+    await page!.keyboard.press('Enter');
+    await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /snapshot article\.snapshot\.json/, 20_000);
+    const rows = await wb.treeItems(page!, 'Network');
+    const snapshot = JSON.parse(require('node:fs').readFileSync(join(workspace, 'article.snapshot.json'), 'utf8')) as { cluster: { pods: { name: string; ip: string }[] } };
+    for (const p of snapshot.cluster.pods) assert.ok(rows.some((r) => r.label === p.name && r.description.startsWith(p.ip)), `${p.name} ${p.ip} in ${JSON.stringify(rows)}`);
+    assert.match(rows[0].description, /read-only/);
+    await wb.screenshot(page!, 'restricted-snapshot');
+  });
+
+  it('shows a broken lab.yaml\'s errors in the Problems panel with their lines', async () => {
+    await wb.runCommand(page!, 'View: Toggle Problems');
+    // Open the file the way a user would: Go to File, its name, Enter.
+    await wb.commandPalette(page!, 'Go to File');
+    await wb.pickQuickItem(page!, 'Go to File...');
+    await wb.typeQuickInput(page!, 'broken-pack/lab.yaml');
+    await page!.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    await page!.keyboard.press('Enter');
+    await page!.locator('.tabs-container .tab', { hasText: 'lab.yaml' }).waitFor({ timeout: 15_000 });
+    const problems = page!.locator('.markers-panel');
+    const text = await wb.waitForText(problems, /teleport/, 30_000);
+    assert.match(text, /unknown check type/i);
+    assert.match(text, /\[Ln 15, Col \d+\]/);
+    await wb.screenshot(page!, 'restricted-problems');
+  });
+});
