@@ -83,8 +83,7 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
     await wb.commandPalette(page!, 'Go to File');
     await wb.pickQuickItem(page!, 'Go to File...');
     await wb.typeQuickInput(page!, 'broken-pack/lab.yaml');
-    await page!.locator('.quick-input-list .monaco-list-row').first().waitFor();
-    await page!.keyboard.press('Enter');
+    await wb.pickQuickItem(page!, 'lab.yaml');
     await page!.locator('.tabs-container .tab', { hasText: 'lab.yaml' }).waitFor({ timeout: 15_000 });
     const problems = page!.locator('.markers-panel');
     const text = await wb.waitForText(problems, /teleport/, 30_000);
