@@ -68,6 +68,9 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
     const input = page!.locator('.quick-input-widget input');
     await input.waitFor();
     await input.fill(join(workspace, 'article.snapshot.json'));
+    // The dialog lists the folder asynchronously; Enter before it settles may act on the old listing.
+    await page!.locator('.quick-input-list .monaco-list-row', { hasText: 'article.snapshot.json' }).first().waitFor({ timeout: 15_000 });
+    await page!.waitForTimeout(300);
     await page!.keyboard.press('Enter');
     await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /snapshot article\.snapshot\.json/, 20_000);
     const rows = await wb.treeItems(page!, 'Network');
