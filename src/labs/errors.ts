@@ -1,5 +1,5 @@
 /** Errors in a lab pack: what is wrong, where (file, line, column, field path) and what to do about it. */
-import type { SpecError, SpecLocation } from '../model/topology';
+import { formatLocated, type SpecError, type SpecLocation } from '../model/topology';
 
 /** One problem in a lab pack; `location.field` is a path such as `steps[2].checks[0].type`. */
 export class LabPackError extends Error {
@@ -14,11 +14,7 @@ export class LabPackError extends Error {
 
   /** One line: `file:line:column: field: message (hint)`, the shape editors and CI logs link. */
   format(): string {
-    const { file, line, column, field } = this.location;
-    const where = [file, line, column].filter((p) => p !== undefined).join(':');
-    const parts = [where, field].filter((p) => p);
-    const prefix = parts.length ? `${parts.join(': ')}: ` : '';
-    return `${prefix}${this.message}${this.hint ? ` (${this.hint})` : ''}`;
+    return formatLocated(this.message, this.location, this.hint);
   }
 }
 

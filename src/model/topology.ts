@@ -81,10 +81,15 @@ export class SpecError extends Error {
 
   /** One line: `file:line:column: field: message (hint)`. */
   format(): string {
-    const { file, line, column, field } = this.location;
-    const where = [file, line, column].filter((p) => p !== undefined).join(':');
-    const parts = [where, field].filter((p) => p);
-    const prefix = parts.length ? `${parts.join(': ')}: ` : '';
-    return `${prefix}${this.message}${this.hint ? ` (${this.hint})` : ''}`;
+    return formatLocated(this.message, this.location, this.hint);
   }
+}
+
+/** `file:line:column: field: message (hint)`: the one shape editors and CI logs link, for every located error. */
+export function formatLocated(message: string, location: SpecLocation, hint?: string): string {
+  const { file, line, column, field } = location;
+  const where = [file, line, column].filter((p) => p !== undefined).join(':');
+  const parts = [where, field].filter((p) => p);
+  const prefix = parts.length ? `${parts.join(': ')}: ` : '';
+  return `${prefix}${message}${hint ? ` (${hint})` : ''}`;
 }

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import type { PodInfo } from '../../src/providers/embedded/control/protocol';
 import type { TraceResult } from '../../src/tracer/types';
-import { type Mode, runCli, runCliOk, testableModes } from '../support/cli';
+import { runCli, runCliOk, testableModes } from '../support/cli';
 
 for (const mode of testableModes()) {
   describe(`podnet trace on the embedded lab (${mode})`, function () {

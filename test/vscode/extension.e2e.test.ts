@@ -10,17 +10,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import type { PodInfo } from '../../src/providers/embedded/control/protocol';
-import { readManifest, startCodeServer, type CodeServer } from '../support/codeServer';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { prepareE2e } from '../support/e2e';
 import * as wb from '../support/workbench';
 
 const PROJECT = resolve(__dirname, '..', '..');
 const CLI = join(PROJECT, 'dist', 'cli.js');
 const LAB = `e2e-${process.pid}`;
 
-function runScript(script: string, timeoutMs: number): void {
-  const res = spawnSync(process.execPath, [join(PROJECT, 'scripts', script)], { cwd: PROJECT, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutMs });
-  if (res.status !== 0) throw new Error(`node scripts/${script} failed (${res.error?.message ?? res.signal ?? `exit ${res.status}`})`);
-}
 
 /** The CLI against the same lab the extension shows (same user, same runtime dir). */
 function podnet(args: string[]): { code: number; stdout: string; stderr: string } {
@@ -45,11 +42,7 @@ describe('PodNet in VS Code with a live lab (code-server + Chromium)', function 
   let page: Page | undefined;
 
   before(async function () {
-    if (!readManifest()) {
-      this.timeout(45 * 60_000);
-      runScript('setup-e2e.mjs', 40 * 60_000);
-    }
-    runScript('package-vsix.mjs', 5 * 60_000);
+    prepareE2e(this);
     podnet(['lab', 'down']);
     root = mkdtempSync(join(tmpdir(), 'podnet-e2e-lab-'));
     const workspace = join(root, 'workspace');

@@ -8,16 +8,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { readManifest, startCodeServer, type CodeServer } from '../support/codeServer';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { prepareE2e } from '../support/e2e';
 import * as wb from '../support/workbench';
 
 const PROJECT = resolve(__dirname, '..', '..');
 const PACK_LAB = 'pack-own-ip';
 
-function runScript(script: string, timeoutMs: number): void {
-  const res = spawnSync(process.execPath, [join(PROJECT, 'scripts', script)], { cwd: PROJECT, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutMs });
-  if (res.status !== 0) throw new Error(`node scripts/${script} failed (${res.error?.message ?? res.signal ?? `exit ${res.status}`})`);
-}
 
 function labDown(): void {
   spawnSync(process.execPath, [join(PROJECT, 'dist', 'cli.js'), 'lab', 'down', '--lab', PACK_LAB], { timeout: 30_000 });
@@ -31,11 +28,7 @@ describe('PodNet lab panel in VS Code (code-server + Chromium)', function () {
   let panel: Frame;
 
   before(async function () {
-    if (!readManifest()) {
-      this.timeout(45 * 60_000);
-      runScript('setup-e2e.mjs', 40 * 60_000);
-    }
-    runScript('package-vsix.mjs', 5 * 60_000);
+    prepareE2e(this);
     labDown();
     root = mkdtempSync(join(tmpdir(), 'podnet-e2e-labs-'));
     mkdirSync(join(root, 'workspace'));

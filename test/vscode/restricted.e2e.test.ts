@@ -3,20 +3,16 @@
  * are refused, and a broken lab.yaml in the folder gets its errors in the Problems panel with line numbers.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { readManifest, startCodeServer, type CodeServer } from '../support/codeServer';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { prepareE2e } from '../support/e2e';
 import * as wb from '../support/workbench';
 
 const PROJECT = resolve(__dirname, '..', '..');
 
-function runScript(script: string, timeoutMs: number): void {
-  const res = spawnSync(process.execPath, [join(PROJECT, 'scripts', script)], { cwd: PROJECT, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutMs });
-  if (res.status !== 0) throw new Error(`node scripts/${script} failed (${res.error?.message ?? res.signal ?? `exit ${res.status}`})`);
-}
 
 describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
   this.timeout(180_000);
@@ -26,11 +22,7 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
   let page: Page | undefined;
 
   before(async function () {
-    if (!readManifest()) {
-      this.timeout(45 * 60_000);
-      runScript('setup-e2e.mjs', 40 * 60_000);
-    }
-    runScript('package-vsix.mjs', 5 * 60_000);
+    prepareE2e(this);
     root = mkdtempSync(join(tmpdir(), 'podnet-e2e-restricted-'));
     workspace = join(root, 'workspace');
     mkdirSync(join(workspace, 'broken-pack', 'steps'), { recursive: true });

@@ -4,12 +4,12 @@
  * installs code-server and Chromium on first run (scripts/setup-e2e.mjs). See docs/e2e.md.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
-import { readManifest, startCodeServer, type CodeServer } from '../support/codeServer';
+import { startCodeServer, type CodeServer } from '../support/codeServer';
+import { prepareE2e } from '../support/e2e';
 import * as wb from '../support/workbench';
 
 const PROJECT = resolve(__dirname, '..', '..');
@@ -17,11 +17,6 @@ const VSIX = join(PROJECT, 'dist', 'podnet-lab.vsix');
 // A lab name nobody runs, so "no lab is running" holds even when a developer has a lab up.
 const LAB = `e2e-none-${process.pid}`;
 
-/** Runs a project script with Node, output to the test log; throws on failure or timeout (SIGTERM: setup-e2e then stops its installs too). */
-function runScript(script: string, timeoutMs: number): void {
-  const res = spawnSync(process.execPath, [join(PROJECT, 'scripts', script)], { cwd: PROJECT, stdio: ['ignore', 'inherit', 'inherit'], timeout: timeoutMs, killSignal: 'SIGTERM' });
-  if (res.status !== 0) throw new Error(`node scripts/${script} failed (${res.error?.message ?? res.signal ?? `exit ${res.status}`})`);
-}
 
 /** When the extension host activated our extension and why, from the extension host log. */
 function activationLogLine(userDataDir: string): string | undefined {
@@ -45,11 +40,7 @@ describe('VS Code smoke (code-server + Chromium)', function () {
 
   before(async function () {
     t0 = Date.now();
-    if (!readManifest()) {
-      this.timeout(45 * 60_000); // first run on a fresh machine: apt-get + Node 24 + code-server (~2 min here)
-      runScript('setup-e2e.mjs', 40 * 60_000);
-    }
-    runScript('package-vsix.mjs', 5 * 60_000);
+    prepareE2e(this);
     root = mkdtempSync(join(tmpdir(), 'podnet-e2e-'));
     const workspace = join(root, 'workspace');
     mkdirSync(workspace);

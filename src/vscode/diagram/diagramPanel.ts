@@ -17,7 +17,6 @@ export class DiagramPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
   private ready = false;
   private queue: HostToDiagram[] = [];
-  private trace?: TraceResult;
   private refreshTimer?: NodeJS.Timeout;
   private readonly disposables: vscode.Disposable[] = [];
   /** The webview's last `rendered` report (read by tests and the benchmark). */
@@ -45,7 +44,6 @@ export class DiagramPanel implements vscode.Disposable {
 
   /** Shows a trace on the diagram (opening it if needed). */
   async showTrace(trace: TraceResult): Promise<void> {
-    this.trace = trace;
     await this.show();
     this.post({ type: 'trace', trace });
   }

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { cidrContains } from '../../../src/model/cidr';
 import type { DockerHostInfo, LabStatus } from '../../../src/providers/embedded/control/protocol';
-import { type Mode, runCli, runCliOk, testableModes } from '../../support/cli';
+import { runCli, runCliOk, testableModes } from '../../support/cli';
 import { hostNetworkState } from '../../support/hostState';
 
 /** The host's own nftables ruleset, to prove the Docker host's NAT never lands there. */

@@ -1,6 +1,6 @@
 /** The embedded lab against the real kernel, as root and as an unprivileged user. */
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readlinkSync } from 'node:fs';
 import { cidrContains } from '../../../src/model/cidr';
 import type { LabStatus, PodInfo } from '../../../src/providers/embedded/control/protocol';
 import { type Mode, runCli, runCliOk, runtimeDirFor, testableModes } from '../../support/cli';
