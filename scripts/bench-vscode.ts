@@ -23,7 +23,6 @@ import { startHarness, type Harness } from '../test/webview/harness';
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** The recorded snapshots drawn, see test/fixtures/traces/README.md. */
 const SNAPSHOTS = [
   { id: 'article', file: 'test/fixtures/traces/article.snapshot.json' },
@@ -92,7 +91,7 @@ function run(argv: string[], timeoutMs: number): Promise<{ code: number; stdout:
 async function launchChromium(): Promise<Browser> {
   const home = mkdtempSync(join(tmpdir(), 'podnet-bench-chromium-'));
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
-  const browser = await chromium.launch({ executablePath: readManifest()?.chromium.bin ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, env, headless: true, timeout: 60_000 }).catch((e) => {
+  const browser = await chromium.launch({ executablePath: readManifest()?.chromium.bin ?? '/usr/bin/chromium', args: wb.CHROMIUM_ARGS, env, headless: true, timeout: 60_000 }).catch((e) => {
     rmSync(home, { recursive: true, force: true });
     throw e;
   });

@@ -11,7 +11,8 @@ import { readManifest } from './codeServer';
 /** Screenshots land here (gitignored). */
 export const ARTIFACTS = resolve(__dirname, '..', '..', 'test-artifacts', 'e2e');
 
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Flags for Debian's Chromium here: no sandbox as root, and nothing that reaches for the (closed) network. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Launches Chromium, opens the workbench at url and waits until it is drawn. Close with closeWorkbench(page). */
 export async function openWorkbench(url: string, opts: { timeoutMs?: number } = {}): Promise<Page> {

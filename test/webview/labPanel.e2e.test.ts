@@ -3,6 +3,7 @@
  * (strict CSP, fake acquireVsCodeApi, VS Code theme variables), fed the host's typed messages.
  * Build first: node scripts/build-webview.mjs. Screenshots go to test-artifacts/webview/labpanel-*.png.
  */
+import { CHROMIUM_ARGS } from '../support/workbench';
 import { strict as assert } from 'node:assert';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,15 +25,12 @@ describe('lab panel webview in Chromium', function () {
   const errors: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      console.log(`      skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-      this.skip();
-    }
+    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/setup-e2e.mjs (npm test does)`);
     assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run node scripts/build-webview.mjs first`);
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     harness = await startHarness();
     mkdirSync(ARTIFACTS, { recursive: true });
