@@ -54,16 +54,13 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
   });
 
   it('opens a snapshot read-only: the tree shows its Pods with their IPs', async () => {
-    await wb.commandPalette(page!, 'PodNet: Open Snapshot...');
-    await wb.pickQuickItem(page!, 'PodNet: Open Snapshot...');
-    // code-server's own file dialog is a quick input that takes a path.
-    const input = page!.locator('.quick-input-widget input');
-    await input.waitFor();
-    await input.fill(join(workspace, 'article.snapshot.json'));
-    // The dialog lists the folder asynchronously; Enter before it settles may act on the old listing.
-    await page!.locator('.quick-input-list .monaco-list-row', { hasText: 'article.snapshot.json' }).first().waitFor({ timeout: 15_000 });
-    await page!.waitForTimeout(300);
-    await page!.keyboard.press('Enter');
+    // Open the file, then ask PodNet to show it (the same command the Explorer's context menu offers for .json files).
+    await wb.commandPalette(page!, 'Go to File');
+    await wb.pickQuickItem(page!, 'Go to File...');
+    await wb.typeQuickInput(page!, 'article.snapshot.json');
+    await wb.pickQuickItem(page!, 'article.snapshot.json');
+    await page!.locator('.tabs-container .tab', { hasText: 'article.snapshot.json' }).waitFor({ timeout: 15_000 });
+    await wb.runCommand(page!, 'PodNet: Open This File as a PodNet Snapshot');
     await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /snapshot article\.snapshot\.json/, 20_000);
     const rows = await wb.treeItems(page!, 'Network');
     const snapshot = JSON.parse(require('node:fs').readFileSync(join(workspace, 'article.snapshot.json'), 'utf8')) as { cluster: { pods: { name: string; ip: string }[] } };

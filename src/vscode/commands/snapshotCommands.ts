@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { guarded } from '../errors';
 import type { LabSession } from '../labSession';
 
-/** Registers podnet.exportSnapshot, podnet.openSnapshot and podnet.closeSnapshot. */
+/** Registers podnet.exportSnapshot, podnet.openSnapshot, podnet.openSnapshotFile and podnet.closeSnapshot. */
 export function registerSnapshotCommands(context: vscode.ExtensionContext, session: LabSession): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('podnet.exportSnapshot', (target?: vscode.Uri) => guarded('Could not export the snapshot', async () => {
@@ -20,6 +20,12 @@ export function registerSnapshotCommands(context: vscode.ExtensionContext, sessi
     vscode.commands.registerCommand('podnet.openSnapshot', (target?: vscode.Uri) => guarded('Could not open the snapshot', async () => {
       const uri = target ?? (await vscode.window.showOpenDialog({ title: 'Open PodNet Snapshot', filters: { 'PodNet snapshot': ['json'] }, canSelectMany: false }))?.[0];
       if (!uri) return;
+      await session.openReplay(uri.fsPath);
+      await vscode.commands.executeCommand('podnet.openDiagram');
+    })),
+    vscode.commands.registerCommand('podnet.openSnapshotFile', (target?: vscode.Uri) => guarded('Could not open the snapshot', async () => {
+      const uri = target ?? vscode.window.activeTextEditor?.document.uri;
+      if (!uri || uri.scheme !== 'file') throw new Error('open a snapshot .json file in the editor first, or use Open Snapshot...');
       await session.openReplay(uri.fsPath);
       await vscode.commands.executeCommand('podnet.openDiagram');
     })),
