@@ -66,6 +66,8 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
     const snapshot = JSON.parse(require('node:fs').readFileSync(join(workspace, 'article.snapshot.json'), 'utf8')) as { cluster: { pods: { name: string; ip: string }[] } };
     for (const p of snapshot.cluster.pods) assert.ok(rows.some((r) => r.label === p.name && r.description.startsWith(p.ip)), `${p.name} ${p.ip} in ${JSON.stringify(rows)}`);
     assert.match(rows[0].description, /read-only/);
+    const diagram = await wb.webviewFrame(page!, 'PodNet Diagram');
+    await diagram.locator('g[data-id="ns:pod/pod-a"]').waitFor({ timeout: 20_000 });
     await wb.screenshot(page!, 'restricted-snapshot');
   });
 
@@ -81,6 +83,8 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
     const text = await wb.waitForText(problems, /teleport/, 30_000);
     assert.match(text, /unknown check type/i);
     assert.match(text, /\[Ln 15, Col \d+\]/);
+    const diagram = await wb.webviewFrame(page!, 'PodNet Diagram');
+    assert.equal(await diagram.locator('g[data-id="ns:pod/pod-a"]').count(), 1, 'the diagram stays drawn while focus moves to another editor');
     await wb.screenshot(page!, 'restricted-problems');
   });
 });

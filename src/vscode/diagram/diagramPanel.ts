@@ -18,12 +18,17 @@ export class DiagramPanel implements vscode.Disposable {
   private ready = false;
   private queue: HostToDiagram[] = [];
   private refreshTimer?: NodeJS.Timeout;
+  /** The lab changed since the drawing was last sent. */
+  private stale = false;
   private readonly disposables: vscode.Disposable[] = [];
   /** The webview's last `rendered` report (read by tests and the benchmark). */
   lastRender?: RenderStats;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly session: LabSession, private readonly onSelect: (namespace: string) => void) {
-    this.disposables.push(session.onDidChange(() => this.scheduleRefresh()));
+    this.disposables.push(session.onDidChange(() => {
+      this.stale = true;
+      this.scheduleRefresh();
+    }));
   }
 
   /** Opens (or reveals) the panel and draws the current lab. */
@@ -61,7 +66,8 @@ export class DiagramPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, this.extensionUri, 'diagram', 'PodNet Diagram');
     panel.webview.onDidReceiveMessage((m: unknown) => this.receive(m), undefined, this.disposables);
     panel.onDidChangeViewState((e) => {
-      if (e.webviewPanel.visible) this.scheduleRefresh();
+      // Focus moving in and out fires this too: redraw only when the lab changed while the panel was hidden.
+      if (e.webviewPanel.visible && this.stale) this.scheduleRefresh();
     }, undefined, this.disposables);
     panel.onDidDispose(() => {
       this.panel = undefined;
@@ -81,6 +87,7 @@ export class DiagramPanel implements vscode.Disposable {
 
   private async sendSnapshot(): Promise<void> {
     if (!this.session.status) return;
+    this.stale = false;
     const snapshot = await this.session.snapshot();
     const source = this.session.mode === 'replay'
       ? { label: `snapshot ${vscode.workspace.asRelativePath(this.session.replayFile ?? '')}`, live: false }
