@@ -347,18 +347,8 @@ async function codeServerRun(lab: string, withLab: boolean) {
     const up = await wb.waitForNotification(page, new RegExp(`Lab "${lab}" is up in`), 120_000);
     const startLabMs = performance.now() - s0;
     mem.labUp = memory(host.pid);
-    // As test/vscode/extension.e2e.test.ts: pick the command without waiting for the palette to close, then each quick
-    // pick after its title shows, so a click never lands on the list that is closing.
     const t0 = performance.now();
-    await wb.commandPalette(page, 'PodNet: Trace Packet...');
-    await wb.pickQuickItem(page, 'PodNet: Trace Packet...');
-    const step = async (title: RegExp, item: string) => {
-      await wb.waitForText(page!.locator('.quick-input-widget .quick-input-title'), title, 15_000);
-      await wb.pickQuickItem(page!, item);
-    };
-    await step(/^Trace Packet: from$/, 'pod-a');
-    await step(/^Trace Packet: from pod-a to$/, 'pod-c');
-    await step(/^Trace Packet: protocol$/, 'ICMP echo');
+    await wb.tracePacketFromPalette(page, 'pod-a', 'pod-c');
     const traced = await wb.waitForNotification(page, /pod-a → pod-c: [A-Z][A-Z_]+/, 60_000); // not the "Tracing pod-a → pod-c: reading ..." progress
     const traceMs = performance.now() - t0;
     const frame = await wb.webviewFrame(page, 'PodNet Diagram');

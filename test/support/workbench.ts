@@ -255,3 +255,20 @@ function escapeRegExp(s: string): string {
 
 const exact = (s: string) => new RegExp(`^\\s*${escapeRegExp(s)}\\s*$`);
 const cssString = (s: string) => s.replace(/["\\]/g, '\\$&');
+
+/**
+ * Runs PodNet: Trace Packet... from the palette and answers its quick picks. The command opens them at once, so it is
+ * picked without waiting for the palette to close, and each answer waits for its picker's title, so a click never
+ * lands on the list that is closing.
+ */
+export async function tracePacketFromPalette(page: Page, from: string, to: string, protocol = 'ICMP echo'): Promise<void> {
+  await commandPalette(page, 'PodNet: Trace Packet...');
+  await pickQuickItem(page, 'PodNet: Trace Packet...');
+  const answer = async (title: RegExp, item: string) => {
+    await waitForText(page.locator('.quick-input-widget .quick-input-title'), title, 15_000);
+    await pickQuickItem(page, item);
+  };
+  await answer(/^Trace Packet: from$/, from);
+  await answer(new RegExp(`^Trace Packet: from ${escapeRegExp(from)} to$`), to);
+  await answer(/^Trace Packet: protocol$/, protocol);
+}

@@ -87,17 +87,7 @@ describe('PodNet in VS Code with a live lab (code-server + Chromium)', function 
   });
 
   it('traces pod-a to pod-c from the palette: the diagram shows every hop observed and no NAT', async () => {
-    // The command opens its own quick picks at once, so pick it without waiting for the palette to close.
-    await wb.commandPalette(page!, 'PodNet: Trace Packet...');
-    await wb.pickQuickItem(page!, 'PodNet: Trace Packet...');
-    // Each pick opens the next quick pick: wait for its title so a click never lands on the list that is closing.
-    const step = async (title: RegExp, item: string) => {
-      await wb.waitForText(page!.locator('.quick-input-widget .quick-input-title'), title, 15_000);
-      await wb.pickQuickItem(page!, item);
-    };
-    await step(/^Trace Packet: from$/, 'pod-a');
-    await step(/^Trace Packet: from pod-a to$/, 'pod-c');
-    await step(/^Trace Packet: protocol$/, 'ICMP echo');
+    await wb.tracePacketFromPalette(page!, 'pod-a', 'pod-c');
     await wb.waitForNotification(page!, /pod-a → pod-c: DELIVERED, 11\/11 hops observed · no NAT/, 60_000);
     const frame = await wb.webviewFrame(page!, 'PodNet Diagram');
     await frame.locator('.hop-marker').first().waitFor({ timeout: 30_000 });

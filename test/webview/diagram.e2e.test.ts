@@ -3,19 +3,17 @@
  * (strict CSP, fake acquireVsCodeApi, VS Code theme variables), fed recorded snapshots and traces.
  * Build first: node scripts/build-webview.mjs. Screenshots go to test-artifacts/webview/.
  */
-import { CHROMIUM_ARGS } from '../support/workbench';
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Snapshot } from '../../src/snapshot/types';
 import type { TraceResult } from '../../src/tracer/types';
 import type { DiagramToHost, HostToDiagram } from '../../src/webview/diagram/protocol';
-import { startHarness, type Harness, type Theme } from './harness';
+import { startBrowserHarness, WEBVIEW_ARTIFACTS, type Harness, type Theme } from './harness';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
+const ARTIFACTS = WEBVIEW_ARTIFACTS;
 const BUNDLE = join(ROOT, 'dist', 'webview', 'diagram.js');
 const fixture = <T>(path: string): T => JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', path), 'utf8')) as T;
 
@@ -32,21 +30,14 @@ describe('diagram webview in Chromium', function () {
   const pages: Page[] = [];
   const errors: string[] = [];
 
-  before(async function () {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/setup-e2e.mjs (npm test does)`);
-    assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run node scripts/build-webview.mjs first`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-    });
-    harness = await startHarness();
-    mkdirSync(ARTIFACTS, { recursive: true });
+  let closeAll: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    ({ browser, harness, close: closeAll } = await startBrowserHarness(BUNDLE));
   });
 
   after(async () => {
-    await browser?.close();
-    await harness?.close();
+    await closeAll?.();
   });
 
   afterEach(async () => {

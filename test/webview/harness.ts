@@ -5,10 +5,11 @@
  * variables for a dark and a light theme. Serves the diagram (/dark.html) and the lab panel (/labs/dark.html).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
+import { CHROMIUM_ARGS } from '../support/workbench';
 
 /** The theme a harness page uses. */
 export type Theme = 'dark' | 'light';
@@ -180,4 +181,20 @@ export async function startHarness(): Promise<Harness> {
     url: (theme, name = 'diagram') => `http://127.0.0.1:${port}/${name === 'diagram' ? '' : `${name}/`}${theme}.html`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Debian's Chromium, which npm test installs (scripts/setup-e2e.mjs). */
+export const CHROMIUM = '/usr/bin/chromium';
+/** Where the webview tests save their screenshots. */
+export const WEBVIEW_ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
+
+/** Chromium plus the page server, for one test file; fails clearly when Chromium or the built `bundle` is missing. */
+export async function startBrowserHarness(bundle: string): Promise<{ browser: import('playwright-core').Browser; harness: Harness; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run node scripts/setup-e2e.mjs (npm test does)`);
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run node scripts/build-webview.mjs first`);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const harness = await startHarness();
+  mkdirSync(WEBVIEW_ARTIFACTS, { recursive: true });
+  return { browser, harness, close: async () => { await browser.close(); await harness.close(); } };
 }

@@ -3,18 +3,15 @@
  * (strict CSP, fake acquireVsCodeApi, VS Code theme variables), fed the host's typed messages.
  * Build first: node scripts/build-webview.mjs. Screenshots go to test-artifacts/webview/labpanel-*.png.
  */
-import { CHROMIUM_ARGS } from '../support/workbench';
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToLabPanel, LabPanelToHost, LabView } from '../../src/webview/labs/protocol';
-import { startHarness, type Harness, type Theme } from './harness';
+import { startBrowserHarness, WEBVIEW_ARTIFACTS, type Harness, type Theme } from './harness';
 import { listMessage, ownIpLab, SHELL_ACTION } from './labPanelFixture';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ROOT = join(__dirname, '..', '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'webview');
+const ARTIFACTS = WEBVIEW_ARTIFACTS;
 const BUNDLE = join(ROOT, 'dist', 'webview', 'labs.js');
 
 describe('lab panel webview in Chromium', function () {
@@ -24,21 +21,14 @@ describe('lab panel webview in Chromium', function () {
   const pages: Page[] = [];
   const errors: string[] = [];
 
-  before(async function () {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: run node scripts/setup-e2e.mjs (npm test does)`);
-    assert.ok(existsSync(BUNDLE), `${BUNDLE} is missing: run node scripts/build-webview.mjs first`);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-    });
-    harness = await startHarness();
-    mkdirSync(ARTIFACTS, { recursive: true });
+  let closeAll: (() => Promise<void>) | undefined;
+
+  before(async () => {
+    ({ browser, harness, close: closeAll } = await startBrowserHarness(BUNDLE));
   });
 
   after(async () => {
-    await browser?.close();
-    await harness?.close();
+    await closeAll?.();
   });
 
   afterEach(async () => {
