@@ -28,6 +28,10 @@ export interface PodInfo {
   /** CNI container id used for ADD/DEL. */
   sandboxId: string;
   createdAt: string;
+  /** Kubernetes namespace, on a cluster only (there `name` is `NAMESPACE/NAME`). */
+  namespace?: string;
+  /** The Pod uses its node's network namespace and IP (spec.hostNetwork), on a cluster only. */
+  hostNetwork?: boolean;
 }
 
 /** A node as the lab runs it. */
@@ -69,6 +73,21 @@ export interface DockerHostInfo {
   containers: DockerContainerInfo[];
 }
 
+/** Where a cluster-backed status comes from: the kubeconfig context and how node details are read. */
+export interface ClusterSource {
+  /** The kubeconfig context. */
+  context: string;
+  /** The context's cluster name and API server URL. */
+  cluster: string;
+  server: string;
+  /** How node and Pod namespaces are entered: node containers, debug Pods, or not at all (API only). */
+  access: 'container' | 'debugPod' | 'none';
+  /** One sentence for the user about that access. */
+  accessDescription: string;
+  /** The Kubernetes namespace shown, or undefined for all namespaces. */
+  namespace?: string;
+}
+
 /** Everything a client needs to show a lab. */
 export interface LabStatus {
   lab: string;
@@ -83,6 +102,8 @@ export interface LabStatus {
   wireBridge: string;
   /** Present when the topology asks for the Docker-style host. */
   dockerHost?: DockerHostInfo;
+  /** Present when the status is a real cluster's (the kube provider); there is no wire namespace then (wireBridge ''). */
+  cluster?: ClusterSource;
 }
 
 /** What to run a command in. */

@@ -1,0 +1,101 @@
+/** Plain data read from a Kubernetes API server (Nodes, Pods) and the contracts between the kube provider's parts. */
+import type { ExecResult } from '../embedded/control/protocol';
+
+/** A Node as read from the API: only what PodNet shows or traces. */
+export interface KubeNode {
+  name: string;
+  /** status.addresses[type=InternalIP] (IPv4 first); '' when the node reports none. */
+  internalIP: string;
+  /** spec.podCIDRs (or [spec.podCIDR]); empty when the cluster does not allocate node CIDRs. */
+  podCIDRs: string[];
+  /** status.conditions[type=Ready].status === 'True'. */
+  ready: boolean;
+  /** spec.providerID, e.g. `kind://docker/<cluster>/<node>`; '' when unset. */
+  providerID: string;
+  resourceVersion: string;
+}
+
+/** One declared container port. */
+export interface KubeContainerPort {
+  containerPort: number;
+  protocol: 'TCP' | 'UDP' | 'SCTP';
+  name?: string;
+}
+
+/** One container of a Pod's spec. */
+export interface KubeContainer {
+  name: string;
+  image: string;
+  ports: KubeContainerPort[];
+}
+
+/** A Pod as read from the API. */
+export interface KubePod {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** spec.nodeName; '' until scheduled. */
+  node: string;
+  /** status.podIPs (or [status.podIP]); empty until the sandbox has an address. */
+  podIPs: string[];
+  phase: 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+  /** metadata.deletionTimestamp is set (kubectl shows Terminating). */
+  deleting: boolean;
+  /** spec.hostNetwork: the Pod uses its node's network namespace and IP. */
+  hostNetwork: boolean;
+  containers: KubeContainer[];
+  /** How many status.containerStatuses are ready. */
+  readyContainers: number;
+  /** Sum of the containers' restartCount. */
+  restarts: number;
+  labels: Record<string, string>;
+  /** metadata.creationTimestamp (ISO 8601). */
+  createdAt: string;
+  resourceVersion: string;
+}
+
+/** What changed in the watched cluster. `resync` follows a relist (after 410 Gone or a reconnect). */
+export type ClusterChange =
+  | { kind: 'pod'; change: 'added' | 'updated' | 'deleted'; pod: KubePod }
+  | { kind: 'node'; change: 'added' | 'updated' | 'deleted'; node: KubeNode }
+  | { kind: 'resync' };
+
+/** Options of one command run through an exec channel. */
+export interface KubeExecOptions {
+  /** Written to stdin, then stdin is closed. */
+  input?: string;
+  /** Default 30 s; on expiry the result has timedOut: true. */
+  timeoutMs?: number;
+}
+
+/** The few API calls besides list/watch that PodNet makes (debug Pods and exec), so node access can be written against them. */
+export interface KubeApiOps {
+  /** Creates a Pod from a manifest (a plain V1Pod object). */
+  createPod(manifest: Record<string, unknown>): Promise<void>;
+  /** Deletes a Pod; one that does not exist counts as deleted. */
+  deletePod(namespace: string, name: string): Promise<void>;
+  /** Reads one Pod; undefined when it does not exist. */
+  readPod(namespace: string, name: string): Promise<KubePod | undefined>;
+  /** Pods matching a label selector, in one namespace or (undefined) all. */
+  listPodsByLabel(selector: string, namespace?: string): Promise<KubePod[]>;
+  /** Runs argv in a container through the API's exec subresource and collects its output and exit code. */
+  exec(namespace: string, pod: string, container: string, argv: string[], opts?: KubeExecOptions): Promise<ExecResult>;
+}
+
+/** How PodNet reaches a node's network namespace: a node container, an opt-in debug Pod, or not at all. */
+export type NodeAccessMethod = 'container' | 'debugPod' | 'none';
+
+/** Runs read-only commands in a node's network namespace and in its Pods' namespaces, however the node is reached. */
+export interface NodeAccess {
+  readonly method: NodeAccessMethod;
+  /** One sentence shown to the user, e.g. "docker exec into the node containers (kind)". */
+  readonly description: string;
+  /** Runs argv in the node's own network namespace. */
+  execNode(node: KubeNode, argv: string[], opts?: KubeExecOptions): Promise<ExecResult>;
+  /** Runs argv in the Pod's network namespace, entered from its node (so Pods whose images have no shell work). */
+  execPod(pod: KubePod, node: KubeNode, argv: string[], opts?: KubeExecOptions): Promise<ExecResult>;
+  /** Drops what is cached about a Pod (its namespace path) after it was deleted or re-created. */
+  forgetPod(pod: Pick<KubePod, 'namespace' | 'name' | 'uid'>): void;
+  /** Removes anything this access created (debug Pods) and releases connections. */
+  close(): Promise<void>;
+}
