@@ -1,5 +1,6 @@
 /** Runs programs as argv arrays (never through a shell), always with a timeout. */
 import { spawn } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
 
 /** Options for {@link run}. */
 export interface RunOptions {
@@ -9,6 +10,12 @@ export interface RunOptions {
   cwd?: string;
   /** Kill the child (SIGKILL) after this long; default 30 s. */
   timeoutMs?: number;
+  /** Receives stdout as it arrives, decoded as one stream (a character split across chunks stays whole). */
+  onStdout?: (text: string) => void;
+  /** Receives stderr as it arrives, decoded the same way. */
+  onStderr?: (text: string) => void;
+  /** Aborting kills the child (SIGTERM, then SIGKILL after 2 s); the result then has `aborted: true`. */
+  signal?: AbortSignal;
 }
 
 /** What a finished child produced. */
@@ -18,6 +25,8 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** True when `signal` was aborted before the child ended. */
+  aborted?: boolean;
 }
 
 /** Default timeout for short tool calls (ip, CNI plugins, nsenter). */
@@ -66,12 +75,28 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    let aborted = false;
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+    const onAbort = () => {
+      aborted = true;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    };
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const outText = opts.onStdout ? new StringDecoder('utf8') : undefined;
+    const errText = opts.onStderr ? new StringDecoder('utf8') : undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d);
+      if (outText) opts.onStdout?.(outText.write(d));
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err.push(d);
+      if (errText) opts.onStderr?.(errText.write(d));
+    });
     child.stdin.on('error', () => undefined); // the child may exit before reading its input
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -83,12 +108,18 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      const outRest = outText?.end();
+      if (outRest) opts.onStdout?.(outRest);
+      const errRest = errText?.end();
+      if (errRest) opts.onStderr?.(errRest);
       resolve({
         code: code ?? -1,
         signal,
         stdout: Buffer.concat(out).toString('utf8'),
         stderr: Buffer.concat(err).toString('utf8'),
         timedOut,
+        ...(aborted ? { aborted } : {}),
       });
     });
     child.stdin.end(opts.input ?? '');

@@ -81,3 +81,25 @@ describe('exec', () => {
     });
   });
 });
+
+describe('run streams output', () => {
+  it('hands stdout to onStdout as it arrives without splitting a multi-byte character at a chunk edge', async () => {
+    // 65,535 ASCII bytes then a 2-byte "é": the pipe's 64 KiB chunk boundary falls inside the character.
+    const script = "process.stdout.write('a'.repeat(65535)); process.stdout.write(Buffer.from('é'.repeat(1000)));";
+    const parts: string[] = [];
+    const res = await run([process.execPath, '-e', script], { onStdout: (t) => parts.push(t) });
+    const streamed = parts.join('');
+    assert.equal(streamed, res.stdout);
+    assert.ok(!streamed.includes('\uFFFD'), 'a replacement character means a character was split');
+    assert.equal(streamed.length, 65535 + 1000);
+  });
+
+  it('kills the child when the signal aborts and says so in the result', async () => {
+    const ctl = new AbortController();
+    const pending = run(['sleep', '30'], { signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 50);
+    const res = await pending;
+    assert.equal(res.aborted, true);
+    assert.equal(res.signal, 'SIGTERM');
+  });
+});
