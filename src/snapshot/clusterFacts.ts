@@ -15,12 +15,16 @@ export function cmpNamespace(a: { kind: NamespaceKind; name: string }, b: { kind
 /** The namespace id of a kind and name: `wire`, or `KIND/NAME`. */
 export const namespaceId = (kind: NamespaceKind, name: string): string => (kind === 'wire' ? 'wire' : `${kind}/${name}`);
 
-/** Pods whose namespace can be entered (a Pending or Failed Pod has none to read yet). */
-const runningPods = (st: LabStatus) => st.pods.filter((p) => p.status === 'Running');
+/**
+ * Pods with a network namespace of their own to read: Running, with an IP (a Pending or Failed Pod has none yet), and not
+ * hostNetwork (on a cluster such a Pod is its node's namespace, already collected as the node).
+ */
+const runningPods = (st: LabStatus) => st.pods.filter((p) => p.status === 'Running' && p.ip !== '' && !p.hostNetwork);
 
 /** Every namespace of the lab, in snapshot order, with the exec target that reaches it. */
 export function namespaceTargets(st: LabStatus): NamespaceTarget[] {
-  const out: NamespaceTarget[] = [{ id: 'wire', kind: 'wire', name: 'wire', target: { kind: 'wire' } }];
+  // A cluster has no wire namespace (wireBridge ''): its nodes meet on a network PodNet does not run.
+  const out: NamespaceTarget[] = st.wireBridge === '' ? [] : [{ id: 'wire', kind: 'wire', name: 'wire', target: { kind: 'wire' } }];
   for (const n of st.nodes) out.push({ id: namespaceId('node', n.name), kind: 'node', name: n.name, target: { kind: 'node', node: n.name } });
   for (const p of runningPods(st)) out.push({ id: namespaceId('pod', p.name), kind: 'pod', name: p.name, node: p.node, target: { kind: 'pod', pod: p.name } });
   const host = st.dockerHost;
@@ -37,8 +41,9 @@ export function namespaceTargets(st: LabStatus): NamespaceTarget[] {
 export function clusterFacts(st: LabStatus): ClusterFacts {
   const host = st.dockerHost;
   const facts: ClusterFacts = {
-    network: { cidr: st.topology.network.cidr },
-    clusterCIDR: st.topology.clusterCIDR,
+    // A cluster whose nodes report no addresses or Pod CIDRs has no known range: leave the field out rather than write ''.
+    ...(st.topology.network.cidr ? { network: { cidr: st.topology.network.cidr } } : {}),
+    ...(st.topology.clusterCIDR ? { clusterCIDR: st.topology.clusterCIDR } : {}),
     nodes: st.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR })).sort((a, b) => cmp(a.name, b.name)),
     pods: runningPods(st)
       .map((p) => ({ name: p.name, node: p.node, ip: p.ip, containers: p.containers.map((c) => ({ name: c.name, ports: c.port !== undefined ? [c.port] : [] })) }))

@@ -1,4 +1,5 @@
 /** Collects a {@link Snapshot} of a lab through {@link LabProvider.exec} only, so the same code reads any provider's namespaces. */
+import type { LabStatus } from '../providers/embedded/control/protocol';
 import type { LabProvider } from '../providers/provider';
 import { mapLimit } from '../util/concurrency';
 import { clusterFacts, namespaceTargets } from './clusterFacts';
@@ -6,7 +7,7 @@ import { collectFilter, execIn, readIn, type NamespaceTarget } from './collectEx
 import { parseFdb } from './parseFdb';
 import { parseAddresses, parseJsonArray, parseLinks, parseNeighbors, parseRoutes, parseRules, type ParsedLink } from './parseIp';
 import { resolvePeers, type PeerScope } from './resolvePeers';
-import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type NamespaceSnapshot, type Snapshot } from './types';
+import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type NamespaceSnapshot, type Snapshot, type SnapshotSource } from './types';
 
 /** How many namespaces are read at once (each runs its commands concurrently). */
 export const NAMESPACE_CONCURRENCY = 8;
@@ -69,6 +70,13 @@ function finish(c: Collected, links: NamespaceSnapshot['links']): NamespaceSnaps
   };
 }
 
+/** The snapshot's source: provider and lab, plus the context, server and node access of a cluster. */
+function sourceOf(lab: LabProvider, st: LabStatus): SnapshotSource {
+  const c = st.cluster;
+  if (!c) return { provider: lab.kind, lab: st.lab, rootless: st.rootless };
+  return { provider: lab.kind, lab: st.lab, context: c.context, cluster: c.cluster, server: c.server, access: c.access };
+}
+
 /** Reads the status and every namespace of `lab` (bounded parallelism) into one deterministic snapshot. */
 export async function collectSnapshot(lab: LabProvider): Promise<Snapshot> {
   const st = await lab.status();
@@ -80,7 +88,7 @@ export async function collectSnapshot(lab: LabProvider): Promise<Snapshot> {
     format: SNAPSHOT_FORMAT,
     version: SNAPSHOT_VERSION,
     capturedAt,
-    source: { provider: lab.kind, lab: st.lab, rootless: st.rootless },
+    source: sourceOf(lab, st),
     cluster: clusterFacts(st),
     namespaces: collected.map((c) => finish(c, links.get(c.id) ?? [])),
   };

@@ -78,7 +78,10 @@ export const SNAPSHOT_SCHEMA: JsonSchema = {
     format: { type: 'string', const: 'podnet-snapshot' },
     version: { type: 'integer', minimum: 1 },
     capturedAt: str,
-    source: obj({ provider: { type: 'string', enum: ['embedded', 'kind', 'kube', 'replay'] }, lab: str }, { rootless: bool }),
+    source: obj(
+      { provider: { type: 'string', enum: ['embedded', 'kind', 'kube', 'replay'] }, lab: str },
+      { rootless: bool, context: str, cluster: str, server: str, access: { type: 'string', enum: ['container', 'debugPod', 'none'] } },
+    ),
     cluster,
     namespaces: arr(namespace),
   }),

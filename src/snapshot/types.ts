@@ -148,12 +148,26 @@ export interface ClusterFacts {
   dockerHost?: SnapshotDockerHost;
 }
 
+/** Where a snapshot was taken: the provider and lab, and for a cluster its kubeconfig context, API server and node access. */
+export interface SnapshotSource {
+  provider: 'embedded' | 'kind' | 'kube' | 'replay';
+  /** The lab's name; on a cluster, the kubeconfig context. */
+  lab: string;
+  rootless?: boolean;
+  /** Cluster only: the kubeconfig context, its cluster name and API server URL. */
+  context?: string;
+  cluster?: string;
+  server?: string;
+  /** Cluster only: how the node and Pod namespaces were read (node containers, debug Pods, or not at all). */
+  access?: 'container' | 'debugPod' | 'none';
+}
+
 /** A whole snapshot file. */
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
   version: number;
   capturedAt: string;
-  source: { provider: 'embedded' | 'kind' | 'kube' | 'replay'; lab: string; rootless?: boolean };
+  source: SnapshotSource;
   cluster: ClusterFacts;
   namespaces: NamespaceSnapshot[];
 }

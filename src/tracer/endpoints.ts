@@ -39,10 +39,18 @@ function isIPv4(text: string): boolean {
   }
 }
 
+/** On a cluster (Pods named `NAMESPACE/NAME`), the one Pod called `text` in whatever namespace; several is a mistake to name. */
+function podInAnyNamespace(named: Endpoint[], text: string, role: 'from' | 'to'): Endpoint | undefined {
+  if (text.includes('/') || text.includes(':')) return undefined;
+  const matches = named.filter((e) => e.kind === 'pod' && e.name?.endsWith(`/${text}`));
+  if (matches.length > 1) throw new LabError(`"${text}" names Pods in several namespaces (${matches.map((m) => m.name).join(', ')}): write NAMESPACE/${text}`, 'BAD_REQUEST', role);
+  return matches[0];
+}
+
 /** Resolves `text` as the trace's `role` ('from' must be a namespace; 'to' may also be an address in the lab). */
 export function resolveEndpoint(s: Snapshot, text: string, role: 'from' | 'to'): Endpoint {
   const named = namedEndpoints(s);
-  const byName = named.find((e) => e.name === text);
+  const byName = named.find((e) => e.name === text) ?? podInAnyNamespace(named, text, role);
   if (byName) return { ...byName, input: text };
   const [host, portText, ...rest] = text.split(':');
   if (isIPv4(host) && rest.length === 0) {

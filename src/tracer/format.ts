@@ -18,6 +18,7 @@ export function rowText(row: TableRow): string {
     case 'flood':
       return `not in ${row.bridge}'s fdb: flood to ${row.ports.join(', ')}`;
     case 'veth':
+      if (row.network) return `node network ${row.network}: ${row.from.namespace}:${row.from.ifname} -> ${row.to.namespace}:${row.to.ifname}`;
       return `veth pair ${row.from.namespace}:${row.from.ifname} <-> ${row.to.namespace}:${row.to.ifname}`;
     case 'filter': {
       const nat = row.rule.changes?.length ? ` [${row.rule.changes.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}]` : '';

@@ -1,5 +1,5 @@
 /** Lookups over a snapshot that the tracer needs: namespaces, links, addresses, and who owns an IP on a segment. */
-import { cidrContains, parseIPv4, prefixMask } from '../model/cidr';
+import { cidrContains, formatIPv4, parseIPv4, prefixMask } from '../model/cidr';
 import type { NamespaceSnapshot, Snapshot, SnapshotLink } from '../snapshot/types';
 
 /** A link together with its namespace. */
@@ -85,9 +85,40 @@ export class NetIndex {
     return other && peerLink ? { ns: other, link: peerLink } : undefined;
   }
 
-  /** Who on the L2 segment of (ns, link) owns `ip` (what ARP would find), excluding the asker itself. */
+  /** Who on the L2 segment of (ns, link) owns `ip` (what ARP would find), excluding the asker itself; across an unseen node network too. */
   arpResolve(ns: NamespaceSnapshot, link: SnapshotLink, ip: string): LinkRef | undefined {
-    return this.l2Segment(ns, link).find((ep) => !(ep.ns.id === ns.id && ep.link.name === link.name) && this.ipv4(ep.ns, ep.link.name).some((a) => a.address === ip));
+    return this.l2Segment(ns, link).find((ep) => !(ep.ns.id === ns.id && ep.link.name === link.name) && this.ipv4(ep.ns, ep.link.name).some((a) => a.address === ip))
+      ?? this.acrossNetwork(ns, link, (other, l) => this.ipv4(other, l.name).some((a) => a.address === ip) && this.sameSubnet(ns, link, ip));
+  }
+
+  /**
+   * True when a node's (or host's) link leads out of the snapshot: not loopback, not a bridge or bridge port, no veth peer
+   * in the snapshot. On a cluster that is each node's eth0, plugged into a network PodNet does not see (kind's Docker
+   * bridge, a cloud VPC).
+   */
+  leavesSnapshot(ns: NamespaceSnapshot, link: SnapshotLink): boolean {
+    return (ns.kind === 'node' || ns.kind === 'host') && link.kind !== 'loopback' && link.kind !== 'bridge' && !link.master && !link.peer;
+  }
+
+  /** The subnet of the link's own address that contains `ip`, as `a.b.c.d/p`, or undefined. */
+  sharedSubnet(ns: NamespaceSnapshot, link: SnapshotLink, ip: string): string | undefined {
+    const a = this.ipv4(ns, link.name).find((x) => onSubnet(x.address, x.prefixLength, ip));
+    return a ? `${formatIPv4((parseIPv4(a.address) & prefixMask(a.prefixLength)) >>> 0)}/${a.prefixLength}` : undefined;
+  }
+
+  private sameSubnet(ns: NamespaceSnapshot, link: SnapshotLink, ip: string): boolean {
+    return this.sharedSubnet(ns, link, ip) !== undefined;
+  }
+
+  /** The link in another node that meets (ns, link) on a network outside the snapshot and satisfies `match`. */
+  acrossNetwork(ns: NamespaceSnapshot, link: SnapshotLink, match: (other: NamespaceSnapshot, l: SnapshotLink) => boolean): LinkRef | undefined {
+    if (!this.leavesSnapshot(ns, link)) return undefined;
+    for (const other of this.snapshot.namespaces) {
+      if (other.id === ns.id) continue;
+      const l = other.links.find((x) => this.leavesSnapshot(other, x) && match(other, x));
+      if (l) return { ns: other, link: l };
+    }
+    return undefined;
   }
 }
 

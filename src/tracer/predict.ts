@@ -146,10 +146,15 @@ class Walker {
   }
 
   private cross(ns: NamespaceSnapshot, link: SnapshotLink): void {
-    const peer = this.net.peerOf(ns, link);
+    const mac = this.packet.dstMAC;
+    const veth = this.net.peerOf(ns, link);
+    // No veth peer: on a cluster the node's eth0 meets the other nodes on a network outside the snapshot; follow the frame's MAC there.
+    const peer = veth ?? (mac ? this.net.acrossNetwork(ns, link, (_, l) => l.mac === mac) : undefined);
     if (!peer) throw new Stop('EXITS_LAB', `the packet leaves ${ns.name} through ${link.name}, whose far end is outside this lab's namespaces`);
-    const row: TableRow = { kind: 'veth', from: { namespace: ns.id, ifname: link.name }, to: { namespace: peer.ns.id, ifname: peer.link.name } };
-    this.hop(peer.ns, 'veth', [row], say.vethSentence(ns.name, link.name, peer.ns.name, peer.link.name), link.name, peer.link.name, `${ns.name} → ${peer.ns.name}`);
+    const network = veth ? undefined : (this.net.sharedSubnet(ns, link, this.net.ipv4(peer.ns, peer.link.name)[0]?.address ?? '') ?? 'the node network');
+    const row: TableRow = { kind: 'veth', from: { namespace: ns.id, ifname: link.name }, to: { namespace: peer.ns.id, ifname: peer.link.name }, ...(network ? { network } : {}) };
+    const sentence = network ? say.networkSentence(ns.name, link.name, peer.ns.name, peer.link.name, network) : say.vethSentence(ns.name, link.name, peer.ns.name, peer.link.name);
+    this.hop(peer.ns, 'veth', [row], sentence, link.name, peer.link.name, `${ns.name} → ${peer.ns.name}`);
     if (!peer.link.up) throw new Stop('LINK_DOWN', `${peer.link.name} in ${peer.ns.name} is down`);
     if (peer.link.master) {
       const bridge = this.net.link(peer.ns, peer.link.master);

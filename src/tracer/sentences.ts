@@ -24,6 +24,11 @@ export function forwardSentence(where: string, route: SnapshotRoute, dst: string
   return `${where} is a router here: its routing table ${describeRoute(route, dst)} (table ${table}), and the TTL drops from ${ttlBefore} to ${ttlBefore - 1}.`;
 }
 
+/** Sentence for crossing the nodes' own network, which the snapshot does not contain (a cluster's Docker bridge or VPC). */
+export function networkSentence(fromWhere: string, fromIf: string, toWhere: string, toIf: string, network: string): string {
+  return `The frame leaves ${fromWhere} through ${fromIf} onto the node network ${network} (not part of the snapshot: switched, not routed, so nothing changes) and arrives on ${toIf} in ${toWhere}.`;
+}
+
 /** Sentence for crossing a veth pair. */
 export function vethSentence(fromWhere: string, fromIf: string, toWhere: string, toIf: string): string {
   return `The packet leaves ${fromWhere} through ${fromIf} and comes out of the other end of the veth pair, ${toIf} in ${toWhere}: a virtual cable, nothing changes.`;

@@ -55,7 +55,13 @@ export type TableRow =
   | { kind: 'neighbor'; entry?: SnapshotNeighbor; resolved: { ip: string; mac: string; owner: string } }
   | { kind: 'fdb'; entry: SnapshotFdbEntry }
   | { kind: 'flood'; bridge: string; ports: string[] }
-  | { kind: 'veth'; from: { namespace: string; ifname: string }; to: { namespace: string; ifname: string } }
+  | {
+    kind: 'veth';
+    from: { namespace: string; ifname: string };
+    to: { namespace: string; ifname: string };
+    /** Set when the two ends are not one veth pair but meet on a network outside the snapshot (a cluster's node network), e.g. `172.18.0.0/16`. */
+    network?: string;
+  }
   | { kind: 'filter'; rule: FilterRuleRow }
   | { kind: 'sysctl'; name: string; value: string };
 

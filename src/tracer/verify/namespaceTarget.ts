@@ -4,7 +4,10 @@ import type { ExecTarget } from '../../providers/embedded/control/protocol';
 /** The exec target for a namespace id; throws for an id the lab cannot enter. */
 export function execTargetFor(namespaceId: string): ExecTarget {
   if (namespaceId === 'wire') return { kind: 'wire' };
-  const [kind, name] = namespaceId.split('/', 2);
+  // Split at the first '/' only: on a cluster a Pod's name is NAMESPACE/NAME (`pod/default/web-1`).
+  const slash = namespaceId.indexOf('/');
+  const kind = slash < 0 ? namespaceId : namespaceId.slice(0, slash);
+  const name = namespaceId.slice(slash + 1);
   switch (kind) {
     case 'pod':
       return { kind: 'pod', pod: name };

@@ -15,12 +15,45 @@ export const PROBE_DELAYS_MS = [250, 800];
 /** How long the monitors keep listening after the probe went out. */
 export const LISTEN_AFTER_PROBE_MS = 650;
 
-/** argv of the probe sent from the source namespace. */
-export function probeArgv(t: TraceResult): { argv: string[]; input?: string; label: string } {
+/** A probe: the argv sent from the source namespace, its stdin, and what it sends in words. */
+export interface Probe {
+  argv: string[];
+  input?: string;
+  label: string;
+}
+
+/** argv of the probe sent from the source namespace (busybox, which the embedded lab and the test bed nodes have). */
+export function probeArgv(t: TraceResult): Probe {
+  return probeAlternatives(t)[0];
+}
+
+/** The probe with busybox first, then the same probe with tools a node without busybox may have (kind nodes: ping, curl). */
+export function probeAlternatives(t: TraceResult): Probe[] {
   const { to, proto, port } = t.request;
-  if (proto === 'icmp') return { argv: ['busybox', 'ping', '-c', '1', '-W', '1', to.ip], label: `one ICMP echo to ${to.ip}` };
-  if (proto === 'tcp') return { argv: ['busybox', 'wget', '-q', '-O', '-', `http://${to.ip}:${port}/`], label: `an HTTP GET to ${to.ip}:${port}` };
-  return { argv: ['busybox', 'nc', '-u', '-w', '1', to.ip, String(port)], input: 'podnet probe\n', label: `one UDP datagram to ${to.ip}:${port}` };
+  if (proto === 'icmp') {
+    const label = `one ICMP echo to ${to.ip}`;
+    return [['busybox', 'ping'], ['ping']].map((p) => ({ argv: [...p, '-c', '1', '-W', '1', to.ip], label }));
+  }
+  const url = `http://${to.ip}:${port}/`;
+  if (proto === 'tcp') {
+    const label = `an HTTP GET to ${to.ip}:${port}`;
+    return [['busybox', 'wget', '-q', '-O', '-', url], ['curl', '-s', '-m', '2', url], ['wget', '-q', '-O', '-', '-T', '2', url]].map((argv) => ({ argv, label }));
+  }
+  const label = `one UDP datagram to ${to.ip}:${port}`;
+  return [['busybox', 'nc'], ['nc']].map((p) => ({ argv: [...p, '-u', '-w', '1', to.ip, String(port)], input: 'podnet probe\n', label }));
+}
+
+/** True when a command could not start because its program is not installed where it ran (exit 127/126 or the runtime's "not found"). */
+export function programMissing(res: { code: number; stderr: string }): boolean {
+  return res.code === 127 || res.code === 126 || (res.code !== 0 && /executable file not found|failed to execute/.test(res.stderr));
+}
+
+/** The probe could not be observed: nft tracing cannot run in one of the namespaces on the path. */
+export class TraceNotObservable extends Error {
+  constructor(readonly namespace: string, readonly detail: string, hint: string) {
+    super(`could not add the trace table in ${namespace} (nft -f -): ${detail}${hint ? `. ${hint}` : ''}`);
+    this.name = 'TraceNotObservable';
+  }
 }
 
 function destinationPorts(t: TraceResult): number[] {
@@ -42,7 +75,7 @@ interface Attempt {
 }
 
 /** Starts `nft monitor trace` in every namespace, sends the probe after `delay`, and collects what each monitor saw. */
-async function probeOnce(lab: LabProvider, namespaces: string[], origin: string, probe: ReturnType<typeof probeArgv>, delay: number): Promise<Attempt> {
+async function probeOnce(lab: LabProvider, namespaces: string[], origin: string, probes: Probe[], delay: number): Promise<Attempt & { probe: Probe }> {
   const events: TraceEvent[] = [];
   const verdicts: TraceVerdict[] = [];
   const monitors = namespaces.map(async (ns) => {
@@ -52,9 +85,21 @@ async function probeOnce(lab: LabProvider, namespaces: string[], origin: string,
     verdicts.push(...parsed.verdicts);
   });
   await sleep(delay);
-  const sent = lab.exec(execTargetFor(origin), probe.argv, { timeoutMs: 3000, input: probe.input });
+  const sent = sendProbe(lab, origin, probes);
   await Promise.all(monitors);
-  return { events, verdicts, output: await sent };
+  const { probe, output } = await sent;
+  return { events, verdicts, output, probe };
+}
+
+/** Sends the first probe whose program exists in `origin` (a missing one sends nothing, so trying the next is safe). */
+async function sendProbe(lab: LabProvider, origin: string, probes: Probe[]): Promise<{ probe: Probe; output: Attempt['output'] }> {
+  let last: { probe: Probe; output: Attempt['output'] } | undefined;
+  for (const probe of probes) {
+    const output = await lab.exec(execTargetFor(origin), probe.argv, { timeoutMs: 3000, input: probe.input });
+    last = { probe, output };
+    if (!programMissing(output)) return last;
+  }
+  return last!;
 }
 
 /** Runs the probe with tracing in every namespace on the path and fills `result.verification` and each hop's observation. */
@@ -66,16 +111,23 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   const installed: string[] = [];
   const events: TraceEvent[] = [];
   const verdicts: TraceVerdict[] = [];
-  const probe = probeArgv(result);
+  const probes = probeAlternatives(result);
+  let probe = probes[0];
   let probeOutput = { code: -1, stdout: '', stderr: '' };
   try {
     await Promise.all(namespaces.map(async (ns) => {
       const res = await lab.exec(execTargetFor(ns), ['nft', '-f', '-'], { input: script, timeoutMs: 5000 });
-      if (res.code !== 0) throw new Error(`could not add the trace table in ${ns} (nft -f -): ${res.stderr.trim()}. Is nftables installed? (apt-get install -y nftables)`);
+      if (res.code !== 0) {
+        const hint = lab.kind === 'kube'
+          ? `${programMissing(res) ? 'nft is not installed there' : 'nft tracing is not allowed there'}, so this path is predicted only (kind node images have nft; elsewhere try --debug-pods with an image that has nft)`
+          : 'Is nftables installed? (apt-get install -y nftables)';
+        throw new TraceNotObservable(ns, res.stderr.trim() || `exit ${res.code}`, hint);
+      }
       installed.push(ns);
     }));
     for (const delay of PROBE_DELAYS_MS) {
-      const attempt = await probeOnce(lab, namespaces, origin, probe, delay);
+      const attempt = await probeOnce(lab, namespaces, origin, probes, delay);
+      probe = attempt.probe;
       events.splice(0, events.length, ...attempt.events);
       verdicts.splice(0, verdicts.length, ...attempt.verdicts);
       probeOutput = attempt.output;
