@@ -1,0 +1,112 @@
+/** The API calls PodNet makes besides watching: list Nodes and Pods, create/read/delete debug Pods, exec; each failure as one sentence. */
+import { CoreV1Api, createConfiguration, ServerConfiguration, type V1Pod } from '@kubernetes/client-node';
+import type { ExecResult } from '../../embedded/control/protocol';
+import type { KubeApiOps, KubeExecOptions, KubeNode, KubePod } from '../clusterTypes';
+import { toKubeNode, toKubePod } from './convert';
+import { describeApiError, type ApiAction } from './errors';
+import type { KubeTarget } from './kubeconfig';
+import { execInContainer } from './podExec';
+
+/** Default time one request (not a watch) may take. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/** A list and the resourceVersion it is consistent with (where a watch starts). */
+export interface KubeList<T> {
+  items: T[];
+  resourceVersion: string;
+}
+
+/** Typed calls on one cluster; errors are KubeAccessError with one sentence. */
+export class KubeApi implements KubeApiOps {
+  private readonly core: CoreV1Api;
+
+  constructor(readonly target: KubeTarget, opts: { requestTimeoutMs?: number } = {}) {
+    const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    this.core = new CoreV1Api(
+      createConfiguration({
+        baseServer: new ServerConfiguration(target.server, {}),
+        authMethods: { default: target.config },
+        promiseMiddleware: [
+          {
+            pre: async (ctx) => {
+              ctx.setSignal(AbortSignal.timeout(timeoutMs)); // an unanswering server fails in time instead of hanging
+              return ctx;
+            },
+            post: async (res) => res,
+          },
+        ],
+      }),
+    );
+  }
+
+  /** Nodes and the list's resourceVersion. */
+  async listNodesWithVersion(): Promise<KubeList<KubeNode>> {
+    const list = await this.call({ verb: 'list', resource: 'nodes' }, () => this.core.listNode());
+    return { items: list.items.map(toKubeNode).filter((n) => n.name), resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  /** Pods in one namespace (or all) matching an optional label selector, and the list's resourceVersion. */
+  async listPodsWithVersion(namespace?: string, labelSelector?: string): Promise<KubeList<KubePod>> {
+    const list = await this.call({ verb: 'list', resource: 'pods', namespace }, () =>
+      namespace ? this.core.listNamespacedPod({ namespace, labelSelector }) : this.core.listPodForAllNamespaces({ labelSelector }),
+    );
+    return { items: list.items.map(toKubePod).filter((p) => p.name), resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  /** All Nodes. */
+  async listNodes(): Promise<KubeNode[]> {
+    return (await this.listNodesWithVersion()).items;
+  }
+
+  /** Pods in one namespace, or in all when namespace is undefined. */
+  async listPods(namespace?: string): Promise<KubePod[]> {
+    return (await this.listPodsWithVersion(namespace)).items;
+  }
+
+  /** Pods matching a label selector, in one namespace or (undefined) all. */
+  async listPodsByLabel(selector: string, namespace?: string): Promise<KubePod[]> {
+    return (await this.listPodsWithVersion(namespace, selector)).items;
+  }
+
+  /** Creates a Pod from a plain V1Pod manifest, in its metadata.namespace (default: the context's namespace). */
+  async createPod(manifest: Record<string, unknown>): Promise<void> {
+    const meta = (manifest.metadata ?? {}) as { namespace?: unknown; name?: unknown };
+    const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : this.target.namespace;
+    const name = typeof meta.name === 'string' ? meta.name : undefined;
+    await this.call({ verb: 'create', resource: 'pods', namespace, name }, () => this.core.createNamespacedPod({ namespace, body: manifest as V1Pod }));
+  }
+
+  /** Deletes a Pod; a Pod that does not exist (404) counts as deleted, every other failure is reported. */
+  async deletePod(namespace: string, name: string): Promise<void> {
+    try {
+      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }));
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'NOT_FOUND') return; // already gone: the delete's goal is met
+      throw e;
+    }
+  }
+
+  /** One Pod, or undefined when it does not exist. */
+  async readPod(namespace: string, name: string): Promise<KubePod | undefined> {
+    try {
+      return toKubePod(await this.call({ verb: 'get', resource: 'pods', namespace, name }, () => this.core.readNamespacedPod({ namespace, name })));
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'NOT_FOUND') return undefined; // absence is an answer here, not a failure
+      throw e;
+    }
+  }
+
+  /** Runs argv in a container through the exec subresource and collects stdout, stderr and the exit code. */
+  exec(namespace: string, pod: string, container: string, argv: string[], opts?: KubeExecOptions): Promise<ExecResult> {
+    const { config, context, server } = this.target;
+    return execInContainer(config, { namespace, pod, container, context, server }, argv, opts);
+  }
+
+  private async call<T>(a: Omit<ApiAction, 'context' | 'server'>, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw describeApiError(e, { ...a, context: this.target.context, server: this.target.server });
+    }
+  }
+}
