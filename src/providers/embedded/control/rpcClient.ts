@@ -4,6 +4,16 @@ import { readJsonLines, writeJsonLine } from './jsonLines';
 import { LabError } from './labError';
 import type { LabEvent, LabMethod, LabMethods, RpcResponse } from './protocol';
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True for a value shaped like an event (`event` string) or a response (numeric `id` with a result or an error with a message). */
+function isMessage(v: unknown): v is RpcResponse | LabEvent {
+  if (!isObject(v)) return false;
+  if (typeof v.event === 'string') return true;
+  if (typeof v.id !== 'number') return false;
+  return 'error' in v ? isObject(v.error) && typeof v.error.message === 'string' : 'result' in v;
+}
+
 /** A connection to one running lab. */
 export class RpcClient {
   private nextId = 1;
@@ -12,7 +22,7 @@ export class RpcClient {
   private closedError?: Error;
 
   private constructor(private readonly socket: Socket) {
-    readJsonLines(socket, (msg) => this.receive(msg as RpcResponse | LabEvent));
+    readJsonLines(socket, (msg) => this.receive(msg), (line) => this.malformed(line));
     socket.on('close', () => this.failAll(new LabError('the lab process closed the connection (did it stop or crash?)')));
     socket.on('error', (e) => this.failAll(e));
   }
@@ -25,15 +35,16 @@ export class RpcClient {
         socket.destroy();
         reject(new LabError(`timed out connecting to ${path}`));
       }, timeoutMs);
-      socket.once('connect', () => {
-        clearTimeout(timer);
-        socket.removeListener('error', reject);
-        resolve(new RpcClient(socket));
-      });
-      socket.once('error', (e) => {
+      const onError = (e: Error) => {
         clearTimeout(timer);
         reject(e);
+      };
+      socket.once('connect', () => {
+        clearTimeout(timer);
+        socket.removeListener('error', onError);
+        resolve(new RpcClient(socket));
       });
+      socket.once('error', onError);
     });
   }
 
@@ -57,9 +68,10 @@ export class RpcClient {
     return () => this.listeners.delete(listener);
   }
 
-  /** Registers a listener for the connection closing. */
-  onClose(listener: () => void): void {
+  /** Registers a listener for the connection closing; returns a function that removes it. */
+  onClose(listener: () => void): () => void {
     this.socket.once('close', listener);
+    return () => void this.socket.removeListener('close', listener);
   }
 
   /** Closes the connection. */
@@ -67,7 +79,16 @@ export class RpcClient {
     this.socket.destroy();
   }
 
-  private receive(msg: RpcResponse | LabEvent): void {
+  /** A line that is not a response or an event means the other end does not speak this protocol: fail loudly, once. */
+  private malformed(line: string): void {
+    const shown = line.length > 80 ? `${line.slice(0, 80)}…` : line;
+    this.failAll(new LabError(`the lab process sent a malformed message (${JSON.stringify(shown)}); the connection was closed. Is \`podnet\` the same version as the running lab?`));
+    this.socket.destroy();
+  }
+
+  private receive(raw: unknown): void {
+    if (!isMessage(raw)) return this.malformed(JSON.stringify(raw) ?? String(raw));
+    const msg = raw;
     if ('event' in msg) {
       for (const l of this.listeners) l(msg);
       return;

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type Server, type Socket, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabError } from '../../../../src/providers/embedded/control/labError';
@@ -205,5 +206,44 @@ describe('control rpc (RpcServer and RpcClient over a Unix socket)', () => {
 
   it('connecting to a socket that does not exist rejects with code ENOENT', async () => {
     await assert.rejects(RpcClient.connect(join(dir, 'missing.sock')), (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT');
+  });
+
+  /** A raw server that answers every request line with `lines` (written as they are), like a broken or foreign lab. */
+  async function rawServer(lines: string[]): Promise<Server> {
+    const raw = createServer((s) => s.once('data', () => s.write(lines.join(''))));
+    await new Promise<void>((r) => raw.listen(socket, r));
+    return raw;
+  }
+
+  for (const [name, line] of [['null', 'null'], ['a number', '42'], ['a string', '"hello"'], ['a non-JSON line', 'garbage{'], ['an object with no id or event', '{"x":1}'], ['a null error', '{"id":1,"error":null}']]) {
+    it(`a line holding ${name} from the lab fails the pending call with a clear error instead of crashing the client`, async () => {
+      const raw = await rawServer([`${line}\n`]);
+      try {
+        const client = await connect();
+        await assert.rejects(client.call('status', {}, 2000), (e: unknown) => e instanceof LabError && /malformed message/.test(e.message));
+        await assert.rejects(client.call('status', {}, 2000), /malformed message/, 'the connection is closed afterwards');
+      } finally {
+        raw.close();
+      }
+    });
+  }
+
+  it('after connecting, only the client own error listener stays on the socket (the connect-time one is removed)', async () => {
+    const client = await start(handlers({ status: async () => STATUS }));
+    const sock = (client as unknown as { socket: Socket }).socket;
+    assert.equal(sock.listenerCount('error'), 1);
+    assert.deepEqual(await client.call('status', {}), STATUS);
+  });
+
+  it('onClose returns a function that removes the listener', async () => {
+    const client = await start(handlers({ status: async () => STATUS }));
+    const heard: string[] = [];
+    const off = client.onClose(() => heard.push('removed one'));
+    client.onClose(() => heard.push('kept one'));
+    off();
+    const closed = new Promise<void>((r) => client.onClose(r));
+    server?.close();
+    await closed;
+    assert.deepEqual(heard, ['kept one']);
   });
 });
