@@ -3,9 +3,19 @@ import * as vscode from 'vscode';
 import { SpecError } from '../model/topology';
 import { LabError } from '../providers/embedded/control/labError';
 import { PreflightError } from '../providers/embedded/preflight';
+import { KubeAccessError } from '../providers/kube/kubeAccessError';
+
+/** Shows a cluster access error with the action that helps: pick another context, or open the kubeconfig setting. */
+async function showKubeError(what: string, e: KubeAccessError): Promise<void> {
+  const actions = e.code === 'NO_KUBECONFIG' ? ['Open Settings'] : ['UNKNOWN_CONTEXT', 'UNREACHABLE', 'UNAUTHORIZED', 'FORBIDDEN', 'NOT_FOUND'].includes(e.code) ? ['Select Another Context'] : [];
+  const pick = await vscode.window.showErrorMessage(`${what}: ${e.message}`, ...actions);
+  if (pick === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'podnet.kubeconfig');
+  if (pick === 'Select Another Context') await vscode.commands.executeCommand('podnet.connectCluster');
+}
 
 /** Shows `e` as an error notification; buttons run the fix (copy a command, open the file, stop the lab...). */
 export async function showError(what: string, e: unknown): Promise<void> {
+  if (e instanceof KubeAccessError) return showKubeError(what, e);
   if (e instanceof PreflightError) {
     const fixes = e.problems.map((p) => p.fix);
     const pick = await vscode.window.showErrorMessage(`${what}: ${e.problems.map((p) => p.message).join(' ')}`, { modal: false, detail: fixes.join('\n') }, 'Copy Fix', 'Open Settings');

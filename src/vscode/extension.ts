@@ -1,5 +1,6 @@
 /** VS Code entry point: registers views and commands; the engine loads lazily, so activation stays light. */
 import * as vscode from 'vscode';
+import { registerClusterCommands } from './cluster/clusterCommands';
 import { registerFindIpCommand } from './commands/findIpCommand';
 import { registerInspectCommand } from './commands/inspectCommand';
 import { registerLabCommands } from './commands/labCommands';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   registerInspectCommand(context, session);
   registerFindIpCommand(context, session, reveal);
   registerSnapshotCommands(context, session);
+  registerClusterCommands(context, session);
   registerLabDiagnostics(context);
   const labs = new LabPanel(context, session, new ProgressStore(context.globalState));
   context.subscriptions.push(
@@ -58,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
     }),
     vscode.commands.registerCommand('podnet.showLabStatus', () => {
       const st = session.status;
-      const text = st ? `PodNet ${session.mode === 'replay' ? 'snapshot' : `lab "${st.lab}"`}: ${st.nodes.length} nodes, ${st.pods.length} Pods (${st.pods.map((p) => `${p.name} ${p.ip}`).join(', ')})` : `No PodNet lab named "${session.lab}" is running. Start one with PodNet: Start Lab or \`podnet lab up\`.`;
+      const what = session.mode === 'replay' ? 'snapshot' : st?.cluster ? `cluster ${st.cluster.context}` : `lab "${st?.lab}"`;
+      const text = st ? `PodNet ${what}: ${st.nodes.length} nodes, ${st.pods.length} Pods (${st.pods.map((p) => `${p.name} ${p.ip}`).join(', ')})` : `No PodNet lab named "${session.lab}" is running. Start one with PodNet: Start Lab or \`podnet lab up\`.`;
       void vscode.window.showInformationMessage(text);
       return { activationMs, mode: session.mode, pods: st?.pods.map((p) => ({ name: p.name, ip: p.ip, node: p.node })) ?? [] };
     }),
@@ -75,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   const setContextKeys = () => {
     void vscode.commands.executeCommand('setContext', 'podnet.live', session.mode === 'live');
     void vscode.commands.executeCommand('setContext', 'podnet.replay', session.mode === 'replay');
+    void vscode.commands.executeCommand('setContext', 'podnet.cluster', session.mode === 'cluster');
   };
   setContextKeys();
   context.subscriptions.push(session.onDidChange(setContextKeys));

@@ -1,4 +1,4 @@
-/** The lab the extension shows: a live embedded lab (kept current by its events) or a replayed snapshot file. */
+/** The lab the extension shows: a live embedded lab (kept current by its events), a cluster (kept current by its watch) or a replayed snapshot file. */
 import { watch as watchDir, type FSWatcher, mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { LabEvent, LabStatus, PodInfo } from '../providers/embedded/control/protocol';
@@ -6,12 +6,20 @@ import type { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import type { LabProvider } from '../providers/provider';
 import type { ReplayLab } from '../providers/replay/replayLab';
 import type { NamespaceSnapshot, Snapshot } from '../snapshot/types';
+import { ClusterLink, type ClusterProvider, type ClusterViewChange } from './cluster/clusterLink';
+import type { KubeAccessError } from '../providers/kube/kubeAccessError';
 
-/** What changed, so views refresh only the part that did. */
-export type LabChange = { kind: 'all' } | { kind: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo };
+/**
+ * What changed, so views refresh only the part that did. `moved: false` on a cluster Pod's update: it stays in the same
+ * row (only its own row changes); a node change comes from a cluster only.
+ */
+export type LabChange =
+  | { kind: 'all' }
+  | { kind: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo; moved?: boolean }
+  | { kind: 'node'; change: 'added' | 'deleted' | 'updated'; node: string };
 
-/** The session's mode: nothing to show, a running lab, or a snapshot file. */
-export type SessionMode = 'none' | 'live' | 'replay';
+/** The session's mode: nothing to show, a running lab, a connected cluster, or a snapshot file. */
+export type SessionMode = 'none' | 'live' | 'cluster' | 'replay';
 
 /** Holds the current lab and tells views when it changes. */
 export class LabSession implements vscode.Disposable {
@@ -19,6 +27,7 @@ export class LabSession implements vscode.Disposable {
   /** Fires when the lab, or one Pod of it, changes. */
   readonly onDidChange = this.changed.event;
   private live?: EmbeddedLab;
+  private cluster?: ClusterLink;
   private replay?: { lab: ReplayLab; file: string };
   private current?: LabStatus;
   private details = new Map<string, Promise<NamespaceSnapshot>>();
@@ -40,23 +49,73 @@ export class LabSession implements vscode.Disposable {
   async useLab(name: string | undefined): Promise<void> {
     if (name === this.override) return;
     this.override = name;
+    await this.disconnectCluster(); // a lab pack needs its embedded lab
     this.disconnect();
     await this.connect();
   }
 
   /** What the session shows now. */
   get mode(): SessionMode {
-    return this.replay ? 'replay' : this.live ? 'live' : 'none';
+    return this.replay ? 'replay' : this.cluster ? 'cluster' : this.live ? 'live' : 'none';
   }
 
   /** The status of the shown lab, if any. */
   get status(): LabStatus | undefined {
-    return this.current;
+    return !this.replay && this.cluster ? this.cluster.status : this.current;
   }
 
-  /** The provider behind the shown lab (live or replay). */
+  /** The provider behind the shown lab (replay, cluster or live). */
   get provider(): LabProvider | undefined {
-    return this.replay?.lab ?? this.live;
+    return this.replay?.lab ?? this.cluster?.provider ?? this.live;
+  }
+
+  /** The connected cluster, if any (its namespaces and namespace filter). */
+  get clusterLink(): ClusterLink | undefined {
+    return this.cluster;
+  }
+
+  /**
+   * Shows a connected cluster instead of the embedded lab, following its watch events (no polling); a cluster shown
+   * before is closed first. `onTrouble` hears the watch losing the cluster.
+   */
+  async connectCluster(provider: ClusterProvider, onTrouble?: (e: KubeAccessError) => void): Promise<void> {
+    await this.disconnectCluster(false);
+    const lab = this.live;
+    this.live = undefined;
+    lab?.close();
+    this.dirWatcher?.close();
+    this.dirWatcher = undefined;
+    this.details.clear();
+    this.cluster = await ClusterLink.open(provider, (c) => this.onClusterChange(c), onTrouble);
+  }
+
+  /** Closes the cluster connection (deleting any debug Pod PodNet created) and goes back to the embedded lab. */
+  async disconnectCluster(reconnect = true): Promise<void> {
+    const link = this.cluster;
+    if (!link) return;
+    this.cluster = undefined;
+    this.details.clear();
+    try {
+      await link.close();
+    } finally {
+      if (reconnect) {
+        if (!this.replay) this.setStatus(undefined);
+        void this.connect().catch(() => undefined); // an embedded lab may be running; none is fine
+      }
+    }
+  }
+
+  private onClusterChange(c: ClusterViewChange): void {
+    if (this.replay || !this.cluster) return;
+    if (c.kind === 'all') {
+      this.details.clear();
+    } else if (c.kind === 'pod') {
+      this.details.delete(`pod/${c.pod.name}`);
+      this.details.delete(`node/${c.pod.node}`);
+    } else {
+      this.details.delete(`node/${c.node}`);
+    }
+    this.changed.fire(c);
   }
 
   /** The snapshot file shown in replay mode. */
@@ -71,7 +130,7 @@ export class LabSession implements vscode.Disposable {
   }
 
   private async doConnect(): Promise<void> {
-    if (this.live) return;
+    if (this.live || this.cluster) return;
     const [{ connectLab }, { EmbeddedLab: Embedded }] = [await import('../providers/embedded/launcher'), await import('../providers/embedded/embeddedLab')];
     const client = await connectLab(this.lab).catch(() => undefined);
     if (!client) {
@@ -80,6 +139,7 @@ export class LabSession implements vscode.Disposable {
       return;
     }
     client.close();
+    if (this.cluster) return; // a cluster was connected meanwhile: it is what is shown
     const lab = await Embedded.connect(this.lab);
     this.live = lab;
     lab.onClose(() => this.lost(lab));
@@ -91,19 +151,19 @@ export class LabSession implements vscode.Disposable {
     if (this.live !== lab) return;
     this.live = undefined;
     this.details.clear();
-    if (!this.replay) this.setStatus(undefined);
+    if (!this.replay && !this.cluster) this.setStatus(undefined);
     this.watchForLab();
   }
 
   /** Waits for the lab's socket to appear (a lab started from a terminal), without polling. */
   private async watchForLab(): Promise<void> {
-    if (this.dirWatcher) return;
+    if (this.dirWatcher || this.cluster) return;
     const { labPaths } = await import('../providers/embedded/labPaths');
     const paths = labPaths(this.lab);
     try {
       mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
       this.dirWatcher = watchDir(paths.runtimeDir, (_ev, file) => {
-        if (file === `${this.lab}.sock` && !this.live && !this.starting) void this.connect().catch(() => undefined);
+        if (file === `${this.lab}.sock` && !this.live && !this.cluster && !this.starting) void this.connect().catch(() => undefined);
       });
     } catch {
       // no runtime dir we may watch: the user refreshes by hand
@@ -111,7 +171,7 @@ export class LabSession implements vscode.Disposable {
   }
 
   private onLabEvent(e: LabEvent): void {
-    if (this.replay || !this.current) return;
+    if (this.replay || this.cluster || !this.current) return;
     if (e.event === 'pod') {
       const pods = this.current.pods.filter((p) => p.name !== e.pod.name);
       if (e.change !== 'deleted') pods.push(e.pod);
@@ -134,6 +194,7 @@ export class LabSession implements vscode.Disposable {
   /** Re-reads the status (after a command changed the lab). */
   async refresh(): Promise<void> {
     if (this.replay) return this.setStatus(await this.replay.lab.status());
+    if (this.cluster) return this.cluster.refresh();
     if (!this.live) return this.connect();
     this.setStatus(await this.live.status());
   }
@@ -149,17 +210,18 @@ export class LabSession implements vscode.Disposable {
   /** Goes back from a snapshot file to the live lab. */
   async closeReplay(): Promise<void> {
     this.replay = undefined;
-    this.setStatus(this.live ? await this.live.status() : undefined);
+    this.setStatus(this.cluster || !this.live ? undefined : await this.live.status());
+    if (this.cluster) this.changed.fire({ kind: 'all' });
   }
 
   /** One namespace's tables (links, addresses, routes, neighbours...), cached until it changes. */
   namespace(id: string): Promise<NamespaceSnapshot | undefined> {
     if (this.replay) return Promise.resolve(this.replay.lab.snapshot().namespaces.find((n) => n.id === id));
-    const lab = this.live;
-    if (!lab || !this.current) return Promise.resolve(undefined);
+    const lab = this.cluster?.provider ?? this.live;
+    const st = this.status;
+    if (!lab || !st) return Promise.resolve(undefined);
     let p = this.details.get(id);
     if (!p) {
-      const st = this.current;
       p = (async () => {
         const [{ namespaceTargets }, { collectOneNamespace }] = [await import('../snapshot/clusterFacts'), await import('../snapshot/collect')];
         const target = namespaceTargets(st).find((t) => t.id === id);
@@ -175,6 +237,10 @@ export class LabSession implements vscode.Disposable {
   /** A full snapshot of the shown lab. */
   async snapshot(): Promise<Snapshot> {
     if (this.replay) return this.replay.lab.snapshot();
+    if (this.cluster) {
+      const { collectSnapshot } = await import('../snapshot/collect');
+      return collectSnapshot(this.cluster.provider);
+    }
     if (!this.live) throw new Error(`no lab named "${this.lab}" is running`);
     const { collectSnapshot } = await import('../snapshot/collect');
     return collectSnapshot(this.live);
@@ -185,11 +251,13 @@ export class LabSession implements vscode.Disposable {
     const lab = this.live;
     this.live = undefined;
     lab?.close();
-    if (!this.replay) this.setStatus(undefined);
+    if (!this.replay && !this.cluster) this.setStatus(undefined);
     void this.watchForLab();
   }
 
   dispose(): void {
+    // VS Code does not wait for dispose: the provider's close() removes debug Pods in the background and logs a failure.
+    this.cluster?.provider.close();
     this.live?.close();
     this.dirWatcher?.close();
     this.changed.dispose();

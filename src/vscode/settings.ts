@@ -20,3 +20,15 @@ export function topologySetting(): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   return folder ? join(folder, value) : value;
 }
+
+/** The kubeconfig file (`podnet.kubeconfig`), or undefined for $KUBECONFIG / ~/.kube/config. */
+export function kubeconfigSetting(): string | undefined {
+  return vscode.workspace.getConfiguration('podnet').get<string>('kubeconfig')?.trim() || undefined;
+}
+
+/** Opt-in debug Pods (`podnet.debugPods.enabled`, `.image`): undefined unless enabled. */
+export function debugPodsSetting(): { image?: string } | undefined {
+  const cfg = vscode.workspace.getConfiguration('podnet.debugPods');
+  if (!cfg.get<boolean>('enabled')) return undefined;
+  return { image: cfg.get<string>('image')?.trim() || undefined };
+}

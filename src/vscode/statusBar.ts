@@ -1,6 +1,7 @@
 /** The status-bar item: the lab's state at a glance; a click offers the next sensible action. */
 import * as vscode from 'vscode';
 import type { LabSession } from './labSession';
+import { clusterStatusBar } from './tree/clusterText';
 
 /** Creates the item and keeps it in step with the session. */
 export function createStatusBar(session: LabSession): vscode.Disposable {
@@ -12,6 +13,9 @@ export function createStatusBar(session: LabSession): vscode.Disposable {
       item.text = `$(archive) PodNet: snapshot · ${st.pods.length} Pods`;
       item.tooltip = `Showing the snapshot ${session.replayFile} (read-only). Click to go back to the live lab.`;
       item.command = 'podnet.closeSnapshot';
+    } else if (session.mode === 'cluster' && st?.cluster) {
+      Object.assign(item, clusterStatusBar(st, st.cluster));
+      item.command = 'podnet.tracePacket';
     } else if (session.mode === 'live' && st) {
       item.text = `$(server-environment) PodNet: ${st.lab} · ${st.nodes.length} nodes · ${st.pods.length} Pods`;
       item.tooltip = `Lab "${st.lab}" is ${st.state} (${st.rootless ? 'rootless' : 'as root'}, PID ${st.sandboxPid}). Click to trace a packet.`;

@@ -12,12 +12,18 @@ async function topologyToBuild() {
   return parseTopology(await readFile(file, 'utf8'), file);
 }
 
+/** Why lab lifecycle commands do nothing while a cluster is shown. */
+function clusterShown(session: LabSession): string {
+  return `PodNet shows the cluster ${session.status?.cluster?.context ?? ''}, which it only reads: run PodNet: Disconnect from Cluster first to start or stop the embedded lab.`;
+}
+
 /** Registers podnet.startLab, podnet.stopLab and podnet.refresh. */
 export function registerLabCommands(context: vscode.ExtensionContext, session: LabSession): void {
   const entry = context.asAbsolutePath('dist/cli.js');
   context.subscriptions.push(
     vscode.commands.registerCommand('podnet.startLab', () => guarded('Could not start the lab', async () => {
       if (!(await requireTrust('Starting a lab'))) return;
+      if (session.mode === 'cluster') return void vscode.window.showInformationMessage(clusterShown(session));
       if (session.mode === 'live') {
         void vscode.window.showInformationMessage(`Lab "${session.lab}" is already running.`);
         return;
@@ -43,6 +49,7 @@ export function registerLabCommands(context: vscode.ExtensionContext, session: L
     })),
     vscode.commands.registerCommand('podnet.stopLab', () => guarded('Could not stop the lab', async () => {
       if (!(await requireTrust('Stopping a lab'))) return;
+      if (session.mode === 'cluster') return void vscode.window.showInformationMessage(clusterShown(session));
       const { stopLab } = await import('../../providers/embedded/launcher');
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Stopping PodNet lab "${session.lab}"` }, () => stopLab(session.lab));
       session.disconnect();

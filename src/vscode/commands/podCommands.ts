@@ -62,6 +62,13 @@ function openShell(context: vscode.ExtensionContext, session: LabSession, el: Ne
   terminal.show();
 }
 
+/** True (after saying so) when a cluster is shown: PodNet never changes a cluster's Pods. */
+function refuseOnCluster(session: LabSession, action: string): boolean {
+  const c = session.mode === 'cluster' ? session.status?.cluster : undefined;
+  if (c) void vscode.window.showInformationMessage(`PodNet does not ${action} on the cluster ${c.context}: clusters are read-only here. Use kubectl for that (a Deployment re-creates a deleted Pod, with a new IP).`);
+  return !!c;
+}
+
 /** Registers copy IP, open shell, delete Pod and re-create Pod. */
 export function registerPodCommands(context: vscode.ExtensionContext, session: LabSession): void {
   context.subscriptions.push(
@@ -74,11 +81,13 @@ export function registerPodCommands(context: vscode.ExtensionContext, session: L
     }),
     vscode.commands.registerCommand('podnet.openShell', async (el?: NetElement) => {
       if (!(await requireTrust('Opening a shell in the lab'))) return;
+      if (refuseOnCluster(session, 'open shells')) return;
       const target = el ?? (await pickEndpoint(session, 'Open a shell in...'))?.element;
       if (target) openShell(context, session, target);
     }),
     vscode.commands.registerCommand('podnet.deletePod', (el?: NetElement) => guarded('Could not delete the Pod', async () => {
       if (!(await requireTrust('Deleting a Pod'))) return;
+      if (refuseOnCluster(session, 'delete Pods')) return;
       const pod = el?.kind === 'pod' ? el.pod : (await pickEndpoint(session, 'Delete which Pod?', ['pod']))?.name;
       if (!pod || !session.provider) return;
       const res = await session.provider.deletePod(pod);
@@ -86,6 +95,7 @@ export function registerPodCommands(context: vscode.ExtensionContext, session: L
     })),
     vscode.commands.registerCommand('podnet.recreatePod', (el?: NetElement) => guarded('Could not re-create the Pod', async () => {
       if (!(await requireTrust('Re-creating a Pod'))) return;
+      if (refuseOnCluster(session, 're-create Pods')) return;
       const pod = el?.kind === 'pod' ? el.pod : (await pickEndpoint(session, 'Re-create which Pod?', ['pod']))?.name;
       const old = session.status?.pods.find((p) => p.name === pod);
       if (!old || !session.provider) return;

@@ -9,10 +9,10 @@ export function registerSnapshotCommands(context: vscode.ExtensionContext, sessi
   context.subscriptions.push(
     vscode.commands.registerCommand('podnet.exportSnapshot', (target?: vscode.Uri) => guarded('Could not export the snapshot', async () => {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-      const uri = target ?? (await vscode.window.showSaveDialog({ title: 'Export PodNet Snapshot', filters: { 'PodNet snapshot': ['json'] }, defaultUri: folder && vscode.Uri.joinPath(folder, `${session.lab}.snapshot.json`) }));
+      const uri = target ?? (await vscode.window.showSaveDialog({ title: 'Export PodNet Snapshot', filters: { 'PodNet snapshot': ['json'] }, defaultUri: folder && vscode.Uri.joinPath(folder, `${(session.status?.cluster?.context ?? session.lab).replace(/[^\w.-]+/g, '-')}.snapshot.json`) }));
       if (!uri) return;
       const { serializeSnapshot } = await import('../../snapshot/validate');
-      const snapshot = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Reading every namespace of the lab' }, () => session.snapshot());
+      const snapshot = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: session.mode === 'cluster' ? 'Reading every node and Pod namespace PodNet can reach' : 'Reading every namespace of the lab' }, () => session.snapshot());
       await writeFile(uri.fsPath, serializeSnapshot(snapshot));
       const pick = await vscode.window.showInformationMessage(`Snapshot of ${snapshot.namespaces.length} namespaces saved to ${vscode.workspace.asRelativePath(uri)}.`, 'Open File');
       if (pick) await vscode.window.showTextDocument(uri);

@@ -91,7 +91,7 @@ export class DiagramPanel implements vscode.Disposable {
     const snapshot = await this.session.snapshot();
     const source = this.session.mode === 'replay'
       ? { label: `snapshot ${vscode.workspace.asRelativePath(this.session.replayFile ?? '')}`, live: false }
-      : { label: `lab "${this.session.lab}"`, live: true };
+      : { label: this.session.status?.cluster ? `cluster ${this.session.status.cluster.context}` : `lab "${this.session.lab}"`, live: true };
     this.post({ type: 'snapshot', snapshot, source });
   }
 

@@ -48,6 +48,7 @@ export function nodeNamed(st: LabStatus, node: string): NodeInfo | undefined {
 /** Children of an element in the network tree (lab -> nodes -> eth0, cbr0 -> veths -> Pod -> containers). */
 export function networkChildren(st: LabStatus, el: NetElement | undefined, cache: ElementCache): NetElement[] {
   if (!el) return [cache.get({ id: 'lab', kind: 'lab' })];
+  if (st.cluster && (el.kind === 'lab' || el.kind === 'node' || el.kind === 'bridge')) return clusterChildren(st, el, cache);
   switch (el.kind) {
     case 'lab':
       return [
@@ -94,4 +95,36 @@ function vethsOf(st: LabStatus, node: string, cache: ElementCache): NetElement[]
   return podsOn(st, node)
     .filter((p) => p.hostVeth)
     .map((p) => cache.get({ id: `node:${node}/veth:${p.name}`, kind: 'veth', namespace: `node/${node}`, ifname: p.hostVeth, pod: p.name }));
+}
+
+const podElement = (cache: ElementCache, pod: string): NetElement => cache.get({ id: `pod:${pod}`, kind: 'pod', pod });
+
+/** A Pod's row under its node or bridge: through its host veth when one is known, else the Pod itself. */
+const podOrVeth = (cache: ElementCache, node: string, p: PodInfo): NetElement =>
+  p.hostVeth ? cache.get({ id: `node:${node}/veth:${p.name}`, kind: 'veth', namespace: `node/${node}`, ifname: p.hostVeth, pod: p.name }) : podElement(cache, p.name);
+
+/**
+ * A cluster's root, node and bridge rows. Root: the nodes, then Pods not (yet) on a known node; no wire, since the
+ * cluster's own network is not PodNet's to show. Node with node access: eth0, then cbr0 with the node's Pods under it,
+ * or (ptp) each Pod through its veth; hostNetwork Pods hang off the node itself. Without node access: the node's Pods.
+ */
+function clusterChildren(st: LabStatus, el: NetElement, cache: ElementCache): NetElement[] {
+  if (el.kind === 'lab') {
+    const nodes = new Set(st.nodes.map((n) => n.name));
+    return [
+      ...st.nodes.map((n) => cache.get({ id: `node:${n.name}`, kind: 'node', node: n.name })),
+      ...st.pods.filter((p) => !nodes.has(p.node)).map((p) => podElement(cache, p.name)),
+    ];
+  }
+  const node = el.kind === 'node' ? el.node : el.kind === 'bridge' ? el.namespace.slice('node/'.length) : '';
+  const n = nodeNamed(st, node);
+  if (!n) return [];
+  const pods = podsOn(st, n.name);
+  if (el.kind === 'bridge') return pods.filter((p) => !p.hostNetwork).map((p) => podOrVeth(cache, n.name, p));
+  if (st.cluster?.access === 'none') return pods.map((p) => podElement(cache, p.name));
+  const ns = `node/${n.name}`;
+  const out: NetElement[] = n.ip ? [cache.get({ id: `node:${n.name}/eth0`, kind: 'iface', namespace: ns, ifname: 'eth0', ip: n.ip, role: 'eth0' })] : [];
+  if (n.bridge) out.push(cache.get({ id: `node:${n.name}/bridge:${n.bridge}`, kind: 'bridge', namespace: ns, bridge: n.bridge, ip: n.bridgeIP }));
+  for (const p of pods) if (p.hostNetwork || !n.bridge) out.push(podOrVeth(cache, n.name, p));
+  return out;
 }

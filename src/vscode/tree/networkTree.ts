@@ -7,6 +7,7 @@ import { namespaceOf, tooltipFor, treeItemFor } from './treeItems';
 /** Label of the root row: the lab's name, or the snapshot file being replayed. */
 export function labLabel(session: LabSession): string {
   if (session.mode === 'replay') return `snapshot ${vscode.workspace.asRelativePath(session.replayFile ?? '')}`;
+  if (session.status?.cluster) return `cluster ${session.status.cluster.context}`;
   return `lab "${session.status?.lab ?? session.lab}"`;
 }
 
@@ -28,10 +29,21 @@ export class NetworkTreeProvider implements vscode.TreeDataProvider<NetElement>,
       this.changed.fire(undefined);
       return;
     }
+    if (c.kind === 'node') {
+      // A node added or removed changes the root's children; an updated node only its own row.
+      this.changed.fire(c.change === 'updated' ? this.cache.get({ id: `node:${c.node}`, kind: 'node', node: c.node }) : undefined);
+      return;
+    }
+    if (st.cluster && c.change === 'updated' && c.moved === false) {
+      // A cluster Pod that stays where it was (a new IP, phase or readiness): only its own row changes.
+      this.changed.fire(this.cache.get({ id: `pod:${c.pod.name}`, kind: 'pod', pod: c.pod.name }));
+      return;
+    }
     // Only the Pod's node (and the root's counts) change: refresh those rows, not the whole lab.
     const node = st.nodes.find((n) => n.name === c.pod.node);
     if (node) this.changed.fire(this.cache.get({ id: `node:${node.name}`, kind: 'node', node: node.name }));
-    this.changed.fire(this.cache.get({ id: 'lab', kind: 'lab' }));
+    // A cluster's root shows no Pod count, so it needs no refresh (which would redraw every expanded node).
+    if (!st.cluster || !node) this.changed.fire(this.cache.get({ id: 'lab', kind: 'lab' }));
   }
 
   getTreeItem(el: NetElement): vscode.TreeItem {

@@ -1,6 +1,7 @@
 /** The "Pods" view: every Pod with its IP and node, like `kubectl get pods -o wide`. */
 import * as vscode from 'vscode';
-import type { LabSession } from '../labSession';
+import type { LabChange, LabSession } from '../labSession';
+import { clusterPodDescription } from './clusterText';
 import { ElementCache, type NetElement } from './elements';
 import { namespaceOf, tooltipFor, treeItemFor } from './treeItems';
 import { labLabel } from './networkTree';
@@ -13,7 +14,16 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<NetElement>, vs
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly session: LabSession) {
-    this.subscription = session.onDidChange(() => this.changed.fire(undefined)); // a flat list: one refresh is one row set
+    this.subscription = session.onDidChange((c) => this.onChange(c));
+  }
+
+  private onChange(c: LabChange): void {
+    // A cluster Pod updated in place changes its own row only; anything else changes the list (a flat list: one refresh).
+    if (c.kind === 'pod' && c.change === 'updated' && c.moved === false) {
+      this.changed.fire(this.cache.get({ id: `pods:${c.pod.name}`, kind: 'pod', pod: c.pod.name }));
+    } else {
+      this.changed.fire(undefined);
+    }
   }
 
   getTreeItem(el: NetElement): vscode.TreeItem {
@@ -22,7 +32,8 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<NetElement>, vs
     const item = treeItemFor(el, st, { live: this.session.mode === 'live', labLabel: labLabel(this.session) });
     if (el.kind === 'pod') {
       const p = st.pods.find((x) => x.name === el.pod);
-      if (p) item.description = `${p.ip || '<none>'} · ${p.node} · ${p.status} ${p.containers.filter((c) => c.state === 'running').length}/${p.containers.length}`;
+      if (p && st.cluster) item.description = `${clusterPodDescription(p)} · ${p.node || 'not scheduled'}`;
+      else if (p) item.description = `${p.ip || '<none>'} · ${p.node} · ${p.status} ${p.containers.filter((c) => c.state === 'running').length}/${p.containers.length}`;
     }
     return item;
   }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LabStatus, PodInfo } from '../../providers/embedded/control/protocol';
 import type { NamespaceSnapshot, SnapshotLink } from '../../snapshot/types';
+import { clusterNodeDescription, clusterNodeTooltip, clusterPodDescription, clusterRootText, hostNetworkNote } from './clusterText';
 import type { NetElement } from './elements';
 import { nodeNamed, podsOn } from './elements';
 
@@ -11,15 +12,50 @@ function ready(p: PodInfo): string {
   return `${p.containers.filter((c) => c.state === 'running').length}/${p.containers.length}`;
 }
 
-/** The context value menus match on; live items allow actions that run something. */
-function ctx(kind: string, live: boolean): string {
-  return live ? `${kind}.live` : kind;
+/** The context value menus match on; live items allow actions that run something, cluster items only read-only ones. */
+function ctx(kind: string, live: boolean, cluster = false): string {
+  return cluster ? `${kind}.cluster` : live ? `${kind}.live` : kind;
+}
+
+/** The rows that read differently for a cluster (root, node, eth0, Pod); false for the others. */
+function clusterItem(item: vscode.TreeItem, el: NetElement, st: LabStatus): boolean {
+  const c = st.cluster;
+  if (!c) return false;
+  if (el.kind === 'lab') {
+    Object.assign(item, clusterRootText(st, c));
+    item.iconPath = new vscode.ThemeIcon('cloud');
+  } else if (el.kind === 'node') {
+    item.label = el.node;
+    item.description = clusterNodeDescription(st, el.node);
+    item.tooltip = clusterNodeTooltip(st, el.node);
+    item.iconPath = new vscode.ThemeIcon('server');
+  } else if (el.kind === 'iface' && el.role === 'eth0') {
+    item.label = el.ifname;
+    item.description = `${el.ip ?? ''} · the node's InternalIP`;
+    item.iconPath = new vscode.ThemeIcon('plug');
+    item.contextValue = 'interface';
+    return true;
+  } else if (el.kind === 'pod') {
+    const p = st.pods.find((x) => x.name === el.pod);
+    item.label = el.pod;
+    item.description = p ? clusterPodDescription(p) : '';
+    if (p?.hostNetwork) item.tooltip = hostNetworkNote(p);
+    item.iconPath = new vscode.ThemeIcon(p?.hostNetwork ? 'home' : 'package', p?.status === 'Running' ? undefined : new vscode.ThemeColor('problemsWarningIcon.foreground'));
+    item.collapsibleState = Collapsed;
+  } else {
+    return false;
+  }
+  if (el.kind !== 'pod') item.collapsibleState = Expanded;
+  item.contextValue = ctx(el.kind, false, true);
+  return true;
 }
 
 /** The tree row for an element of the shown lab. */
 export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean; labLabel: string }): vscode.TreeItem {
   const item = new vscode.TreeItem('', None);
   item.id = el.id;
+  if (clusterItem(item, el, st)) return item;
+  const cluster = !!st.cluster;
   switch (el.kind) {
     case 'lab':
       item.label = opts.labLabel;
@@ -71,7 +107,7 @@ export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean
       item.label = el.container;
       item.description = `${c?.workload ?? ''}${c?.port ? ` · :${c.port}` : ''}${c?.state === 'exited' ? ' · exited' : ''}`;
       item.iconPath = new vscode.ThemeIcon('symbol-method');
-      item.contextValue = ctx('container', opts.live);
+      item.contextValue = ctx('container', opts.live, cluster);
       break;
     }
     case 'wire':
@@ -132,13 +168,17 @@ function linkLine(l: SnapshotLink): string {
 export function tooltipFor(el: NetElement, ns: NamespaceSnapshot | undefined, st: LabStatus): vscode.MarkdownString {
   const md = new vscode.MarkdownString('', true);
   md.supportThemeIcons = true;
+  const pod = el.kind === 'pod' ? st.pods.find((p) => p.name === el.pod) : undefined;
+  if (st.cluster && el.kind === 'node') md.appendText(clusterNodeTooltip(st, el.node)).appendMarkdown('\n\n');
+  if (st.cluster && pod?.hostNetwork) md.appendText(hostNetworkNote(pod)).appendMarkdown('\n\n');
+  if (st.cluster?.access === 'none') return md.appendMarkdown('$(info) Without node access PodNet reads only the API: links, routes and neighbours are not shown.');
   if (!ns) return md.appendMarkdown('$(warning) The namespace could not be read.');
   const name = 'ifname' in el ? el.ifname : el.kind === 'bridge' ? el.bridge : undefined;
   const links = name ? ns.links.filter((l) => l.name === name) : ns.links.filter((l) => l.kind !== 'loopback');
   md.appendMarkdown(`**${ns.name}** (${ns.kind} namespace, forwarding ${ns.forwarding ? 'on' : 'off'})\n\n`);
   for (const l of links) {
-    const pod = el.kind === 'veth' ? st.pods.find((p) => p.name === el.pod) : undefined;
-    md.appendMarkdown(`- ${linkLine(pod && !l.peer ? { ...l, peer: { namespace: `pod/${pod.name}`, ifname: 'eth0' } } : l)}\n`);
+    const vethPod = el.kind === 'veth' ? st.pods.find((p) => p.name === el.pod) : undefined;
+    md.appendMarkdown(`- ${linkLine(vethPod && !l.peer ? { ...l, peer: { namespace: `pod/${vethPod.name}`, ifname: 'eth0' } } : l)}\n`);
     for (const a of ns.addresses.filter((x) => x.ifname === l.name && x.family === 'inet')) md.appendMarkdown(`  - inet ${a.address}/${a.prefixLength}\n`);
   }
   const main = ns.routes.filter((r) => r.table === 'main');
