@@ -70,7 +70,7 @@ function tailLog(path: string): string {
   try {
     return readFileSync(path, 'utf8').trim().split('\n').slice(-5).join('\n');
   } catch {
-    return '';
+    return ''; // no log to quote: the message still names its path
   }
 }
 
@@ -99,8 +99,9 @@ function startInProgress(paths: LabPaths): boolean {
   try {
     const holder = Number(readFileSync(`${paths.socket}.lock`, 'utf8'));
     return holder > 0 && processAlive(holder);
-  } catch {
-    return false;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false; // no lock: nobody is starting it
+    throw new LabError(`cannot read the start lock ${paths.socket}.lock (${(e as NodeJS.ErrnoException).code}); remove it if no \`podnet lab up\` runs`, 'FAILED');
   }
 }
 
@@ -193,7 +194,7 @@ export async function stopLab(lab: string): Promise<{ sandboxPid: number }> {
   }
   if (!(await waitForExit(pid, 10_000))) {
     process.kill(pid, 'SIGKILL');
-    await waitForExit(pid, 5000);
+    if (!(await waitForExit(pid, 5000))) throw new LabError(`the lab process (PID ${pid}) of "${lab}" did not end, even after SIGKILL; check it with \`ps -p ${pid}\``);
   }
   removeLeftovers(labPaths(lab), false);
   if (existsSync(labPaths(lab).socket)) throw new LabError(`could not remove ${labPaths(lab).socket}`);

@@ -2,7 +2,7 @@
 import type { Socket } from 'node:net';
 
 /** Calls `onMessage` for every complete JSON line read from `socket`; malformed lines go to `onBad`. */
-export function readJsonLines(socket: Socket, onMessage: (msg: unknown) => void, onBad: (line: string) => void = () => undefined): void {
+export function readJsonLines(socket: Socket, onMessage: (msg: unknown) => void, onBad: (line: string) => void): void {
   let buffer = '';
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => {

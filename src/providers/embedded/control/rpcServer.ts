@@ -48,7 +48,7 @@ export class RpcServer {
   private accept(socket: Socket): void {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => undefined);
+    socket.on('error', () => undefined); // a client that vanishes mid-write: 'close' follows and forgets the socket
     readJsonLines(
       socket,
       (msg) => void this.dispatch(socket, msg as RpcRequest),

@@ -85,7 +85,7 @@ export function isListening(pid: number, port: number): boolean {
   try {
     table = readFileSync(`/proc/${pid}/net/tcp`, 'utf8');
   } catch {
-    return false;
+    return false; // the process is gone, so nothing of it listens
   }
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
   return table.split('\n').some((line) => {

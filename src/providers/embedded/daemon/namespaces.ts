@@ -1,7 +1,7 @@
 /** Creates, enters and removes the lab's network + UTS namespaces, kept as bind-mounted files in the private state dir. */
-import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runOk, run } from '../../../util/exec';
+import { RunError, run, runOk } from '../../../util/exec';
 import type { LabTools } from '../tools';
 
 /** The two namespace files of a node or Pod. */
@@ -39,16 +39,25 @@ export class Namespaces {
     return [this.tools.nsenter, `--net=${f.net}`, `--uts=${f.uts}`, '--', ...argv];
   }
 
-  /** Releases the namespaces of `id`; a missing file counts as already removed. */
+  /** Releases the namespaces of `id`; a missing or unmounted file counts as already removed, any other failure is thrown. */
   async remove(id: string): Promise<void> {
     const f = this.files(id);
-    await run([this.tools.umount, f.net, f.uts], { timeoutMs: 10_000 });
-    for (const p of [f.net, f.uts]) {
-      try {
-        unlinkSync(p);
-      } catch {
-        // already gone: removal is idempotent
-      }
+    for (const p of [f.net, f.uts]) await this.release(p);
+  }
+
+  /** Unmounts and deletes one namespace file, tolerating only "not mounted" and "does not exist". */
+  private async release(path: string): Promise<void> {
+    if (!existsSync(path)) return;
+    const argv = [this.tools.umount, path];
+    const res = await run(argv, { timeoutMs: 10_000 });
+    // umount exits 32 with "not mounted" for a file whose namespace was never bound (a half-made Pod): nothing to undo.
+    if ((res.code !== 0 || res.timedOut) && !/not mounted/.test(res.stderr)) {
+      throw new Error(`could not release the namespace file ${path}: ${res.stderr.trim() || `umount exited ${res.code}`}`, { cause: new RunError(argv, res) });
+    }
+    try {
+      unlinkSync(path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`could not delete the namespace file ${path} (${(e as NodeJS.ErrnoException).code})`, { cause: e });
     }
   }
 }

@@ -46,7 +46,11 @@ export async function createPod(ctx: LabContext, spec: PodSpec): Promise<PodReco
     for (const c of record.containers) void c.exited.then(() => containerExited(ctx, record));
     return record;
   } catch (e) {
-    await teardownPod(ctx, spec, record.containers, sandboxId, attached);
+    try {
+      await teardownPod(ctx, spec, record.containers, sandboxId, attached);
+    } catch (undo) {
+      throw new Error(`${(e as Error).message}; undoing Pod ${spec.name} failed too: ${(undo as Error).message}`, { cause: e });
+    }
     throw e;
   }
 }
