@@ -70,6 +70,9 @@ export function describeApiError(e: unknown, a: ApiAction): KubeAccessError {
   const f = facts(e);
   const server = a.server ?? 'the kubeconfig server';
   const what = `${a.resource}${a.name ? ` ${a.name}` : ''}`;
+  if (!f.status && a.verb === 'watch' && (f.netCode === 'ECONNRESET' || /premature close|socket hang up/i.test(f.text))) {
+    return new KubeAccessError(`the watch on ${a.resource} ${where(a)} lost its connection to ${server} (${f.netCode ?? 'connection closed'}); PodNet reconnects and resumes where it was`, 'UNREACHABLE', { cause: e });
+  }
   if (!f.status && (f.netCode || f.timedOut)) {
     const why = f.netCode ?? 'no answer in time';
     return new KubeAccessError(`cannot reach the API server at ${server} (${why}) to ${a.verb} ${what}: check that the cluster is running and that the kubeconfig's server address is right`, 'UNREACHABLE', { cause: e });
