@@ -5,7 +5,11 @@ import { runDaemon } from '../providers/embedded/daemon/main';
 import { useLabProcessEntry } from '../providers/embedded/launcher';
 import { PreflightError } from '../providers/embedded/preflight';
 import { RunError, ToolMissingError } from '../util/exec';
+import { KubeAccessError } from '../providers/kube/kubeAccessError';
 import { UsageError } from './cliError';
+import { extractClusterOptions, type ClusterSelection } from './clusterArgs';
+import { embeddedOnly } from './clusterProvider';
+import { clusterCommand } from './commands/cluster';
 import { demoCommand } from './commands/demo';
 import { execCommand } from './commands/exec';
 import { getCommand } from './commands/get';
@@ -33,13 +37,22 @@ Commands:
   snapshot [-o FILE]            record every namespace's links, routes, fdb... as JSON
   snapshot validate FILE        check a snapshot file
   topology show|validate FILE   the topology format
+  cluster contexts|info|cleanup a real cluster from your kubeconfig: its contexts, what PodNet sees, leftovers
 
-Run \`podnet COMMAND --help\` for details. Global option: --lab NAME (default "default").`;
+On a cluster (read-only): add --context CTX or --kubeconfig FILE to get, exec, trace and snapshot,
+with -n NS or -A, and --debug-pods[=IMAGE] --yes where the nodes are not local kind containers.
+  podnet get pods -o wide -A --context kind-lab
+  podnet trace default/pod-a default/pod-c --context kind-lab
+
+Run \`podnet COMMAND --help\` for details. Global options: --lab NAME (default "default"), --context CTX, --kubeconfig FILE.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  demo: demoCommand, lab: labCommand, get: getCommand, exec: execCommand, pod: podCommand, topology: topologyCommand,
-  snapshot: snapshotCommand,
-  trace: traceCommand,
+  demo: demoCommand, lab: labCommand, pod: podCommand, topology: topologyCommand,
+};
+
+/** Commands that also run on a cluster (--context/--kubeconfig). */
+const CLUSTER_COMMANDS: Record<string, (argv: string[], cluster?: ClusterSelection) => Promise<number>> = {
+  get: getCommand, exec: execCommand, snapshot: snapshotCommand, trace: traceCommand, cluster: clusterCommand,
 };
 
 function daemonOption(argv: string[], name: string): string {
@@ -59,6 +72,7 @@ export function reportError(e: unknown): number {
   if (e instanceof LabError) return console.error(`podnet: ${e.field ? `${e.field}: ` : ''}${e.message}`), 1;
   if (e instanceof PreflightError) return console.error(`podnet: this machine cannot run the embedded lab yet:\n${e.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`), 1;
   if (e instanceof ToolMissingError || e instanceof RunError) return console.error(`podnet: ${e.message}`), 1;
+  if (e instanceof KubeAccessError) return console.error(`podnet: ${e.message}`), 1;
   console.error(`podnet: unexpected error: ${e instanceof Error ? e.message : String(e)} (set PODNET_DEBUG=1 for details)`);
   return 1;
 }
@@ -73,11 +87,17 @@ export async function main(argv: string[]): Promise<number> {
     });
     return -1; // keep running: the lab process lives until shutdown
   }
-  if (!command || command === '--help' || command === '-h' || command === 'help') return void console.log(MAIN_HELP), 0;
-  if (command === '--version' || command === 'version') return void console.log(VERSION), 0;
-  const run = COMMANDS[command];
-  if (!run) return reportError(new UsageError(`unknown command "${command}"`, MAIN_HELP));
   try {
+    // Cluster options may stand before the command too: `podnet --context kind-lab get pods`.
+    const { rest: all, cluster } = extractClusterOptions(argv);
+    const [cmd, ...rest] = all;
+    if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return void console.log(MAIN_HELP), 0;
+    if (cmd === '--version' || cmd === 'version') return void console.log(VERSION), 0;
+    const onCluster = CLUSTER_COMMANDS[cmd];
+    if (onCluster) return await onCluster(rest, cluster);
+    const run = COMMANDS[cmd];
+    if (!run) return reportError(new UsageError(`unknown command "${cmd}"`, MAIN_HELP));
+    if (cluster) throw embeddedOnly(cmd);
     return await run(rest);
   } catch (e) {
     return reportError(e);

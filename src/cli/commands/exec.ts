@@ -7,6 +7,8 @@ import { findExecutable } from '../../providers/embedded/tools';
 import { ToolMissingError } from '../../util/exec';
 import { labName, parse, splitAtDoubleDash } from '../args';
 import { UsageError } from '../cliError';
+import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
+import { withProvider } from '../clusterProvider';
 
 /** Help text of `podnet exec`. */
 export const EXEC_HELP = `Usage:
@@ -24,7 +26,16 @@ Examples:
   podnet exec pod-a -c sidecar -- busybox wget -qO- http://127.0.0.1:8080/
   podnet exec --node node1 -- ip route
   podnet exec --docker-host -- nft list ruleset
-  podnet exec --docker-container web-a -- busybox ping -c1 192.168.1.100`;
+  podnet exec --docker-container web-a -- busybox ping -c1 192.168.1.100
+
+On a cluster (--context CTX), POD is NAMESPACE/POD or POD (in the context's namespace, or -n NS), and
+the command runs in the Pod's (or node's) network namespace, entered from its node through the node
+access (kind node containers, or --debug-pods), with the node's tools: Pods without a shell work too.
+Output is collected, then printed (no terminal is attached); -i/--stdin passes stdin on, like kubectl exec -i.
+  podnet exec default/pod-a --context kind-lab -- ip -br addr
+  podnet exec --node kind-worker --context kind-lab -- ip route
+
+${CLUSTER_OPTIONS_HELP}`;
 
 /** argv that joins the lab's sandbox, then the target's namespaces, then runs `argv`. */
 export function joinArgv(nsenter: string, route: ExecRoute, argv: string[]): string[] {
@@ -47,15 +58,43 @@ function targetFrom(values: TargetOptions, positionals: string[]): ExecTarget {
   return { kind: 'pod', pod: positionals[0], container: values.container };
 }
 
+/** A bare Pod name on a cluster means that Pod in the -n namespace (the provider itself falls back to the context's). */
+function qualifyPod(target: ExecTarget, cluster: ClusterSelection): ExecTarget {
+  if (target.kind !== 'pod' || target.pod.includes('/') || !cluster.namespace) return target;
+  return { ...target, pod: `${cluster.namespace}/${target.pod}` };
+}
+
+/** Reads stdin to the end (for -i). */
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Runs argv in a cluster Pod or node through the provider and prints what it printed; resolves with its exit code. */
+async function execOnCluster(cluster: ClusterSelection, lab: string | undefined, target: ExecTarget, argv: string[], timeoutSec: number, withStdin: boolean): Promise<number> {
+  if (target.kind === 'pod' && target.container !== undefined) {
+    // Every container of a Pod shares one network namespace; say so instead of pretending to enter one container.
+    process.stderr.write(`podnet: on a cluster the command runs in the Pod's network namespace with the node's tools; -c ${target.container} changes nothing\n`);
+  }
+  const input = withStdin ? await readStdin() : undefined;
+  const res = await withProvider(cluster, lab, (p) => p.exec(target, argv, { timeoutMs: (timeoutSec || 600) * 1000, input }));
+  process.stdout.write(res.stdout);
+  process.stderr.write(res.stderr);
+  return res.timedOut ? 124 : res.code;
+}
+
 /** Runs `podnet exec ...` and returns the command's own exit code. */
-export async function execCommand(argv: string[]): Promise<number> {
+export async function execCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
   const { before, after } = splitAtDoubleDash(argv);
-  const { values, positionals } = parse(before, { container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, 'docker-host': { type: 'boolean' }, 'docker-container': { type: 'string' }, timeout: { type: 'string' } }, EXEC_HELP);
+  const { values, positionals } = parse(before, { container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, 'docker-host': { type: 'boolean' }, 'docker-container': { type: 'string' }, timeout: { type: 'string' }, stdin: { type: 'boolean', short: 'i' } }, EXEC_HELP);
   if (values.help) return void console.log(EXEC_HELP), 0;
   if (!after || after.length === 0) throw new UsageError('missing the command to run after --', EXEC_HELP);
   const target = targetFrom(values, positionals);
   const timeoutSec = values.timeout === undefined ? (process.stdin.isTTY ? 0 : 600) : Number(values.timeout);
   if (!Number.isFinite(timeoutSec) || timeoutSec < 0) throw new UsageError(`--timeout ${values.timeout} is not a number of seconds`);
+  if (cluster) return execOnCluster(cluster, values.lab, qualifyPod(target, cluster), after, timeoutSec, values.stdin === true);
+  if (values.stdin) throw new UsageError('-i is for a cluster; on the embedded lab the terminal is attached already', EXEC_HELP);
   const client = await requireLab(labName(values.lab));
   const route = await client.call('route', { target }).finally(() => client.close());
   const nsenter = findExecutable('nsenter');

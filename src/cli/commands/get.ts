@@ -3,12 +3,22 @@ import type { NodeInfo, PodInfo } from '../../providers/embedded/control/protoco
 import { requireLab } from '../../providers/embedded/launcher';
 import { labName, outputFormat, parse } from '../args';
 import { UsageError } from '../cliError';
+import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
+import { connectCluster } from '../clusterProvider';
 import { table } from '../table';
+import { printClusterItems } from './getCluster';
 
 /** Help text of `podnet get`. */
 export const GET_HELP = `Usage:
   podnet get pods  [-o wide|json]   NAME READY STATUS IP NODE (wide adds containers, host veth, MAC, age)
-  podnet get nodes [-o wide|json]   NAME IP POD-CIDR BRIDGE (wide adds the wire port)`;
+  podnet get nodes [-o wide|json]   NAME IP POD-CIDR BRIDGE (wide adds the wire port)
+
+On a cluster (--context CTX), the columns are kubectl's:
+  podnet get pods  [-o wide|json] [-n NS | -A] --context CTX   [NAMESPACE] NAME READY STATUS RESTARTS AGE (wide: IP NODE)
+  podnet get nodes [-o wide|json] --context CTX                NAME STATUS ROLES AGE (wide: INTERNAL-IP POD-CIDR ACCESS)
+json prints a plain array of the Pods or Nodes as PodNet read them from the API.
+
+${CLUSTER_OPTIONS_HELP}`;
 
 function age(iso: string): string {
   const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
@@ -33,7 +43,7 @@ export function nodesTable(nodes: NodeInfo[], wide: boolean): string {
 }
 
 /** Runs `podnet get ...`. */
-export async function getCommand(argv: string[]): Promise<number> {
+export async function getCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
   const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' } }, GET_HELP);
   if (values.help) return void console.log(GET_HELP), 0;
   const [what, ...extra] = positionals;
@@ -41,6 +51,16 @@ export async function getCommand(argv: string[]): Promise<number> {
   const format = outputFormat(values.output, ['text', 'wide', 'json'] as const, 'text');
   const kind = what === 'pod' || what === 'pods' || what === 'po' ? 'pods' : what === 'node' || what === 'nodes' || what === 'no' ? 'nodes' : undefined;
   if (!kind) throw new UsageError(what ? `cannot get "${what}" (use pods or nodes)` : 'missing what to get (pods or nodes)', GET_HELP);
+  if (cluster) {
+    if (values.lab !== undefined) throw new UsageError('--lab names an embedded lab; --context/--kubeconfig a cluster: use one of them', GET_HELP);
+    const kube = await connectCluster(cluster, { quiet: true });
+    try {
+      printClusterItems(kube, kind, format, cluster.allNamespaces);
+    } finally {
+      await kube.closeAndWait();
+    }
+    return 0;
+  }
   const client = await requireLab(labName(values.lab));
   const st = await client.call('status', {}).finally(() => client.close());
   const items = kind === 'pods' ? st.pods : st.nodes;

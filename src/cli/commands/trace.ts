@@ -1,13 +1,15 @@
 /** `podnet trace FROM TO`: predict a packet's path from the tables, then prove it with a real probe. */
 import { readFileSync } from 'node:fs';
-import { EmbeddedLab } from '../../providers/embedded/embeddedLab';
+import { KubeProvider } from '../../providers/kube/kubeProvider';
 import { parseSnapshot } from '../../snapshot/validate';
 import { formatTrace } from '../../tracer/format';
 import { predictTrace } from '../../tracer/predict';
 import { traceLive } from '../../tracer/runTrace';
-import type { TraceProto, TraceResult } from '../../tracer/types';
-import { labName, parse } from '../args';
+import type { TraceProto, TraceRequest, TraceResult } from '../../tracer/types';
+import { parse } from '../args';
 import { UsageError } from '../cliError';
+import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
+import { requireNodeAccess, withProvider } from '../clusterProvider';
 
 /** Help text of `podnet trace`. */
 export const TRACE_HELP = `Usage:
@@ -32,7 +34,15 @@ from the prediction, 1 error, 2 usage.
 Examples:
   podnet trace pod-a pod-c
   podnet trace pod-a pod-c --proto tcp --port 8080
-  podnet trace pod-a 10.244.9.9 --no-verify`;
+  podnet trace pod-a 10.244.9.9 --no-verify
+
+On a cluster (--context CTX), FROM and TO are NAMESPACE/POD, POD (in the context's namespace, or -n NS),
+a node name or an IP. The probe and the nft tracing run in the node and Pod namespaces through the node
+access (kind node containers, or --debug-pods); where nft cannot run, the trace says it is predicted only.
+  podnet trace default/pod-a default/pod-c --context kind-lab
+  podnet trace pod-a kind-worker2 --context kind-lab
+
+${CLUSTER_OPTIONS_HELP}`;
 
 function protoOf(value: string | undefined, port: number | undefined): TraceProto | undefined {
   if (value === undefined) return port !== undefined ? 'tcp' : undefined;
@@ -43,13 +53,21 @@ function protoOf(value: string | undefined, port: number | undefined): TraceProt
   throw new UsageError(`--proto ${value} is not supported (use icmp, tcp or udp)`, TRACE_HELP);
 }
 
+/** On a cluster, a bare Pod name means that Pod in the chosen namespace (nodes and IPs stay as typed). */
+function qualify(kube: KubeProvider, req: TraceRequest): TraceRequest {
+  const nodes = new Set(kube.nodes().map((n) => n.name));
+  const ns = kube.source.namespace;
+  const one = (text: string) => (ns && !text.includes('/') && !nodes.has(text) && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(text) ? `${ns}/${text}` : text);
+  return { ...req, from: one(req.from), to: one(req.to) };
+}
+
 function exitCode(r: TraceResult): number {
   if (r.verification && !r.verification.matches) return 5;
   return r.disposition === 'DELIVERED' ? 0 : 4;
 }
 
 /** Runs `podnet trace ...`. */
-export async function traceCommand(argv: string[]): Promise<number> {
+export async function traceCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
   const { values, positionals } = parse(argv, {
     proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-verify': { type: 'boolean' }, snapshot: { type: 'string' },
   }, TRACE_HELP);
@@ -62,6 +80,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
   const req = { from, to, proto: protoOf(values.proto, port), port };
   let result: TraceResult;
   let note = '';
+  if (values.snapshot && cluster) throw new UsageError('--snapshot predicts on a file: drop --context/--kubeconfig', TRACE_HELP);
   if (values.snapshot) {
     let text: string;
     try {
@@ -72,15 +91,14 @@ export async function traceCommand(argv: string[]): Promise<number> {
     result = predictTrace(parseSnapshot(text, values.snapshot), req);
     note = `(prediction from the snapshot ${values.snapshot}; nothing was sent)`;
   } else {
-    const lab = await EmbeddedLab.connect(labName(values.lab));
-    try {
-      const live = await traceLive(lab, req, { verify: !values['no-verify'] });
-      result = live.result;
+    ({ result, note } = await withProvider(cluster, values.lab, async (lab) => {
+      requireNodeAccess(lab, 'a trace');
+      const live = await traceLive(lab, lab instanceof KubeProvider ? qualify(lab, req) : req, { verify: !values['no-verify'] });
       const t = live.timings;
-      note = `(snapshot ${t.snapshotMs} ms, prediction ${t.predictMs} ms, kernel check ${t.kernelMs} ms${t.verifyMs !== undefined ? `, probe ${t.verifyMs} ms` : '; --no-verify: nothing was sent'})`;
-    } finally {
-      lab.close();
-    }
+      const predictedOnly = live.result.warnings.some((w) => w.startsWith('predicted only'));
+      const probe = t.verifyMs === undefined ? '; --no-verify: nothing was sent' : predictedOnly ? `, probe not observed: predicted only` : `, probe ${t.verifyMs} ms`;
+      return { result: live.result, note: `(snapshot ${t.snapshotMs} ms, prediction ${t.predictMs} ms, kernel check ${t.kernelMs} ms${probe})` };
+    }));
   }
   if (values.json) console.log(JSON.stringify(result, null, 2));
   else console.log(`${formatTrace(result)}\n${note}`);

@@ -32,6 +32,8 @@ export interface KubeConnectOptions {
   env?: NodeJS.ProcessEnv;
   /** Told what the connection is doing, one short phrase at a time. */
   onProgress?: (step: string) => void;
+  /** Shown the exact debug Pod manifests (YAML) before any is created; resolving false declines them (API only then). */
+  confirmDebugPods?: (yaml: string) => Promise<boolean>;
 }
 
 /** Factories for the parts: the kubeconfig loader, the watcher, the API ops and the node access chooser. */
@@ -39,5 +41,11 @@ export interface KubeParts<T extends KubeTargetInfo = KubeTargetInfo> {
   loadTarget(opts: Pick<KubeConnectOptions, 'kubeconfig' | 'context' | 'env'>): T;
   watcher(target: T, opts: { namespace?: string }): ClusterWatch;
   api(target: T): KubeApiOps;
-  chooseAccess(nodes: KubeNode[], opts: { api: KubeApiOps; debugPods?: { image: string; namespace: string } | false; env?: NodeJS.ProcessEnv }): Promise<NodeAccess>;
+  chooseAccess(nodes: KubeNode[], opts: {
+    api: KubeApiOps;
+    debugPods?: { image: string; namespace: string } | false;
+    env?: NodeJS.ProcessEnv;
+    onProgress?: (step: string) => void;
+    confirmDebugPods?: (yaml: string) => Promise<boolean>;
+  }): Promise<NodeAccess>;
 }

@@ -1,0 +1,153 @@
+/** A real Kubernetes cluster as a {@link LabProvider}: Nodes and Pods from the API, namespaces entered through the chosen node access. */
+import { LabError } from '../embedded/control/labError';
+import type { ClusterSource, ExecResult, ExecTarget, LabStatus, PodInfo } from '../embedded/control/protocol';
+import type { LabProvider } from '../provider';
+import type { ClusterChange, KubeApiOps, KubeNode, KubePod, NodeAccess } from './clusterTypes';
+import { KubeAccessError } from './kubeAccessError';
+import type { ClusterWatch, KubeConnectOptions, KubeParts, KubeTargetInfo } from './kubeParts';
+import { defaultKubeParts } from './defaultParts';
+import { NodeWiringCache } from './nodeWiring';
+import { podKey, toLabStatus } from './toLabStatus';
+
+export type { KubeConnectOptions } from './kubeParts';
+
+/** A connected cluster; read-only: it never creates or deletes workloads (only opt-in debug Pods, removed on close). */
+export class KubeProvider implements LabProvider {
+  readonly kind = 'kube';
+  private readonly wiring: NodeWiringCache;
+  private readonly startedAt = new Date().toISOString();
+  private closed = false;
+
+  private constructor(
+    readonly source: ClusterSource,
+    readonly api: KubeApiOps,
+    private readonly watch: ClusterWatch,
+    readonly access: NodeAccess,
+  ) {
+    this.wiring = new NodeWiringCache(access);
+    watch.onChange((c) => {
+      if (c.kind === 'pod' && c.change !== 'updated') access.forgetPod(c.pod);
+      if (c.kind === 'node' && c.change !== 'updated') this.wiring.forget(c.node.name);
+    });
+  }
+
+  /** Loads the kubeconfig target, lists and watches Nodes and Pods, and picks how to reach the nodes. */
+  static async connect(opts: KubeConnectOptions = {}, parts: KubeParts = defaultKubeParts()): Promise<KubeProvider> {
+    const say = opts.onProgress ?? (() => undefined);
+    const target: KubeTargetInfo = parts.loadTarget({ kubeconfig: opts.kubeconfig, context: opts.context, env: opts.env });
+    const namespace = opts.namespace === 'all' ? undefined : (opts.namespace ?? target.namespace);
+    say(`reading Nodes and Pods from ${target.server} (context ${target.context})`);
+    const watch = parts.watcher(target, { namespace });
+    await watch.start();
+    try {
+      const api = parts.api(target);
+      say('choosing how to reach the nodes');
+      const access = await parts.chooseAccess(watch.nodes(), { api, debugPods: opts.debugPods ?? false, env: opts.env, onProgress: say, confirmDebugPods: opts.confirmDebugPods });
+      const source: ClusterSource = {
+        context: target.context, cluster: target.cluster, server: target.server, access: access.method,
+        accessDescription: access.description, ...(namespace !== undefined ? { namespace } : {}),
+      };
+      return new KubeProvider(source, api, watch, access);
+    } catch (e) {
+      watch.stop();
+      throw e;
+    }
+  }
+
+  /** The Nodes as the watcher last saw them. */
+  nodes(): KubeNode[] {
+    return this.watch.nodes();
+  }
+
+  /** The Pods (of the chosen namespace, or all) as the watcher last saw them. */
+  pods(): KubePod[] {
+    return this.watch.pods();
+  }
+
+  async status(): Promise<LabStatus> {
+    const nodes = this.watch.nodes();
+    return toLabStatus(this.source, nodes, this.watch.pods(), await this.wiring.all(nodes), this.startedAt);
+  }
+
+  /** Calls `listener` with every change the watcher sees (Pods and Nodes added, updated, deleted; resyncs). */
+  onChange(listener: (c: ClusterChange) => void): void {
+    this.watch.onChange(listener);
+  }
+
+  /** Calls `listener` when the watch loses the cluster (unreachable, forbidden, credentials expired). */
+  onTrouble(listener: (e: KubeAccessError) => void): void {
+    this.watch.onTrouble(listener);
+  }
+
+  /** The Pod named `NAMESPACE/NAME` (or `NAME` in the context's namespace), or a NOT_FOUND LabError that lists what exists. */
+  findPod(name: string): KubePod {
+    const pods = this.watch.pods();
+    const key = name.includes('/') ? name : `${this.source.namespace ?? 'default'}/${name}`;
+    const pod = pods.find((p) => podKey(p) === key);
+    if (!pod) {
+      const known = pods.slice(0, 8).map(podKey).join(', ') || 'none';
+      throw new LabError(`no Pod ${key} in context ${this.source.context} (Pods: ${known}${pods.length > 8 ? ', ...' : ''}): check the name and the namespace (-n NS or NS/NAME)`, 'NOT_FOUND', 'pod');
+    }
+    return pod;
+  }
+
+  /** The Node called `name`, or a NOT_FOUND LabError. */
+  findNode(name: string): KubeNode {
+    const node = this.watch.nodes().find((n) => n.name === name);
+    if (!node) throw new LabError(`no node ${name} in context ${this.source.context} (nodes: ${this.watch.nodes().map((n) => n.name).join(', ') || 'none'})`, 'NOT_FOUND', 'node');
+    return node;
+  }
+
+  private podTarget(name: string): { pod: KubePod; node: KubeNode } {
+    const pod = this.findPod(name);
+    if (pod.deleting) throw new LabError(`pod ${podKey(pod)} is Terminating`, 'CONFLICT', 'pod');
+    if (!pod.node) throw new LabError(`pod ${podKey(pod)} is not scheduled on a node yet`, 'CONFLICT', 'pod');
+    return { pod, node: this.findNode(pod.node) };
+  }
+
+  exec(target: ExecTarget, argv: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+    if (this.closed) return Promise.reject(new LabError(`the connection to context ${this.source.context} is closed`, 'FAILED'));
+    switch (target.kind) {
+      case 'pod': {
+        const { pod, node } = this.podTarget(target.pod);
+        // Every container of a Pod shares its network namespace, so the container choice does not change what runs.
+        if (pod.hostNetwork) return this.access.execNode(node, argv, opts);
+        return this.access.execPod(pod, node, argv, opts);
+      }
+      case 'node':
+        return this.access.execNode(this.findNode(target.node), argv, opts);
+      case 'wire':
+        return Promise.reject(new LabError('a cluster has no wire namespace: its nodes talk over a network PodNet does not run (use a node or a Pod)', 'BAD_REQUEST', 'target'));
+      case 'dockerHost':
+      case 'dockerContainer':
+        return Promise.reject(new LabError('a cluster has no Docker-style host: that is part of the embedded lab only (podnet lab up --with-docker-host)', 'BAD_REQUEST', 'target'));
+    }
+  }
+
+  addPod(): Promise<PodInfo> {
+    return Promise.reject(this.readOnly('create Pods'));
+  }
+
+  deletePod(): Promise<{ name: string; ip: string }> {
+    return Promise.reject(this.readOnly('delete Pods'));
+  }
+
+  private readOnly(what: string): LabError {
+    return new LabError(`PodNet does not ${what} on a cluster (context ${this.source.context}): clusters are read-only; use kubectl for that`, 'BAD_REQUEST');
+  }
+
+  /** Stops watching and closes the node access (which deletes any debug Pod it created). */
+  async closeAndWait(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.watch.stop();
+    await this.access.close();
+  }
+
+  close(): void {
+    // LabProvider.close is synchronous; report a failed cleanup rather than lose it.
+    this.closeAndWait().catch((e: unknown) => console.error(`podnet: cleaning up on ${this.source.context} failed: ${e instanceof Error ? e.message : String(e)} (run: podnet cluster cleanup --context ${this.source.context})`));
+  }
+}
+
+export { KubeAccessError };
