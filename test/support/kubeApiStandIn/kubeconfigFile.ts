@@ -24,6 +24,9 @@ export interface KubeconfigSpec {
   setCurrent?: boolean;
 }
 
+/** client-node refuses plain http unless TLS verification is off, so an http stand-in needs this flag. */
+const httpAllowed = { 'insecure-skip-tls-verify': true };
+
 /** Writes the kubeconfig and returns its path. */
 export function writeKubeconfig(dir: string, spec: KubeconfigSpec): string {
   const context = spec.context ?? 'stand-in';
@@ -34,7 +37,7 @@ export function writeKubeconfig(dir: string, spec: KubeconfigSpec): string {
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: cluster, cluster: { server: url, ...(caPem ? { 'certificate-authority-data': Buffer.from(caPem).toString('base64') } : {}) } }],
+    clusters: [{ name: cluster, cluster: { server: url, ...(caPem ? { 'certificate-authority-data': Buffer.from(caPem).toString('base64') } : {}), ...(url.startsWith('http://') ? httpAllowed : {}) } }],
     users: [{ name: userName, user: 'token' in user ? { token: user.token } : { exec: { apiVersion: 'client.authentication.k8s.io/v1', interactiveMode: 'Never', ...user.exec } } }],
     contexts: [{ name: context, context: { cluster, user: userName, ...(spec.namespace ? { namespace: spec.namespace } : {}) } }],
     ...(spec.setCurrent === false ? {} : { 'current-context': context }),
