@@ -25,6 +25,8 @@ export interface RunOptions {
   /** Per action; default 120 s. */
   actionTimeoutMs?: number;
   onEvent?: (e: RunEvent) => void;
+  /** Stops the run before the next action or check (the lab is still torn down), e.g. when nobody reads the output any more. */
+  signal?: AbortSignal;
 }
 
 /** What one action printed. */
@@ -117,6 +119,14 @@ interface StepContext {
   cliEntry: string;
   emit: (e: RunEvent) => void;
   timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+/** Throws when the run was asked to stop, with the reason given (an Error's message) or a generic one. */
+function throwIfStopped(signal: AbortSignal | undefined): void {
+  if (!signal?.aborted) return;
+  const reason: unknown = signal.reason;
+  throw new Error(`it was stopped (${reason instanceof Error ? reason.message : 'asked to stop'})`, { cause: reason });
 }
 
 /** Runs one action: fills `{{ip:NAME}}` from the live lab, then runs the argv; a placeholder with no value is a failed action that did not run. */
@@ -140,11 +150,13 @@ async function runOneAction(action: LabAction, ctx: StepContext, step: string): 
 async function runStep(step: LabStep, ctx: StepContext): Promise<StepResult> {
   const res: StepResult = { id: step.id, title: step.title, passed: true, actions: [], checks: [], hints: step.hints };
   for (const action of step.actions) {
+    throwIfStopped(ctx.signal);
     const ar = await runOneAction(action, ctx, step.id);
     res.actions.push(ar);
     ctx.emit({ kind: 'action', step: step.id, result: ar });
   }
   for (const check of step.checks) {
+    throwIfStopped(ctx.signal);
     const outcome = await evaluateCheck(check, { lab: ctx.provider, state: ctx.state });
     const cr: CheckResult = { type: check.type, title: describeCheck(check), ...outcome };
     res.checks.push(cr);
@@ -179,7 +191,8 @@ export async function runLabPack(pack: LabPack, opts: RunOptions = {}): Promise<
     const state = createRunState(status);
     for (const [index, step] of pack.steps.entries()) {
       emit({ kind: 'step', index, total: pack.steps.length, step });
-      result.steps.push(await runStep(step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000 }));
+      throwIfStopped(opts.signal);
+      result.steps.push(await runStep(step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000, signal: opts.signal }));
     }
     result.passed = result.steps.every((s) => s.passed);
   } catch (e) {

@@ -4,10 +4,14 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LabRunResult } from '../../src/labs/runner';
-import { runCli, runCliOk } from '../support/cli';
+import { readdirSync } from 'node:fs';
+import { runCliClosingStdout, runCliToFullDisk } from '../support/brokenOutput';
+import { runCli, runCliOk, runtimeDirFor } from '../support/cli';
 import { FIXTURES, makePack, REPO, writeZip } from './helpers';
 
-const LABS = ['ilab-run-mini', 'ilab-run-fail', 'ilab-run-keep', 'ilab-run-busy', 'ilab-run-bad', 'ilab-run-sig'];
+const LABS = ['ilab-run-mini', 'ilab-run-fail', 'ilab-run-keep', 'ilab-run-busy', 'ilab-run-bad', 'ilab-run-sig', 'ilab-run-tty', 'ilab-run-pipe', 'ilab-run-full'];
+/** The runtime files (socket, lock, log, state) a lab of that name has on the host. */
+const filesOf = (lab: string) => readdirSync(runtimeDirFor('root')).filter((f) => f.startsWith(`${lab}.`));
 const status = (lab: string) => runCli('root', ['lab', 'status', '--lab', lab]);
 
 describe('podnet lab list|validate|run', function () {
@@ -28,7 +32,7 @@ describe('podnet lab list|validate|run', function () {
   });
 
   it('runs the mini pack: shows each argv before it runs, grades every check, tears down, exit 0', async () => {
-    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-mini'], { timeoutMs: 120_000 });
+    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-mini', '--yes'], { timeoutMs: 120_000 });
     assert.equal(res.code, 0, res.stdout + res.stderr);
     assert.match(res.stdout, /It runs these commands, each without a shell:\n {4}podnet get pods -o wide --lab ilab-run-mini\n/);
     assert.match(res.stdout, /\$ podnet exec pod-a --lab ilab-run-mini -- busybox wget -qO- http:\/\/10\.244\.2\.\d+:8080\//);
@@ -39,7 +43,7 @@ describe('podnet lab list|validate|run', function () {
   });
 
   it('a pack whose check fails: exit 1, the learner\'s message and the step\'s hint are printed, the lab is gone', async () => {
-    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'failing'), '--lab', 'ilab-run-fail'], { timeoutMs: 120_000 });
+    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'failing'), '--lab', 'ilab-run-fail', '--yes'], { timeoutMs: 120_000 });
     assert.equal(res.code, 1, res.stdout + res.stderr);
     assert.match(res.stdout, /✗ web-2 runs on node2\n {6}There is no Pod named web-2 yet: create it with `podnet pod create web-2 --node node2`, then check again\.\n {2}hint: Use podnet pod create web-2 --node node2\./);
     assert.match(res.stdout, /FAIL: 0\/1 steps, 1\/2 checks passed/);
@@ -47,7 +51,7 @@ describe('podnet lab list|validate|run', function () {
   });
 
   it('--json prints the whole result; --keep leaves the lab running', async () => {
-    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'failing'), '--json', '--keep', '--lab', 'ilab-run-keep'], { timeoutMs: 120_000 });
+    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'failing'), '--json', '--keep', '--lab', 'ilab-run-keep', '--yes'], { timeoutMs: 120_000 });
     assert.equal(res.code, 1);
     const r = JSON.parse(res.stdout) as LabRunResult;
     assert.equal(r.passed, false);
@@ -57,7 +61,7 @@ describe('podnet lab list|validate|run', function () {
     assert.match(r.steps[0].actions[0].stdout, /pod-a +1\/1 +Running/);
     assert.match(res.stderr, /It runs these commands/);
     assert.equal((await status('ilab-run-keep')).code, 0, 'kept');
-    await runCliOk('root', ['lab', 'down', '--lab', 'ilab-run-keep']);
+    await runCliOk('root', ['lab', 'down', '--lab', 'ilab-run-keep', '--yes']);
   });
 
   it('an invalid pack or zip runs nothing: every error with its location, exit 1, no lab started', async () => {
@@ -81,14 +85,14 @@ describe('podnet lab list|validate|run', function () {
 
   it('never stops a lab it did not start: a name already in use is an error and that lab keeps running', async () => {
     await runCliOk('root', ['lab', 'up', '--lab', 'ilab-run-busy', '-q']);
-    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-busy']);
+    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-busy', '--yes']);
     assert.equal(res.code, 1);
     assert.match(res.stdout, /podnet: the lab "ilab-run-busy" could not be started: lab "ilab-run-busy" is already running/);
     assert.equal((await status('ilab-run-busy')).code, 0, 'still running');
   });
 
   it('Ctrl-C during a run tears the lab down and exits 130', async () => {
-    const child = spawn(process.execPath, [join(REPO, 'dist/cli.js'), 'lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-sig'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(REPO, 'dist/cli.js'), 'lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-sig', '--yes'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let sent = false;
     const code = await new Promise<number | null>((resolve) => {
@@ -104,4 +108,37 @@ describe('podnet lab list|validate|run', function () {
     assert.match(out, /SIGINT: tearing down the lab "ilab-run-sig"/);
     assert.equal((await status('ilab-run-sig')).code, 3);
   });
+
+  it('refuses to run a pack that is not built in when no terminal can ask and --yes is missing: nothing runs', async () => {
+    const res = await runCli('root', ['lab', 'run', join(FIXTURES, 'mini'), '--lab', 'ilab-run-tty']);
+    assert.equal(res.code, 1, res.stdout + res.stderr);
+    assert.match(res.stdout, /It runs these commands/, 'the commands are shown first');
+    assert.match(res.stderr, /podnet: the lab pack "mini" is not built in and there is no terminal to ask before it runs the commands listed above: read them, then run it again with --yes\. Nothing was run\./);
+    assert.equal((await status('ilab-run-tty')).code, 3, 'no lab was started');
+    assert.deepEqual(filesOf('ilab-run-tty'), []);
+  });
+
+  it('lab validate accepts the id of a built-in pack, as lab run does, and names the known ids for an unknown one', async () => {
+    const ok = await runCliOk('root', ['lab', 'validate', 'own-ip']);
+    assert.match(ok.stdout, /^own-ip: valid lab pack "own-ip" /);
+    const bad = await runCli('root', ['lab', 'validate', 'no-such-pack']);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /"no-such-pack" is neither a lab pack folder or \.zip nor the id of a known pack.*own-ip/);
+  });
+
+  for (const [how, runIt] of [
+    ['a reader that leaves after one line (| head -1)', (args: string[]) => runCliClosingStdout(args, 1)],
+    ['a full disk (> /dev/full)', (args: string[]) => runCliToFullDisk(args)],
+  ] as const) {
+    it(`with stdout going to ${how}, the run still tears its lab down, leaves no start lock, exits 1 without a stack trace`, async () => {
+      const lab = how.includes('head') ? 'ilab-run-pipe' : 'ilab-run-full';
+      const res = await runIt(['lab', 'run', join(FIXTURES, 'mini'), '--lab', lab, '--yes']);
+      assert.equal(res.code, 1, res.stderr);
+      assert.doesNotMatch(res.stderr, /^\s+at /m, 'no stack trace');
+      assert.doesNotMatch(res.stderr, /Unhandled|EPIPE/);
+      if (how.includes('full')) assert.match(res.stderr, /podnet: could not write the output \(ENOSPC\)/);
+      assert.equal((await status(lab)).code, 3, 'the lab is gone');
+      assert.deepEqual(filesOf(lab), [], 'no socket, lock, log or state folder is left');
+    });
+  }
 });

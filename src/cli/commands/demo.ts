@@ -5,6 +5,7 @@ import { startLab, stopLab } from '../../providers/embedded/launcher';
 import { labName, parse } from '../args';
 import { UsageError } from '../cliError';
 import { loadTopology } from '../loadTopology';
+import { guardOutput } from '../outputGuard';
 import { podsTable } from './get';
 
 /** Help text of `podnet demo`. */
@@ -20,7 +21,7 @@ function printFact(f: Fact): void {
   for (const e of f.evidence) console.log(`        ${e}`);
 }
 
-/** Runs `podnet demo`. */
+/** Runs `podnet demo`; the lab is torn down even when stdout goes away (`| head -1`, a full disk). */
 export async function demoCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, keep: { type: 'boolean' }, topology: { type: 'string' } }, DEMO_HELP);
   if (values.help) return void console.log(DEMO_HELP), 0;
@@ -28,19 +29,24 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const lab = labName(values.lab ?? 'demo');
   const json = !!values.json;
   const topology = loadTopology(values.topology);
+  const output = guardOutput();
   if (!json) console.log(`PodNet Lab demo: "${topology.name}" on real Linux namespaces, veth pairs, a bridge per node and the CNI plugins\n`);
   const t0 = Date.now();
   const status = await startLab({ lab, topology, onProgress: (p) => !json && console.log(`  ✓ ${p.detail}`) });
   const upSeconds = (Date.now() - t0) / 1000;
   let facts: Fact[] = [];
   let pods = status.pods;
-  const handle = await EmbeddedLab.connect(lab);
   try {
-    if (!json) console.log(`\nlab up in ${upSeconds.toFixed(2)} s (${status.rootless ? 'rootless' : 'as root'})\n\n$ podnet get pods -o wide\n${podsTable(status.pods, false)}\n\nWhat the article claims, observed on this lab:`);
-    facts = await observeFacts(handle, json ? undefined : printFact);
-    pods = (await handle.status()).pods;
+    const handle = await EmbeddedLab.connect(lab);
+    try {
+      if (!json) console.log(`\nlab up in ${upSeconds.toFixed(2)} s (${status.rootless ? 'rootless' : 'as root'})\n\n$ podnet get pods -o wide\n${podsTable(status.pods, false)}\n\nWhat the article claims, observed on this lab:`);
+      // Nobody reads the facts once stdout is gone: stop observing and tear down.
+      if (!output.signal.aborted) facts = await observeFacts(handle, json ? undefined : printFact);
+      pods = (await handle.status()).pods;
+    } finally {
+      handle.close();
+    }
   } finally {
-    handle.close();
     if (!values.keep) await stopLab(lab);
   }
   const passed = facts.filter((f) => f.passed).length;
@@ -49,5 +55,5 @@ export async function demoCommand(argv: string[]): Promise<number> {
   } else {
     console.log(`\n${passed}/${facts.length} facts observed. ${values.keep ? `The lab "${lab}" is still running: try \`podnet exec pod-a --lab ${lab} -- ip route\`, then \`podnet lab down --lab ${lab}\`.` : 'The lab is gone: no namespace, veth or address is left behind.'}`);
   }
-  return passed === facts.length ? 0 : 1;
+  return output.exitCode(passed === facts.length ? 0 : 1);
 }

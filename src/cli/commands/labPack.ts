@@ -1,19 +1,22 @@
 /** `podnet lab list|validate|run`: lab packs (lab.yaml, step pages, actions, checks) from the command line and CI. */
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { describeCheck, planOf } from '../../labs/describe';
 import { LabPackError, LabPackInvalidError } from '../../labs/errors';
 import { findLabPack, listLabPacks, validateLabPackPath } from '../../labs/registry';
 import { type LabRunResult, type RunEvent, runLabPack } from '../../labs/runner';
+import type { LabPack } from '../../labs/types';
 import { isValidLabName } from '../../providers/embedded/labPaths';
 import { stopLab } from '../../providers/embedded/launcher';
 import { prettyCommand } from '../../util/exec';
 import { parse } from '../args';
 import { UsageError } from '../cliError';
+import { guardOutput } from '../outputGuard';
 import { table } from '../table';
 
 /** Help text of the lab-pack subcommands (part of `podnet lab --help`). */
 export const LAB_PACK_HELP = `  podnet lab list [--dir DIR]... [--json]     the built-in lab packs (and those in each DIR)
-  podnet lab validate PATH                    check a pack folder, its lab.yaml or a .zip; every error as
+  podnet lab validate PATH|ID                 check a pack folder, its lab.yaml, a .zip or a known pack; every error as
                                               file:line:column: field: message (exit 1 if any)
   podnet lab run PATH|ID [--json] [--keep] [--yes] [--lab NAME]
                                               start the pack's lab, run each step's actions, grade its checks,
@@ -34,8 +37,16 @@ function list(dirs: string[], json: boolean): number {
   return 0;
 }
 
-function validate(path: string): number {
-  const { pack, errors } = validateLabPackPath(path);
+/** Every problem of a pack given by path, or by the id of a built-in (or --dir) pack like `lab run` takes. */
+function validationOf(path: string, dirs: string[]): ReturnType<typeof validateLabPackPath> {
+  if (existsSync(path)) return validateLabPackPath(path);
+  const opened = findLabPack(path, dirs); // throws for an unknown id, or with every error of a broken pack
+  opened.close();
+  return { pack: opened.pack, errors: [] };
+}
+
+function validate(path: string, dirs: string[]): number {
+  const { pack, errors } = validationOf(path, dirs);
   if (!pack) return printErrors(errors), 1;
   const actions = pack.steps.flatMap((s) => s.actions);
   const checks = pack.steps.reduce((n, s) => n + s.checks.length, 0);
@@ -101,6 +112,7 @@ function tearDownOnSignal(lab: string, ours: () => boolean): () => void {
 
 async function run(target: string, values: { json?: boolean; keep?: boolean; yes?: boolean; lab?: string; dir?: string[]; 'cni-path'?: string }): Promise<number> {
   const opened = findLabPack(target, values.dir ?? []);
+  const output = guardOutput(); // from the first line on: a reader that leaves must not crash the run before its teardown
   try {
     const { pack } = opened;
     const lab = values.lab ?? `pack-${pack.id}`;
@@ -110,21 +122,32 @@ async function run(target: string, values: { json?: boolean; keep?: boolean; yes
     say(`Lab pack "${pack.id}" ${pack.version}: ${pack.title} (about ${pack.minutes} min, ${pack.steps.length} step${pack.steps.length === 1 ? '' : 's'}), by ${pack.author}`);
     say(plan.length ? `It runs these commands, each without a shell:\n${plan.map((a) => `  ${a.usesShell ? '! ' : '  '}${a.display}${a.usesShell ? '   <- starts a shell inside the lab' : ''}`).join('\n')}` : 'It runs no commands; it only checks the lab.');
     say(`and checks: ${pack.steps.flatMap((s) => s.checks.map(describeCheck)).join('; ') || 'nothing'}`);
-    if (plan.length && !values.yes && !opened.builtIn && process.stdin.isTTY && !(await confirm('Run them? [y/N] '))) return say('Nothing was run.'), 1;
-    let up = false;
-    const release = tearDownOnSignal(lab, () => up && !values.keep);
-    const onEvent = (e: RunEvent) => {
-      if (e.kind === 'lab-up') up = true;
-      if (!values.json) printEvent(e);
-    };
-    const result = await runLabPack(pack, { lab, keep: values.keep, cniPath: values['cni-path'], onEvent }).finally(release);
-    if (values.json) console.log(JSON.stringify(result, null, 2));
-    else console.log(summary(result));
-    if (values.json && result.error) console.error(`podnet: ${result.error}`);
-    return result.passed ? 0 : 1;
+    if (plan.length && !values.yes && !opened.builtIn) {
+      if (!process.stdin.isTTY) {
+        console.error(`podnet: the lab pack "${pack.id}" is not built in and there is no terminal to ask before it runs the commands listed above: read them, then run it again with --yes. Nothing was run.`);
+        return output.exitCode(1);
+      }
+      if (!(await confirm('Run them? [y/N] '))) return say('Nothing was run.'), output.exitCode(1);
+    }
+    return output.exitCode(await runConsented(opened.pack, lab, values, output.signal));
   } finally {
     opened.close();
   }
+}
+
+/** Runs a pack the user agreed to; the lab is torn down even when stdout goes away (`| head -1`, a full disk). */
+async function runConsented(pack: LabPack, lab: string, values: { json?: boolean; keep?: boolean; 'cni-path'?: string }, signal: AbortSignal): Promise<number> {
+  let up = false;
+  const release = tearDownOnSignal(lab, () => up && !values.keep);
+  const onEvent = (e: RunEvent) => {
+    if (e.kind === 'lab-up') up = true;
+    if (!values.json) printEvent(e);
+  };
+  const result = await runLabPack(pack, { lab, keep: values.keep, cniPath: values['cni-path'], onEvent, signal }).finally(release);
+  if (values.json) console.log(JSON.stringify(result, null, 2));
+  else console.log(summary(result));
+  if (values.json && result.error) console.error(`podnet: ${result.error}`);
+  return result.passed ? 0 : 1;
 }
 
 /** Runs `podnet lab list|validate|run ...` (argv includes the subcommand). */
@@ -139,7 +162,7 @@ export async function labPackCommand(argv: string[], help: string): Promise<numb
       return list(values.dir ?? [], !!values.json);
     }
     if (!path) throw new UsageError(`lab ${sub} needs a PATH${sub === 'run' ? ' or the ID of a pack (podnet lab list)' : ''}`, help);
-    return sub === 'validate' ? validate(path) : await run(path, values);
+    return sub === 'validate' ? validate(path, values.dir ?? []) : await run(path, values);
   } catch (e) {
     if (e instanceof LabPackInvalidError) return printErrors(e.errors), 1;
     if (e instanceof LabPackError) return console.error(`podnet: ${e.format()}`), 1;
