@@ -4,7 +4,8 @@
 // `podnet snapshot` against the same commands run raw in the lab's namespaces, predictTrace on a 150-Pod
 // snapshot (scripts/bench-predict.ts, through tsx), and verified `podnet trace` runs. Last the VS Code
 // extension: bundle and .vsix sizes, the diagram webview's draw times in Chromium and, in code-server, the
-// activation time and the extension host's memory after a trace (scripts/bench-vscode.ts, through tsx).
+// activation time and the extension host's memory after a trace (scripts/bench-vscode.ts, through tsx). Then a
+// cluster: 1,000 Pods listed and watched into the extension's tree in a plain Node process (scripts/bench-cluster.ts).
 // Prints numbers, ratios and targets (✓/✗, information only); exits non-zero only when a benchmark step
 // itself failed. `--only SECTION,...` runs only those sections (names as in BENCH_JSON). See docs/benchmarks.md.
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -21,24 +22,25 @@ const CLI = join(ROOT, 'dist', 'cli.js');
 const BASELINE = join(ROOT, 'scripts', 'bench-baseline.sh');
 const PREDICT = join(ROOT, 'scripts', 'bench-predict.ts');
 const VSCODE = join(ROOT, 'scripts', 'bench-vscode.ts');
+const CLUSTER = join(ROOT, 'scripts', 'bench-cluster.ts');
 const PACKAGE_VSIX = join(ROOT, 'scripts', 'package-vsix.mjs');
 const SETUP_E2E = join(ROOT, 'scripts', 'setup-e2e.mjs');
 const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
 const BASH = '/bin/bash';
 const LAB = 'bench';
-const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3 };
+const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30 };
 const BIG = { nodes: 3, podsPerNode: 50 };
 const TIMEOUT = {
   up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000,
-  packageVsix: 300_000, webview: 300_000, codeServer: 600_000, manifest: 60_000, setupE2e: 40 * 60_000, grace: 30_000,
+  packageVsix: 300_000, webview: 300_000, codeServer: 600_000, cluster: 300_000, manifest: 60_000, setupE2e: 40 * 60_000, grace: 30_000,
 };
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
 const TARGETS = {
   articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024,
   articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 2,
-  activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000,
+  activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000, clusterTreeMs: 1000, clusterEventMs: 1000, clusterMemoryMiB: 50,
 };
-const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode'];
+const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode', 'cluster'];
 
 function parseArgs(argv) {
   if (argv.length === 0) return SECTIONS;
@@ -297,6 +299,27 @@ async function vscode() {
   return lastJson(await runOk(tsx(VSCODE, 'codeserver', LAB, String(RUNS.codeServer)), { timeoutMs: TIMEOUT.codeServer, cwd: ROOT, graceMs: TIMEOUT.grace }));
 }
 
+/** 1,000 Pods from a list + watch into the tree, in one plain Node process (the stand-in API in it too); see docs/benchmarks.md. */
+const cluster = async () => lastJson(await runOk([process.execPath, '--expose-gc', '--import', 'tsx', CLUSTER, String(RUNS.clusterPods), String(RUNS.clusterEvents)], { timeoutMs: TIMEOUT.cluster, cwd: ROOT }));
+
+/** The cluster section's lines of the report. */
+function clusterReport(c) {
+  return [
+    `Cluster in the extension's tree: ${c.pods} Pods on ${c.nodes} nodes (${c.rows} Network-view rows), ${c.environment}; node access ${c.access}`,
+    table([
+      ['', 'ms'],
+      ['first connect in the process (loads the Kubernetes client; not in the target)', fmtMs(c.coldConnectMs, 0)],
+      ['connect: KubeProvider.connect (list + watch of Nodes and Pods, node access chosen)', fmtMs(c.connectMs, 0)],
+      ['  session: ClusterLink.open (the status, sorted)', fmtMs(c.sessionMs, 0)],
+      ['  tree: every row and its text built', fmtMs(c.treeMs, 0)],
+      ['connect to tree built', fmtMs(c.connectToTreeMs, 0)],
+      [`watch event (a Pod's new IP) to its row rebuilt, ${c.event.runs} events: median / p95 / max`, `${fmtMs(c.event.medianMs)} / ${fmtMs(c.event.p95Ms)} / ${fmtMs(c.event.maxMs)}`],
+    ]),
+    `  memory growth after the connect, events and a full GC: heap ${fmtMiB(c.memory.heapGrowthMiB)}, RSS ${fmtMiB(c.memory.rssGrowthMiB)} (process heap ${fmtMiB(c.memory.heapAfterMiB)}); Pod lists served: ${c.listRequests} (one per connect)`,
+    '',
+  ];
+}
+
 // ---- report ---------------------------------------------------------------------------------
 
 function report() {
@@ -434,6 +457,8 @@ function report() {
       lines.push(`  notifications: "${last.startLab.notification}" / "${last.trace.notification}"`, '');
     }
   }
+  const cl = results.cluster;
+  if (cl) lines.push(...clusterReport(cl));
   const ext = bu?.files.find((f) => f.file === 'dist/extension.js');
   const targets = [
     ['article lab up median', `≤ ${TARGETS.articleUpSeconds.toFixed(3)} s`, fmt(a?.up.median), a && a.up.median <= TARGETS.articleUpSeconds],
@@ -448,6 +473,9 @@ function report() {
     ['extension activation median (code-server)', `≤ ${TARGETS.activationMs} ms`, fmtMs(vs?.activationMs.median, 0), vs && vs.activationMs.median <= TARGETS.activationMs],
     ['dist/extension.js (everything, lazy parts included)', `≤ ${(TARGETS.extensionBytes / 1e6).toFixed(1)} MB`, ext ? `${(ext.bytes / 1e6).toFixed(3)} MB` : 'n/a', ext && ext.bytes <= TARGETS.extensionBytes],
     ['150-Pod diagram first draw (layout + draw) median', `≤ ${TARGETS.bigDrawMs} ms`, fmtMs(wv?.big?.first.totalMs.median), wv?.big && wv.big.first.totalMs.median <= TARGETS.bigDrawMs],
+    ['1,000-Pod cluster: connect to tree built (plain Node)', `≤ ${TARGETS.clusterTreeMs} ms`, fmtMs(cl?.connectToTreeMs, 0), cl && cl.connectToTreeMs <= TARGETS.clusterTreeMs],
+    ['1,000-Pod cluster: watch event to row, p95 (plain Node)', `≤ ${TARGETS.clusterEventMs} ms`, fmtMs(cl?.event.p95Ms), cl && cl.event.p95Ms <= TARGETS.clusterEventMs],
+    ['1,000-Pod cluster: heap growth (plain Node)', `≤ ${TARGETS.clusterMemoryMiB} MiB`, cl ? fmtMiB(cl.memory.heapGrowthMiB) : 'n/a', cl && cl.memory.heapGrowthMiB <= TARGETS.clusterMemoryMiB],
   ];
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');
@@ -482,6 +510,7 @@ async function main() {
   await section('bundles', bundles);
   await section('webview', webview);
   await section('vscode', vscode);
+  await section('cluster', cluster);
   report();
   return interrupted ? 130 : results.errors.length ? 1 : 0;
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { LabChange, LabSession } from '../labSession';
 import { clusterPodDescription } from './clusterText';
-import { ElementCache, type NetElement } from './elements';
+import { ElementCache, type NetElement, podNamed } from './elements';
 import { namespaceOf, tooltipFor, treeItemFor } from './treeItems';
 import { labLabel } from './networkTree';
 
@@ -31,7 +31,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<NetElement>, vs
     if (!st) return new vscode.TreeItem('');
     const item = treeItemFor(el, st, { live: this.session.mode === 'live', labLabel: labLabel(this.session) });
     if (el.kind === 'pod') {
-      const p = st.pods.find((x) => x.name === el.pod);
+      const p = podNamed(st, el.pod);
       if (p && st.cluster) item.description = `${clusterPodDescription(p)} · ${p.node || 'not scheduled'}`;
       else if (p) item.description = `${p.ip || '<none>'} · ${p.node} · ${p.status} ${p.containers.filter((c) => c.state === 'running').length}/${p.containers.length}`;
     }
@@ -43,7 +43,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<NetElement>, vs
     if (!st) return [];
     if (!el) return st.pods.map((p) => this.cache.get({ id: `pods:${p.name}`, kind: 'pod', pod: p.name }));
     if (el.kind === 'pod') {
-      const p = st.pods.find((x) => x.name === el.pod);
+      const p = podNamed(st, el.pod);
       return (p?.containers ?? []).map((c) => this.cache.get({ id: `pods:${el.pod}/ctr:${c.name}`, kind: 'container', pod: el.pod, container: c.name }));
     }
     return [];

@@ -4,7 +4,7 @@ import type { LabStatus, PodInfo } from '../../providers/embedded/control/protoc
 import type { NamespaceSnapshot, SnapshotLink } from '../../snapshot/types';
 import { clusterNodeDescription, clusterNodeTooltip, clusterPodDescription, clusterRootText, hostNetworkNote } from './clusterText';
 import type { NetElement } from './elements';
-import { nodeNamed, podsOn } from './elements';
+import { nodeNamed, podNamed, podsOn } from './elements';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
@@ -36,7 +36,7 @@ function clusterItem(item: vscode.TreeItem, el: NetElement, st: LabStatus): bool
     item.contextValue = 'interface';
     return true;
   } else if (el.kind === 'pod') {
-    const p = st.pods.find((x) => x.name === el.pod);
+    const p = podNamed(st, el.pod);
     item.label = el.pod;
     item.description = p ? clusterPodDescription(p) : '';
     if (p?.hostNetwork) item.tooltip = hostNetworkNote(p);
@@ -94,7 +94,7 @@ export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean
       item.contextValue = 'veth';
       break;
     case 'pod': {
-      const p = st.pods.find((x) => x.name === el.pod);
+      const p = podNamed(st, el.pod);
       item.label = el.pod;
       item.description = p ? `${p.ip || '<none>'} · ${p.status} ${ready(p)}` : '';
       item.iconPath = new vscode.ThemeIcon('package', p?.status === 'Running' ? undefined : new vscode.ThemeColor('problemsWarningIcon.foreground'));
@@ -103,7 +103,7 @@ export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean
       break;
     }
     case 'container': {
-      const c = st.pods.find((x) => x.name === el.pod)?.containers.find((x) => x.name === el.container);
+      const c = podNamed(st, el.pod)?.containers.find((x) => x.name === el.container);
       item.label = el.container;
       item.description = `${c?.workload ?? ''}${c?.port ? ` · :${c.port}` : ''}${c?.state === 'exited' ? ' · exited' : ''}`;
       item.iconPath = new vscode.ThemeIcon('symbol-method');
