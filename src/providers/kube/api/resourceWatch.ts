@@ -85,6 +85,7 @@ export class ResourceWatch<T extends { resourceVersion: string }> {
     const gen = ++this.generation;
     const opened = Date.now();
     let sawEvent = false;
+    let ended = false;
     const params = { resourceVersion: this.rv || undefined, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) };
     this.selfAborted = false;
     let controller: AbortController;
@@ -99,10 +100,12 @@ export class ResourceWatch<T extends { resourceVersion: string }> {
           this.onEvent(type, obj);
         },
         (err: unknown) => {
+          ended = true;
           if (gen !== this.generation || this.stopped) return;
           this.onDone(this.selfAborted ? null : err, sawEvent || Date.now() - opened > 1000);
         },
       );
+      if (!ended) this.delayMs = this.backoff.initialMs; // connected: the next failure starts the backoff afresh
     } catch (e) {
       // Building the request failed (e.g. the credential plugin): same as a failed connection.
       if (gen === this.generation && !this.stopped) this.onDone(e, false);

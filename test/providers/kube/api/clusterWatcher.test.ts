@@ -145,6 +145,24 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
     assert.ok(!log.changes.includes('resync'));
   });
 
+  it('a watch refused after a drop is reported as trouble and retried with growing delays until it is allowed again', async () => {
+    await setUp();
+    const { w, log } = startWatcher();
+    await w.start();
+    await eventually(() => standIn.openWatches() === 2, 'both watches open');
+    standIn.forbid('watch', 'pods');
+    standIn.dropWatches();
+    await log.until((l) => l.troubles.some((t) => t.code === 'FORBIDDEN'));
+    assert.match(log.troubles.find((t) => t.code === 'FORBIDDEN')?.message ?? '', /^cannot watch pods at cluster scope/);
+    await new Promise((r) => setTimeout(r, 1000));
+    const attempts = standIn.count('watch', '/api/v1/pods');
+    assert.ok(attempts >= 3 && attempts <= 12, `backoff, not a busy loop: ${attempts} watch attempts in about 1 s`);
+    standIn.access.allowAll();
+    standIn.upsert(podObject('default', 'pod-h', 'node-a', '10.244.1.8'));
+    await log.until((l) => l.changes.includes('pod added default/pod-h'));
+    assert.equal(standIn.count('list', '/api/v1/pods'), 1);
+  });
+
   it('a forbidden cluster-wide list of pods rejects start() with the verb, resource and -n hint', async () => {
     await setUp();
     standIn.forbid('list', 'pods');
