@@ -23,6 +23,7 @@ export interface TestbedNodeFacts {
   podCIDR: string;
   /** `kind://docker/<cluster>/<node container>`. */
   providerID: string;
+  role?: 'control-plane' | 'worker';
 }
 
 /** One Pod of a test bed, as the test bed describes it. */
@@ -33,6 +34,8 @@ export interface TestbedPodFacts {
   node: string;
   ip: string;
   containers: { name: string; port?: number }[];
+  /** Runs in its node's namespace: the API reports the node's IP as its podIP. */
+  hostNetwork?: boolean;
 }
 
 /** What {@link startTestbedCluster} needs from a test bed (H1's `createTestbed` result satisfies it). */
@@ -66,8 +69,8 @@ export function clusterNameOf(facts: TestbedFacts): string {
   return facts.cluster ?? fromId ?? 'testbed';
 }
 
-/** A V1Node as kube-apiserver returns it for a test bed node: InternalIP, podCIDR(s), kind providerID, Ready. */
-export function nodeObject(n: TestbedNodeFacts, controlPlane = false): StoredObject & { kind: 'Node' } {
+/** A V1Node as kube-apiserver returns it for a test bed node: InternalIP, podCIDR(s), kind providerID, Ready, role label. */
+export function nodeObject(n: TestbedNodeFacts, controlPlane = n.role === 'control-plane'): StoredObject & { kind: 'Node' } {
   return {
     kind: 'Node', apiVersion: 'v1',
     metadata: { name: n.name, uid: `node-${n.name}`, creationTimestamp: CREATED, labels: { 'kubernetes.io/hostname': n.name, ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': '' } : {}) } },
@@ -85,7 +88,7 @@ export function podObject(p: TestbedPodFacts): StoredObject & { kind: 'Pod' } {
     kind: 'Pod', apiVersion: 'v1',
     metadata: { name: p.name, namespace: p.namespace, uid: p.uid, creationTimestamp: CREATED, labels: { app: p.name } },
     spec: {
-      nodeName: p.node,
+      nodeName: p.node, ...(p.hostNetwork ? { hostNetwork: true } : {}),
       containers: p.containers.map((c) => ({ name: c.name, image: 'podnet-testbed', ...(c.port !== undefined ? { ports: [{ containerPort: c.port, protocol: 'TCP' }] } : {}) })),
     },
     status: {
@@ -100,7 +103,7 @@ export function podObject(p: TestbedPodFacts): StoredObject & { kind: 'Pod' } {
 export async function startTestbedCluster(engine: DockerEngine, facts: TestbedFacts): Promise<TestbedCluster> {
   const standIn = await KubeApiStandIn.start();
   const name = clusterNameOf(facts);
-  facts.nodes.forEach((n, i) => standIn.upsert(nodeObject(n, i === 0)));
+  facts.nodes.forEach((n, i) => standIn.upsert(nodeObject(n, n.role ? n.role === 'control-plane' : i === 0)));
   for (const p of facts.pods) standIn.upsert(podObject(p));
   const dir = mkdtempSync(join(tmpdir(), 'podnet-testbed-cluster-'));
   const context = `kind-${name}`;
