@@ -33,7 +33,7 @@ export function runCliToFullDisk(args: string[], timeoutMs = 120_000): Promise<C
     const child = spawn(process.execPath, [BUILT_CLI, ...args], { shell: false, stdio: ['ignore', fd, 'pipe'], env: { ...process.env, PODNET_DEBUG: '' } });
     closeSync(fd);
     let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr?.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {
