@@ -105,8 +105,8 @@ export class KubeProvider implements LabProvider {
     return { pod, node: this.findNode(pod.node) };
   }
 
-  exec(target: ExecTarget, argv: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
-    if (this.closed) return Promise.reject(new LabError(`the connection to context ${this.source.context} is closed`, 'FAILED'));
+  async exec(target: ExecTarget, argv: string[], opts: { timeoutMs?: number; input?: string } = {}): Promise<ExecResult> {
+    if (this.closed) throw new LabError(`the connection to context ${this.source.context} is closed`, 'FAILED');
     switch (target.kind) {
       case 'pod': {
         const { pod, node } = this.podTarget(target.pod);
@@ -117,19 +117,19 @@ export class KubeProvider implements LabProvider {
       case 'node':
         return this.access.execNode(this.findNode(target.node), argv, opts);
       case 'wire':
-        return Promise.reject(new LabError('a cluster has no wire namespace: its nodes talk over a network PodNet does not run (use a node or a Pod)', 'BAD_REQUEST', 'target'));
+        throw new LabError('a cluster has no wire namespace: its nodes talk over a network PodNet does not run (use a node or a Pod)', 'BAD_REQUEST', 'target');
       case 'dockerHost':
       case 'dockerContainer':
-        return Promise.reject(new LabError('a cluster has no Docker-style host: that is part of the embedded lab only (podnet lab up --with-docker-host)', 'BAD_REQUEST', 'target'));
+        throw new LabError('a cluster has no Docker-style host: that is part of the embedded lab only (podnet lab up --with-docker-host)', 'BAD_REQUEST', 'target');
     }
   }
 
-  addPod(): Promise<PodInfo> {
-    return Promise.reject(this.readOnly('create Pods'));
+  async addPod(): Promise<PodInfo> {
+    throw this.readOnly('create Pods');
   }
 
-  deletePod(): Promise<{ name: string; ip: string }> {
-    return Promise.reject(this.readOnly('delete Pods'));
+  async deletePod(): Promise<{ name: string; ip: string }> {
+    throw this.readOnly('delete Pods');
   }
 
   private readOnly(what: string): LabError {
