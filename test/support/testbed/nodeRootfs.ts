@@ -15,7 +15,7 @@ const APPLETS = [
   'killall', 'pidof', 'hostname', 'env', 'sed', 'grep', 'awk', 'head', 'tail', 'tr', 'date', 'true', 'false', 'mount',
   'umount', 'ln', 'cp', 'mv', 'chmod', 'id', 'printf', 'test', '[', 'seq', 'wc', 'cut', 'sort', 'uniq', 'uname',
   'timeout', 'xargs', 'find', 'stat', 'readlink', 'realpath', 'touch', 'tee', 'which', 'netstat', 'traceroute',
-  'basename', 'dirname', 'setsid', 'nslookup', 'arping', 'usleep', 'expr', 'base64',
+  'basename', 'dirname', 'setsid', 'nslookup', 'arping', 'usleep', 'expr', 'base64', 'start-stop-daemon',
 ];
 /** Real tools (JSON output, netns handling) and where the image keeps them. */
 const TOOLS: [name: string, dir: string][] = [['ip', '/usr/sbin'], ['bridge', '/usr/sbin'], ['nft', '/usr/sbin'], ['nsenter', '/usr/bin'], ['unshare', '/usr/bin']];
@@ -24,8 +24,13 @@ const CNI_PLUGINS = ['bridge', 'host-local', 'ptp', 'portmap', 'loopback'];
 const CNI_DIRS = ['/usr/lib/cni', '/opt/cni/bin'];
 const BIN_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-/** Like agnhost's /clientip: the caller's address and port as the server saw them (so NAT would show). */
-const CLIENT_IP_CGI = '#!/bin/sh\nprintf \'Content-Type: text/plain\\r\\n\\r\\n%s:%s\\n\' "$REMOTE_ADDR" "$REMOTE_PORT"\n';
+/** Like agnhost's /clientip: the caller's address:port as the server saw them (so NAT would show); IPv4 without ::ffff:. */
+const CLIENT_IP_CGI = [
+  '#!/bin/sh',
+  'a=${REMOTE_ADDR#[}; a=${a%]}; a=${a#::ffff:}',
+  'printf \'Content-Type: text/plain\\r\\n\\r\\n%s:%s\\n\' "$a" "$REMOTE_PORT"',
+  '',
+].join('\n');
 /** Like agnhost's /hostname: which Pod answered (POD_NAME is set when the workload starts). */
 const HOSTNAME_CGI = '#!/bin/sh\nprintf \'Content-Type: text/plain\\r\\n\\r\\n%s\\n\' "$POD_NAME"\n';
 
