@@ -1,6 +1,6 @@
 /** A real Kubernetes cluster as a {@link LabProvider}: Nodes and Pods from the API, namespaces entered through the chosen node access. */
 import { LabError } from '../embedded/control/labError';
-import type { ClusterSource, ExecResult, ExecTarget, LabStatus, PodInfo } from '../embedded/control/protocol';
+import type { ClusterSource, ExecResult, ExecTarget, LabStatus, PodInfo, PodRequest } from '../embedded/control/protocol';
 import type { LabProvider } from '../provider';
 import type { ClusterChange, KubeApiOps, KubeNode, KubePod, NodeAccess } from './clusterTypes';
 import { KubeAccessError } from './kubeAccessError';
@@ -124,12 +124,12 @@ export class KubeProvider implements LabProvider {
     }
   }
 
-  async addPod(): Promise<PodInfo> {
-    throw this.readOnly('create Pods');
+  async addPod(req: PodRequest): Promise<PodInfo> {
+    throw this.readOnly(`create Pods (${req.name})`);
   }
 
-  async deletePod(): Promise<{ name: string; ip: string }> {
-    throw this.readOnly('delete Pods');
+  async deletePod(name: string): Promise<{ name: string; ip: string }> {
+    throw this.readOnly(`delete Pods (${name})`);
   }
 
   private readOnly(what: string): LabError {
