@@ -119,14 +119,16 @@ describe('diagram webview in Chromium', function () {
     await shot(page, 'article-dark');
   });
 
-  it('draws three-nodes and a recorded 3 x 50 Pods lab, and reports the rendered timings', async () => {
+  it('draws three-nodes whole, and a recorded 3 x 50 Pods lab folded (diagramFold.e2e.test.ts has the rest), with timings', async () => {
     const big = fixture<Snapshot>('traces/three-by-fifty.snapshot.json');
     const page = await open('dark');
     const cold = await draw(page, big);
     assert.equal(cold.namespaces, 154);
-    assert.equal(await page.locator('g.el.pod').count(), 150);
+    assert.equal(await page.locator('g.el.fold').count(), 3, 'each node folded to a count box');
     const warm = await draw(page, big);
     console.log(`      3 x 50 Pods: cold ${cold.layoutMs + cold.drawMs} ms, warm ${warm.layoutMs + warm.drawMs} ms (layout + draw)`);
+    await page.locator('vscode-toolbar-button[data-action="expandAll"]').click();
+    await page.waitForFunction(() => document.querySelectorAll('g.el.pod').length === 150);
     for (const pod of ['pod-1-01', 'pod-2-25', 'pod-3-50']) {
       const node = big.cluster.pods.find((p) => p.name === pod)!.node;
       assert.ok(contains(await rect(page, `ns:node/${node}`), await rect(page, `ns:pod/${pod}`)), `${pod} inside ${node}`);
@@ -136,6 +138,7 @@ describe('diagram webview in Chromium', function () {
     const three = await draw(page, fixture<Snapshot>('snapshots/three-nodes.json'));
     assert.equal(three.namespaces, 16);
     assert.equal(await page.locator('g.el.pod').count(), 12);
+    assert.equal(await page.locator('g.el.fold').count(), 0, 'three-nodes (4 Pods a node) is not folded');
     await shot(page, 'three-nodes-dark');
   });
 

@@ -8,7 +8,10 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { custom, html } from './dom';
 
 /** The control actions the toolbar offers. */
-export type Action = 'restart' | 'back' | 'toggle' | 'forward' | 'zoomIn' | 'zoomOut' | 'zoomFit';
+export type Action = 'restart' | 'back' | 'toggle' | 'forward' | 'zoomIn' | 'zoomOut' | 'zoomFit' | 'expandAll' | 'collapseAll';
+
+/** What the find box asks for: the next (or previous) match of a query. */
+export type FindHandler = (query: string, backwards: boolean) => void;
 
 /** Handles to the parts of the page main.ts updates. */
 export interface Chrome {
@@ -16,6 +19,11 @@ export interface Chrome {
   live: HTMLElement;
   buttons: Record<Action, HTMLElement>;
   counter: HTMLElement;
+  /** The Expand all / Collapse all group, hidden while the drawing has nothing to fold. */
+  folding: HTMLElement;
+  find: HTMLInputElement;
+  /** What the last find found (read out politely). */
+  findStatus: HTMLElement;
   canvas: HTMLElement;
   empty: HTMLElement;
   summary: HTMLElement;
@@ -23,8 +31,25 @@ export interface Chrome {
   legend: HTMLElement;
 }
 
-/** Builds the page into `body` and wires button clicks to `onAction`. */
-export function buildChrome(body: HTMLElement, onAction: (a: Action) => void): Chrome {
+/** The find box: Enter finds the next match, Shift+Enter the previous, Escape clears. */
+function buildFind(bar: HTMLElement, onFind: FindHandler): { find: HTMLInputElement; findStatus: HTMLElement } {
+  const box = html('div', { class: 'find', role: 'search' }, undefined, bar);
+  const find = html('input', { type: 'search', class: 'find-input', placeholder: 'Find Pod, node or IP', 'aria-label': 'Find a Pod, node or IP address (Enter: next match)', spellcheck: 'false' }, undefined, box);
+  const findStatus = html('span', { class: 'find-status', 'aria-live': 'polite' }, '', box);
+  find.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      onFind(find.value, e.shiftKey);
+    } else if (e.key === 'Escape') {
+      find.value = '';
+      findStatus.textContent = '';
+    }
+  });
+  return { find, findStatus };
+}
+
+/** Builds the page into `body` and wires button clicks to `onAction`, the find box to `onFind`. */
+export function buildChrome(body: HTMLElement, onAction: (a: Action) => void, onFind: FindHandler): Chrome {
   const bar = html('header', { class: 'toolbar' }, undefined, body);
   const title = html('div', { class: 'source' }, undefined, bar);
   const source = html('span', { class: 'source-label' }, 'No snapshot yet', title);
@@ -51,6 +76,15 @@ export function buildChrome(body: HTMLElement, onAction: (a: Action) => void): C
   buttons.zoomOut = zoomButton('zoomOut', 'zoom-out', 'Zoom out');
   buttons.zoomFit = zoomButton('zoomFit', 'screen-normal', 'Fit to window');
   buttons.zoomIn = zoomButton('zoomIn', 'zoom-in', 'Zoom in');
+  const folding = html('div', { class: 'zoom folding', role: 'toolbar', 'aria-label': 'Fold nodes', hidden: '' }, undefined, bar);
+  const foldButton = (action: Action, icon: string, label: string): HTMLElement => {
+    const b = custom('vscode-toolbar-button', { icon, label, title: label, 'data-action': action }, undefined, folding);
+    b.addEventListener('click', () => onAction(action));
+    return b;
+  };
+  buttons.expandAll = foldButton('expandAll', 'expand-all', 'Expand all nodes (show every Pod)');
+  buttons.collapseAll = foldButton('collapseAll', 'collapse-all', 'Collapse all nodes (count their Pods)');
+  const { find, findStatus } = buildFind(bar, onFind);
   const work = html('main', { class: 'workspace' }, undefined, body);
   const canvas = html('div', { class: 'canvas' }, undefined, work);
   const empty = html('p', { class: 'empty' }, 'Waiting for a snapshot of the lab…', canvas);
@@ -58,7 +92,7 @@ export function buildChrome(body: HTMLElement, onAction: (a: Action) => void): C
   const summary = html('section', { class: 'summary' }, undefined, side);
   const hop = html('section', { class: 'hop', 'aria-live': 'polite', 'aria-atomic': 'true' }, undefined, side);
   const legend = html('section', { class: 'legend-box' }, undefined, side);
-  return { source, live, buttons, counter, canvas, empty, summary, hop, legend };
+  return { source, live, buttons, counter, folding, find, findStatus, canvas, empty, summary, hop, legend };
 }
 
 /** Shows play or pause on the toggle button and enables the controls that make sense at this hop. */

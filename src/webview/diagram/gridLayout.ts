@@ -6,7 +6,7 @@
  */
 import type { ElkExtendedEdge, ElkNode, ElkPoint } from 'elkjs/lib/elk-api';
 import type { DiagramEdge, DiagramElement } from './model';
-import { GUEST_KINDS, evenHeights, guestNode, leafNode, textBlock, METRICS, type SizingContext } from './sizing';
+import { GUEST_KINDS, evenHeights, guestNode, headerWidth, leafNode, textBlock, METRICS, type SizingContext } from './sizing';
 
 const GAP = 18;
 const SIDE = 14;
@@ -52,7 +52,7 @@ export function gridLayout(ctx: SizingContext, el: DiagramElement, edges: Diagra
     buses.push({ y: vethY + vethH + 10, veths: row.flatMap((u) => (u.veth ? [u.veth] : [])) });
     y = vethY + vethH + 10 + GAP;
   }
-  const width = Math.max(left + cols * (unitW + GAP) - GAP + SIDE, Math.ceil(textBlock(ctx, el.label).width) + 2 * SIDE);
+  const width = Math.max(left + cols * (unitW + GAP) - GAP + SIDE, headerWidth(ctx, el) + 2 * SIDE);
   const stack = [...(hub ? [hub] : []), ...eth, ...rest];
   for (const n of stack) {
     Object.assign(n, { x: (width - (n.width ?? 0)) / 2, y: y + 8 });

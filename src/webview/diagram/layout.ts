@@ -6,9 +6,9 @@
  */
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
-import type { DiagramEdge, DiagramElement, DiagramGraph, EdgeKind, ElementKind } from './model';
+import type { DiagramEdge, DiagramElement, DiagramGraph, EdgeKind, ElementKind, FoldInfo } from './model';
 import { gridLayout } from './gridLayout';
-import { CONTAINER_KINDS, GUEST_KINDS, approxMeasure, boxPadding, evenHeights, guestNode, leafNode, textBlock, type MeasureText, type SizingContext } from './sizing';
+import { CONTAINER_KINDS, GUEST_KINDS, METRICS, approxMeasure, boxPadding, evenHeights, guestNode, headerWidth, leafNode, toggleSize, type MeasureText, type SizingContext } from './sizing';
 
 /** Text metrics and measuring live in sizing.ts; the renderer reaches them through here. */
 export { METRICS, approxMeasure, type MeasureText } from './sizing';
@@ -31,6 +31,9 @@ export interface Box {
   width: number;
   height: number;
   children: Box[];
+  /** A node that can fold: its state, and where its toggle sits in the title row (diagram coordinates). */
+  fold?: FoldInfo;
+  toggle?: { text: string; x: number; y: number; width: number; height: number };
 }
 
 /** One routed edge: a polyline from the source's border to the target's border. */
@@ -124,7 +127,7 @@ async function layoutInside(elk: InstanceType<typeof ELK>, ctx: SizingContext, e
   evenHeights(children.filter((c) => c.ports?.length));
   const graph: ElkNode = { id: el.id, layoutOptions: { ...OPTIONS, 'elk.padding': boxPadding(ctx, el) }, children, edges: edges.map((e) => elkEdge(e)) };
   const node: ElkNode = await elk.layout(graph);
-  const need = Math.ceil(textBlock(ctx, el.label).width) + 28;
+  const need = headerWidth(ctx, el) + 28;
   if ((node.width ?? 0) < need) {
     const dx = (need - (node.width ?? 0)) / 2;
     for (const c of node.children ?? []) c.x = (c.x ?? 0) + dx;
@@ -137,7 +140,15 @@ async function layoutInside(elk: InstanceType<typeof ELK>, ctx: SizingContext, e
 }
 
 function toBox(el: DiagramElement, x: number, y: number, w: number, h: number, children: Box[]): Box {
-  return { id: el.id, kind: el.kind, namespace: el.namespace, label: el.label, ifname: el.ifname, x, y, width: w, height: h, children };
+  return { id: el.id, kind: el.kind, namespace: el.namespace, label: el.label, ifname: el.ifname, x, y, width: w, height: h, children, ...(el.fold ? { fold: el.fold } : {}) };
+}
+
+/** A node box with its fold toggle right-aligned in the title row. */
+function nodeBox(ctx: SizingContext, el: DiagramElement, x: number, y: number, w: number, h: number, children: Box[]): Box {
+  const b = toBox(el, x, y, w, h, children);
+  const t = toggleSize(ctx, el);
+  if (t) b.toggle = { ...t, x: x + w - t.width - METRICS.pad, y: y + METRICS.pad - 2 };
+  return b;
 }
 
 /** A guest (Pod) box at absolute (x, y) with its chips and eth0 ports. */
@@ -186,7 +197,11 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
     return id;
   };
   const rootEdges = cross.map((e) => elkEdge(e, borderPort(e.source, e.id, 's'), borderPort(e.target, e.id, 't')));
-  const rootOptions = { ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40' };
+  // One component even without edges: a cluster has no wire joining its nodes, and they still stand in a row, in order.
+  const rootOptions = {
+    ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40',
+    'elk.separateConnectedComponents': 'false',
+  };
   const root: ElkNode = await elk.layout({ id: 'root', layoutOptions: rootOptions, children: [...rootKids.values()], edges: rootEdges } as ElkNode);
   const rootIndex = index(root);
   const elkMs = performance.now() - t0;
@@ -212,7 +227,7 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
       const n = l.byId.get(c.id) as ElkNode;
       return GUEST_KINDS.has(c.kind) ? guestBox(ctx, c, n, x0 + (n.x ?? 0), y0 + (n.y ?? 0)) : toBox(c, x0 + (n.x ?? 0), y0 + (n.y ?? 0), n.width ?? 0, n.height ?? 0, []);
     });
-    boxes.push(toBox(r, x0, y0, at.width ?? 0, at.height ?? 0, kids));
+    boxes.push(nodeBox(ctx, r, x0, y0, at.width ?? 0, at.height ?? 0, kids));
     const model = new Map((inner.get(r.id) ?? []).map((x) => [x.id, x] as const));
     for (const e of l.node.edges ?? []) {
       const m = model.get(e.id)!;

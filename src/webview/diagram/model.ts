@@ -7,7 +7,18 @@ import type { NamespaceSnapshot, Snapshot, SnapshotLink } from '../../snapshot/t
 import type { Hop, TraceResult } from '../../tracer/types';
 
 /** What a drawn element is; also its CSS class. */
-export type ElementKind = 'node' | 'host' | 'wire' | 'pod' | 'docker-container' | 'container' | 'bridge' | 'veth' | 'eth0' | 'port';
+export type ElementKind = 'node' | 'host' | 'wire' | 'pod' | 'docker-container' | 'container' | 'bridge' | 'veth' | 'eth0' | 'port' | 'fold';
+
+/** How a node with many Pods is folded (see fold.ts): set only on nodes that can be folded. */
+export interface FoldInfo {
+  /** Pods (or containers) the node holds. */
+  pods: number;
+  /** How many of them are drawn (all when expanded; the traced or found ones when folded). */
+  shown: number;
+  expanded: boolean;
+  /** What the guests are called: Pods on a node, containers on the Docker-style host. */
+  noun: 'Pod' | 'container';
+}
 
 /** One box of the diagram, possibly holding others. */
 export interface DiagramElement {
@@ -21,10 +32,12 @@ export interface DiagramElement {
   /** For an interface: its name in its namespace. */
   ifname?: string;
   children: DiagramElement[];
+  /** On a node that can be folded: its fold state. */
+  fold?: FoldInfo;
 }
 
-/** What an edge stands for. */
-export type EdgeKind = 'veth-pair' | 'bridge-port' | 'route' | 'wire';
+/** What an edge stands for; `folded` joins a folded node's Pod count to its bridge (or, without one, to eth0). */
+export type EdgeKind = 'veth-pair' | 'bridge-port' | 'route' | 'wire' | 'folded';
 
 /** A line between two elements; `source` is the end nearer the Pods so a top-down layout reads Pod -> wire. */
 export interface DiagramEdge {

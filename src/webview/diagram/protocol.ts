@@ -28,8 +28,8 @@ export type HostToDiagram =
 export type DiagramToHost =
   /** The script has loaded and listens: the host may send the snapshot. */
   | { type: 'ready' }
-  /** A snapshot was laid out and drawn (numbers for tests and the benchmark). */
-  | { type: 'rendered'; namespaces: number; elements: number; layoutMs: number; drawMs: number }
+  /** A snapshot was laid out and drawn (numbers for tests and the benchmark): Pods drawn, nodes drawn folded. */
+  | { type: 'rendered'; namespaces: number; elements: number; layoutMs: number; drawMs: number; pods: number; folded: number }
   /** The user picked a namespace in the drawing (the host reveals it in the tree). */
   | { type: 'select'; namespace: string }
   /** The user asked to trace between two namespaces from the drawing. */
@@ -44,6 +44,8 @@ export interface DiagramState {
   trace?: TraceResult;
   /** The hop the animation stands on (0 = before the first hop). */
   step: number;
+  /** Node boxes (`ns:node/node1`) the user expanded in a folded drawing. */
+  expanded?: string[];
 }
 
 /** Type guard for messages arriving in the host. */

@@ -26,18 +26,33 @@ export function pathData(points: Point[]): string {
   return points.map((p, i) => `${i ? 'L' : 'M'}${p.x.toFixed(1)} ${p.y.toFixed(1)}`).join(' ');
 }
 
+/** The words a screen reader hears for a namespace box, with the fold state of a node that folds. */
+function ariaLabel(box: Box): string {
+  const f = box.fold;
+  const noun = f && `${f.noun}${f.pods === 1 ? '' : 's'}`;
+  const state = !f ? '' : f.expanded ? `, ${f.pods} ${noun} shown` : `, ${f.pods} ${noun} folded${f.shown ? ` (${f.shown} shown)` : ''}`;
+  return `${LABELLED_KINDS[box.kind]} ${box.label.join(', ')}${state}`;
+}
+
 function drawBox(box: Box, parent: SVGElement, d: Drawing): void {
   const isNs = NAMESPACE_KINDS.has(box.kind);
-  const classes = ['el', box.kind, isNs ? 'ns' : box.kind === 'container' ? 'chip' : 'iface'];
+  const classes = ['el', box.kind, isNs ? 'ns' : box.kind === 'container' ? 'chip' : box.kind === 'fold' ? 'count' : 'iface'];
+  if (box.fold) classes.push(box.fold.expanded ? 'expanded' : 'folded');
   const g = svg('g', { 'data-id': box.id, class: classes.join(' '), 'data-namespace': box.namespace }, parent);
   if (isNs) {
     g.setAttribute('tabindex', '0');
     g.setAttribute('role', 'button');
-    g.setAttribute('aria-label', `${LABELLED_KINDS[box.kind]} ${box.label.join(', ')}`);
+    g.setAttribute('aria-label', ariaLabel(box));
   }
   d.groups.set(box.id, g);
   d.boxes.set(box.id, box);
   const rx = box.kind === 'container' || box.kind === 'eth0' || box.kind === 'veth' || box.kind === 'port' ? 4 : 6;
+  if (box.kind === 'fold') {
+    // A stack of cards: the Pods folded behind one box. Clicking it shows them (main.ts).
+    g.setAttribute('data-fold', box.namespace);
+    svgText(`Click to show the ${box.label[0]} of ${box.namespace.replace(/^[a-z]+\//, '')}`, {}, svg('title', {}, g));
+    for (const k of [6, 3]) svg('rect', { class: 'stack', x: box.x + k, y: box.y - k, width: box.width, height: box.height, rx }, g);
+  }
   svg('rect', { class: 'frame', x: box.x, y: box.y, width: box.width, height: box.height, rx }, g);
   const { pad, line, title, text } = METRICS;
   const centered = !isNs;
@@ -60,6 +75,21 @@ function drawEdge(e: EdgePath, layer: SVGGElement, labelVeths: boolean): void {
   }
 }
 
+/** A node's fold toggle: a keyboard-reachable button in its title row (not inside the node's own button). */
+function drawToggle(box: Box, layer: SVGGElement): void {
+  const t = box.toggle;
+  if (!t || !box.fold) return;
+  const f = box.fold;
+  const name = box.label[0];
+  const what = `${f.pods} ${f.noun}${f.pods === 1 ? '' : 's'}`;
+  const g = svg('g', {
+    class: 'fold-toggle', role: 'button', tabindex: 0, 'data-fold': box.namespace, 'aria-expanded': String(f.expanded),
+    'aria-label': f.expanded ? `Fold the ${what} of ${name}` : `Show the ${what} of ${name}`,
+  }, layer);
+  svg('rect', { class: 'frame', x: t.x, y: t.y, width: t.width, height: t.height, rx: t.height / 2 }, g);
+  svgText(t.text, { x: t.x + t.width / 2, y: t.y + t.height / 2 + 4, 'text-anchor': 'middle', 'font-size': METRICS.text }, g);
+}
+
 /** Room on the right for the end-of-trace label beside the last marker. */
 const MARGIN_RIGHT = 110;
 
@@ -69,7 +99,11 @@ export function renderDiagram(layout: DiagramLayout, host: Element, zoom = 1): D
   const d: Drawing = { svg: root, traceLayer: svg('g'), boxes: new Map(), edges: new Map(), groups: new Map() };
   setZoom(d, layout, zoom);
   const boxes = svg('g', { class: 'boxes' }, root);
-  for (const b of layout.boxes) drawBox(b, boxes, d);
+  // Each fold toggle right after its node, so Tab goes node, its Pods, its toggle, the next node.
+  for (const b of layout.boxes) {
+    drawBox(b, boxes, d);
+    drawToggle(b, boxes);
+  }
   const edges = svg('g', { class: 'edges', 'aria-hidden': 'true' }, root);
   const labelVeths = layout.edges.filter((e) => e.kind === 'veth-pair').length <= 16;
   for (const e of layout.edges) {

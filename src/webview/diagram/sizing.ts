@@ -4,6 +4,7 @@
  * elk port straddling the bottom border, where the veth pair leaves.
  */
 import type { ElkNode, ElkPort } from 'elkjs/lib/elk-api';
+import { foldToggleText } from './fold';
 import type { DiagramElement, ElementKind } from './model';
 
 /** Measures a text's width in pixels at a font size. */
@@ -45,7 +46,7 @@ export function textBlock(ctx: SizingContext, label: string[]): { width: number;
 /** An interface box (veth, bridge, eth0, wire port) sized to its text; bridges are wide like the article's. */
 export function leafNode(ctx: SizingContext, el: DiagramElement): ElkNode {
   const t = textBlock(ctx, el.label);
-  const min = el.kind === 'bridge' ? 150 : el.kind === 'eth0' ? 120 : 60;
+  const min = el.kind === 'bridge' ? 150 : el.kind === 'eth0' || el.kind === 'fold' ? 120 : 60;
   return { id: el.id, width: Math.max(min, Math.ceil(t.width) + 2 * METRICS.pad), height: t.height + METRICS.pad };
 }
 
@@ -82,6 +83,20 @@ export function guestNode(ctx: SizingContext, el: DiagramElement): ElkNode {
   }
   ctx.chips.set(el.id, chips);
   return { id: el.id, width, height, ports, layoutOptions: { 'elk.portConstraints': 'FIXED_POS' } };
+}
+
+/** The fold toggle in a node's title row: its text and size (right-aligned by the layout). */
+export function toggleSize(ctx: SizingContext, el: DiagramElement): { text: string; width: number; height: number } | undefined {
+  if (!el.fold) return undefined;
+  const text = foldToggleText(el.fold);
+  return { text, width: Math.ceil(ctx.measure(text, METRICS.text)) + 2 * METRICS.pad, height: METRICS.line + 4 };
+}
+
+/** The width a node's title block needs: its lines, and on the first the fold toggle beside the title. */
+export function headerWidth(ctx: SizingContext, el: DiagramElement): number {
+  const t = textBlock(ctx, el.label).width;
+  const toggle = toggleSize(ctx, el);
+  return Math.ceil(toggle ? Math.max(t, ctx.measure(el.label[0] ?? '', METRICS.title) + 16 + toggle.width) : t);
 }
 
 /** True for boxes whose title sits at the bottom: the wire, whose cables come in from above. */
