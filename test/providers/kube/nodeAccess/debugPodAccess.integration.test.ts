@@ -12,7 +12,7 @@ import { DEBUG_POD_LABELS, debugPodManifest, debugPodName } from '../../../../sr
 import { dockerEngineForTest, type DockerEngine } from '../../../support/docker/engine';
 import { writeKubeconfig } from '../../../support/kubeApiStandIn/kubeconfigFile';
 import { KubeApiStandIn } from '../../../support/kubeApiStandIn/server';
-import { createTestbed, destroyTestbed, type Testbed } from '../../../support/testbed/testbed';
+import { addTestbedPods, createTestbed, destroyTestbed, removeTestbedPod, type Testbed } from '../../../support/testbed/testbed';
 import { nodeObject, podObject } from '../../../support/testbedCluster';
 import { startDebugPodKubelet, type DebugPodKubelet } from './debugPodKubelet';
 
@@ -140,6 +140,25 @@ describe('DebugPodAccess on the Docker test bed, through the kube-apiserver stan
     const r = await access.execPod(pod, nodes[1], ['ip', '-j', 'addr', 'show']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(addresses(r.stdout).includes(nodes[1].internalIP));
+  });
+
+  it('looks a Pod\'s namespace up again when the cached one is gone (its sandbox was re-created, same Pod uid)', async () => {
+    const access = await start();
+    const before = await podNamed('web-b');
+    const first = await access.execPod(before, nodes[1], ['ip', '-j', 'addr', 'show', 'dev', 'eth0']);
+    assert.equal(first.code, 0, first.stderr);
+    const oldPath = standIn.execSessions.at(-1)?.command[1];
+    await removeTestbedPod(engine, bed, before);
+    const [fresh] = await addTestbedPods(engine, bed, [{ namespace: 'default', name: 'web-b', node: nodes[1].name }]);
+    const stored = standIn.store.get('Pod', 'default', 'web-b');
+    assert.ok(stored);
+    standIn.upsert({ ...stored, kind: 'Pod', status: { ...(stored.status as object), podIP: fresh.ip, podIPs: [{ ip: fresh.ip }] } });
+    const after = await podNamed('web-b');
+    assert.equal(after.uid, before.uid, 'the same Pod, only its sandbox is new');
+    const r = await access.execPod(after, nodes[1], ['ip', '-j', 'addr', 'show', 'dev', 'eth0']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(addresses(r.stdout).includes(fresh.ip), `the new sandbox's ${fresh.ip} is seen: ${r.stdout}`);
+    assert.notEqual(standIn.execSessions.at(-1)?.command[1], oldPath, 'the command ran in the new namespace');
   });
 
   it('close() deletes every debug Pod and its container; later commands are refused with a sentence', async () => {
