@@ -11,7 +11,7 @@ export interface DockerEngine {
   host: string;
   /** process.env plus DOCKER_HOST: pass it to anything that runs `docker`. */
   env: NodeJS.ProcessEnv;
-  /** Name of the network namespace dockerd (and so every container network) lives in. */
+  /** Name of the network namespace dockerd (and so every container network) lives in; '' when not known. */
   netns: string;
   /** Runs `docker argv...` against this engine (default timeout 120 s); resolves whatever the exit code. */
   docker(argv: readonly string[], opts?: Omit<RunOptions, 'env'>): Promise<RunResult>;
@@ -98,12 +98,16 @@ function leave(p: EnginePaths): void {
 }
 
 function engineFor(p: EnginePaths): DockerEngine {
-  const host = `unix://${p.socket}`;
+  return dockerEngineAt(`unix://${p.socket}`, p.netns);
+}
+
+/** A DockerEngine for a daemon someone else runs (e.g. a parent test process passing DOCKER_HOST on); this process neither starts nor stops it. */
+export function dockerEngineAt(host: string, netns = ''): DockerEngine {
   const env = { ...process.env, DOCKER_HOST: host };
   return {
     host,
     env,
-    netns: p.netns,
+    netns,
     docker: (argv, opts = {}) => run(['docker', ...argv], { timeoutMs: 120_000, ...opts, env }),
     dockerOk: (argv, opts = {}, context) => runOk(['docker', ...argv], { timeoutMs: 120_000, ...opts, env }, context),
   };

@@ -25,10 +25,11 @@ export async function removeKindNetworkIfUnused(engine: DockerEngine): Promise<v
   }
 }
 
-/** `docker run` argv of one node container, as kind runs them minus --privileged (RECIPES: caps instead). */
+/** `docker run` argv of one node container, as kind runs them minus --privileged (RECIPES: caps instead); --init reaps
+ * the processes `docker exec` leaves behind, as systemd does on a real kind node. */
 function runArgv(cluster: string, name: string, role: TestbedNode['role'], image: string): string[] {
   return [
-    'run', '-d', '--name', name, '--hostname', name, '--network', KIND_NETWORK.name,
+    'run', '-d', '--init', '--name', name, '--hostname', name, '--network', KIND_NETWORK.name,
     '--label', `${CLUSTER_LABEL}=${cluster}`, '--label', `${ROLE_LABEL}=${role}`,
     '--cap-add', 'NET_ADMIN', '--cap-add', 'SYS_ADMIN', '--security-opt', 'seccomp=unconfined',
     '--sysctl', 'net.ipv4.ip_forward=1', image, 'sleep', 'infinity',

@@ -65,6 +65,35 @@ function sandboxBatch(pods: TestbedPod[]): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Ports in LISTEN state in one `netstat -ltn` listing. */
+function listeningPorts(netstat: string): Set<number> {
+  const ports = new Set<number>();
+  for (const m of netstat.matchAll(/^tcp6?\s+\d+\s+\d+\s+\S*:(\d+)\s+\S+\s+LISTEN/gm)) ports.add(Number(m[1]));
+  return ports;
+}
+
+/** Waits until every Pod's servers listen (start-stop-daemon -b returns before httpd binds), polling one exec per node. */
+async function waitForServers(engine: DockerEngine, node: TestbedNode, pods: TestbedPod[], timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let waiting = pods;
+  while (waiting.length > 0) {
+    const inNetns = await engine.docker(['exec', node.container, 'ip', '-all', 'netns', 'exec', 'netstat', '-ltn']);
+    const onNode = listeningPorts((await engine.docker(['exec', node.container, 'netstat', '-ltn'])).stdout);
+    const byNetns = new Map<string, Set<number>>();
+    const parts = inNetns.stdout.split(/^netns: (.*)$/m);
+    for (let i = 1; i + 1 < parts.length; i += 2) byNetns.set(parts[i].trim(), listeningPorts(parts[i + 1]));
+    waiting = waiting.filter((pod) => {
+      const ports = pod.hostNetwork ? onNode : byNetns.get(pod.netnsPath.split('/').pop() ?? '');
+      return !pod.containers.every((c) => ports?.has(c.port));
+    });
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`the web servers of ${waiting.map((p) => `${p.namespace}/${p.name}`).join(', ')} on ${node.name} did not listen within ${timeoutMs / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Runs `fn` over items, at most `limit` at a time (the machine has 2 cores; docker exec is the cost). */
 export async function inPool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -108,6 +137,7 @@ export async function createPodsOnNode(engine: DockerEngine, node: TestbedNode, 
       await engine.dockerOk(['exec', node.container, ...workloadArgv(pod, c)], {}, `starting container ${c.name} of Pod ${pod.namespace}/${pod.name}`);
     }
   }
+  await waitForServers(engine, node, pods);
   return pods;
 }
 
