@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Snapshot } from '../src/snapshot/types';
+import type { TraceResult } from '../src/tracer/types';
 import type { DiagramToHost, HostToDiagram } from '../src/webview/diagram/protocol';
 import { E2E_CACHE, readManifest, startCodeServer, type CodeServer } from '../test/support/codeServer';
 import * as wb from '../test/support/workbench';
@@ -28,6 +29,8 @@ const SNAPSHOTS = [
   { id: 'article', file: 'test/fixtures/traces/article.snapshot.json' },
   { id: 'big', file: 'test/fixtures/traces/three-by-fifty.snapshot.json' },
 ];
+/** The trace drawn on the folded 150-Pod lab (recorded on the same lab as its snapshot). */
+const BIG_TRACE = 'test/fixtures/traces/three-by-fifty-pod-1-01-pod-3-50.json';
 const EXTENSION = 'podnet-lab';
 /** Extension host marker on its command line: VS Code's server forks it with `--type=extensionHost`. */
 const EXTHOST_MARKER = '--type=extensionHost';
@@ -101,7 +104,7 @@ async function launchChromium(): Promise<Browser> {
 
 // ---- webview --------------------------------------------------------------------------------
 
-interface Draw { layoutMs: number; drawMs: number; totalMs: number; frameMs: number; namespaces: number; elements: number }
+interface Draw { layoutMs: number; drawMs: number; totalMs: number; frameMs: number; namespaces: number; elements: number; pods: number; folded: number }
 
 /** A fresh page of the harness, loaded until the diagram posted `ready`; also how long that took. */
 async function openDiagram(browser: Browser, harness: Harness, errors: string[]): Promise<{ page: Page; readyMs: number }> {
@@ -114,14 +117,16 @@ async function openDiagram(browser: Browser, harness: Harness, errors: string[])
   return { page, readyMs: performance.now() - t0 };
 }
 
+/** What makes the diagram draw again: a message posted to it, or a click on a toolbar control. */
+type Act = { message: HostToDiagram } | { click: string };
+
 /**
- * Posts the snapshot inside the page and waits for the `rendered` message. layoutMs and drawMs are the webview's own
- * numbers; frameMs is measured in the page from the postMessage (the structured clone of the snapshot included) to the
+ * Does `act` inside the page and waits for the `rendered` message it causes. layoutMs and drawMs are the webview's own
+ * numbers; frameMs is measured in the page from the act (for a snapshot, the structured clone of it included) to the
  * second animation frame after `rendered`, i.e. once a frame with the new drawing has been produced.
  */
-async function drawOnce(page: Page, snapshot: Snapshot): Promise<Draw> {
-  const msg: HostToDiagram = { type: 'snapshot', snapshot, source: { label: `snapshot ${snapshot.source.lab}`, live: false } };
-  const r = await page.evaluate(async (m) => {
+async function renderOnce(page: Page, act: Act): Promise<Draw> {
+  const r = await page.evaluate(async (a) => {
     const w = window as unknown as Win;
     const posted = w.__posted;
     const rendered = new Promise<DiagramToHost>((ok, fail) => {
@@ -139,14 +144,40 @@ async function drawOnce(page: Page, snapshot: Snapshot): Promise<Draw> {
       };
     });
     const t0 = performance.now();
-    window.postMessage(m, '*');
+    if ('message' in a) window.postMessage(a.message, '*');
+    else (document.querySelector(a.click) as HTMLElement | null)?.click();
     const got = await rendered;
     await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
     return { got, frameMs: performance.now() - t0 };
-  }, msg);
+  }, act);
   if (r.got.type !== 'rendered') throw new Error(`the diagram posted ${JSON.stringify(r.got)} instead of rendered`);
   const g = r.got as Rendered;
-  return { layoutMs: g.layoutMs, drawMs: g.drawMs, totalMs: g.layoutMs + g.drawMs, frameMs: r.frameMs, namespaces: g.namespaces, elements: g.elements };
+  return { layoutMs: g.layoutMs, drawMs: g.drawMs, totalMs: g.layoutMs + g.drawMs, frameMs: r.frameMs, namespaces: g.namespaces, elements: g.elements, pods: g.pods, folded: g.folded };
+}
+
+/** Posts the snapshot and waits until it is drawn (see renderOnce). */
+const drawOnce = (page: Page, snapshot: Snapshot): Promise<Draw> =>
+  renderOnce(page, { message: { type: 'snapshot', snapshot, source: { label: `snapshot ${snapshot.source.lab}`, live: false } } });
+
+/**
+ * The 150-Pod lab drawn folded is the first draw; here what a user does next, `runs` times each in one page after a
+ * first draw: Expand all (all 150 Pods drawn), Collapse all, and a trace (its Pods drawn inside the folded nodes).
+ */
+async function foldActions(page: Page, snapshot: Snapshot, trace: TraceResult, runs: number) {
+  const out = { expandAll: [] as Draw[], collapseAll: [] as Draw[], trace: [] as Draw[] };
+  await drawOnce(page, snapshot);
+  for (let i = 0; i < runs; i++) {
+    out.expandAll.push(await renderOnce(page, { click: 'vscode-toolbar-button[data-action="expandAll"]' }));
+    out.collapseAll.push(await renderOnce(page, { click: 'vscode-toolbar-button[data-action="collapseAll"]' }));
+    out.trace.push(await renderOnce(page, { message: { type: 'trace', trace } }));
+    await renderOnce(page, { message: { type: 'clearTrace' } });
+  }
+  const pods = (ds: Draw[]) => ({ pods: ds[0]?.pods, folded: ds[0]?.folded });
+  return {
+    expandAll: { ...drawStats(out.expandAll), ...pods(out.expandAll) },
+    collapseAll: { ...drawStats(out.collapseAll), ...pods(out.collapseAll) },
+    trace: { ...drawStats(out.trace), ...pods(out.trace) },
+  };
 }
 
 async function checkPage(page: Page, errors: string[]): Promise<void> {
@@ -197,8 +228,20 @@ async function webview(runs: number) {
       out[s.id] = {
         file: s.file, bytes: s.bytes, namespaces: s.first[0].namespaces, elements: s.first[0].elements,
         pods: s.snapshot.cluster.pods.length, nodes: s.snapshot.cluster.nodes.length,
+        drawnPods: s.first[0].pods, foldedNodes: s.first[0].folded,
         pageReadyMs: stats(s.ready), first: drawStats(s.first), redraw: drawStats(s.redraw),
       };
+    }
+    const big = loaded.find((s) => s.id === 'big')!;
+    const { page } = await openDiagram(browser, harness, errors);
+    try {
+      const trace = JSON.parse(readFileSync(join(ROOT, BIG_TRACE), 'utf8')) as TraceResult;
+      const fold = await foldActions(page, big.snapshot, trace, runs);
+      await checkPage(page, errors);
+      log(`big: expand all ${fold.expandAll.totalMs.median} ms, collapse all ${fold.collapseAll.totalMs.median} ms, trace ${fold.trace.totalMs.median} ms (medians)`);
+      out.bigFold = { traceFile: BIG_TRACE, ...fold };
+    } finally {
+      await page.close();
     }
   } finally {
     await closeBrowser();
