@@ -77,6 +77,8 @@ async function join_(): Promise<DockerEngine> {
         throw new Error(`the test dockerd (pid ${pid}) is running but does not answer on ${p.socket}; stop it with \`kill ${pid}\` and run the tests again`);
       }
       await startDockerd(p);
+      // A fresh start means no process uses the engine: containers left by a killed run are garbage (all are test-owned).
+      await engineFor(p).dockerOk(['container', 'prune', '--force'], {}, 'removing containers left by an earlier test run');
     }
     return engineFor(p);
   } finally {
