@@ -14,7 +14,7 @@ import { writeKubeconfig } from '../../../support/kubeApiStandIn/kubeconfigFile'
 import { KubeApiStandIn } from '../../../support/kubeApiStandIn/server';
 import { addTestbedPods, createTestbed, destroyTestbed, removeTestbedPod, type Testbed } from '../../../support/testbed/testbed';
 import { nodeObject, podObject } from '../../../support/testbedCluster';
-import { startDebugPodKubelet, type DebugPodKubelet } from './debugPodKubelet';
+import { EXITING_IMAGE, startDebugPodKubelet, type DebugPodKubelet } from './debugPodKubelet';
 
 const CLUSTER = 'podnet-h3';
 const NS = 'podnet-debug';
@@ -181,6 +181,37 @@ describe('DebugPodAccess on the Docker test bed, through the kube-apiserver stan
       return true;
     });
     assert.deepEqual(debugPodsLeft(), []);
+  });
+
+  it('fails at once, naming the image and namespace, when a debug Pod ends before it runs', async () => {
+    await assert.rejects(start(EXITING_IMAGE), (e: unknown) => {
+      assert.ok(e instanceof KubeAccessError);
+      assert.match(e.message, new RegExp(`ended \\(Failed\\) before it ran: check that image ${EXITING_IMAGE.replace(/[./]/g, '\\$&')} has sleep and nsenter and that privileged Pods are allowed in namespace ${NS}`));
+      return true;
+    });
+    assert.deepEqual(debugPodsLeft(), []);
+  });
+
+  it('passes on the API\'s refusal to create the Pods (RBAC, Pod Security) as one sentence, creating nothing', async () => {
+    standIn.forbid('create', 'pods', NS);
+    try {
+      await assert.rejects(start(), (e: unknown) => {
+        assert.ok(e instanceof KubeAccessError);
+        assert.equal(e.code, 'FORBIDDEN');
+        assert.match(e.message, /^Creating debug Pod podnet-debug\/podnet-debug-podnet-h3-\S+ on node \S+ failed: .*forbidden/);
+        assert.doesNotMatch(e.message, /\n/);
+        return true;
+      });
+    } finally {
+      standIn.access.allowAll();
+    }
+    assert.deepEqual(debugPodsLeft(), []);
+  });
+
+  it('refuses commands on a node that has no debug Pod (it joined later) with a sentence saying to reconnect', async () => {
+    const access = await DebugPodAccess.start(api, [nodes[0]], { image: bed.image, namespace: NS });
+    opened.push(access);
+    await assert.rejects(access.execNode(nodes[1], ['ip', 'route']), /^KubeAccessError: Node podnet-h3-worker has no debug Pod .*reconnect/);
   });
 
   it('replaces a leftover debug Pod of an earlier session, and refuses to touch a Pod of that name PodNet did not create', async () => {

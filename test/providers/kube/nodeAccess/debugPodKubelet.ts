@@ -3,7 +3,8 @@
  * created through the API starts Pending, then becomes a real container that shares its node container's network and
  * PID namespaces but has a mount namespace of its own (exactly what hostNetwork + hostPID give a Pod), then Running.
  * Exec into it is `docker exec -i` into that container. Deleting the Pod removes the container. A Pod whose image is
- * not the test bed's stays Pending forever (an image that cannot be pulled).
+ * not the test bed's stays Pending forever (an image that cannot be pulled), except {@link EXITING_IMAGE}, whose Pod
+ * fails at once (a container that exits).
  */
 import type { DockerEngine } from '../../../support/docker/engine';
 import type { ExecHandler } from '../../../support/kubeApiStandIn/execSession';
@@ -11,6 +12,9 @@ import type { KubeApiStandIn } from '../../../support/kubeApiStandIn/server';
 import type { StoreEvent, StoredObject } from '../../../support/kubeApiStandIn/store';
 import type { Testbed } from '../../../support/testbed/testbed';
 import { DEBUG_POD_LABELS } from '../../../../src/providers/kube/nodeAccess/debugPodManifest';
+
+/** A debug Pod with this image ends Failed right away, as one whose command is missing would. */
+export const EXITING_IMAGE = 'registry.invalid/podnet/exits:1';
 
 /** The simulated kubelet: call `stop()` then `settled()` to wait for containers still being started or removed. */
 export interface DebugPodKubelet {
@@ -53,7 +57,7 @@ export function startDebugPodKubelet(engine: DockerEngine, bed: Testbed, standIn
     const image = spec.containers?.[0]?.image;
     // The stand-in answers a create with a Running Pod; a kubelet would report Pending first. A microtask runs before the
     // client (in this same process) can read the create's response, so no client ever sees the premature Running.
-    queueMicrotask(() => setStatus(namespace, name, { phase: 'Pending' }));
+    queueMicrotask(() => setStatus(namespace, name, { phase: image === EXITING_IMAGE ? 'Failed' : 'Pending' }));
     if (!node || image !== bed.image) return; // never pulled, never scheduled: stays Pending
     const container = containerOf(namespace, name);
     enqueue(container, () =>
