@@ -7,7 +7,7 @@ import { WebSocketServer } from 'ws';
 import { refuseExec, serveExec, type ExecHandler, type ExecSessionRecord } from './execSession';
 import { AccessTable } from './rbac';
 import { routeRequest, type RouteContext } from './routes';
-import { forbidden, notFound, unauthorized, type StatusBody } from './status';
+import { failure, forbidden, notFound, unauthorized, type StatusBody } from './status';
 import { ObjectStore, type StandInKind, type StoredObject } from './store';
 import { standInCert } from './tls';
 import type { OpenWatch } from './watchStream';
@@ -151,7 +151,13 @@ export class KubeApiStandIn {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    this.server.on('request', (req, res) => routeRequest(ctx, req, res));
+    this.server.on('request', (req, res) => {
+      routeRequest(ctx, req, res).catch((e: unknown) => {
+        // A broken request (e.g. a body cut off) gets a 500 Status, as the API server would; the test sees it as a failed call.
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' }).end(JSON.stringify(failure(500, 'InternalError', String(e))));
+        else res.destroy();
+      });
+    });
     this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
   }
 

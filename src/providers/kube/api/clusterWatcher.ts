@@ -3,7 +3,7 @@ import type { ClusterChange, KubeNode, KubePod } from '../clusterTypes';
 import { KubeAccessError } from '../kubeAccessError';
 import { toKubeNode, toKubePod } from './convert';
 import { describeApiError } from './errors';
-import { KubeApi } from './kubeApi';
+import { KubeApi, targetFacts } from './kubeApi';
 import type { KubeTarget } from './kubeconfig';
 import { ResourceWatch, type Backoff } from './resourceWatch';
 
@@ -15,6 +15,8 @@ export interface ClusterWatcherOptions {
   backoff?: Backoff;
   /** Time one list request may take (default 30 s). */
   requestTimeoutMs?: number;
+  /** An API client to share (default: a new one for the target). */
+  api?: KubeApi;
 }
 
 const podKey = (p: Pick<KubePod, 'namespace' | 'name'>): string => `${p.namespace}/${p.name}`;
@@ -34,12 +36,13 @@ export class ClusterWatcher {
   private readonly derived = new Map<string, KubeNode>();
   private readonly warningList: KubeAccessError[] = [];
   private nodesDerived = false;
+  private started = false;
   private sortedPods?: KubePod[];
 
   constructor(readonly target: KubeTarget, opts: ClusterWatcherOptions = {}) {
-    this.api = new KubeApi(target, { requestTimeoutMs: opts.requestTimeoutMs });
+    this.api = opts.api ?? new KubeApi(target, { requestTimeoutMs: opts.requestTimeoutMs });
     const ns = opts.namespace;
-    const where = { context: target.context, server: target.server };
+    const where = targetFacts(target);
     this.podWatch = new ResourceWatch<KubePod>(
       target.config,
       {
@@ -76,6 +79,8 @@ export class ClusterWatcher {
 
   /** Lists Nodes and Pods, then watches both; rejects with a KubeAccessError when the Pods cannot be listed. Nodes that may not be listed are derived from Pods (with a warning). */
   async start(): Promise<void> {
+    if (this.started) throw new Error('ClusterWatcher.start() was called twice; create a new watcher instead');
+    this.started = true;
     const [nodes, pods] = await Promise.allSettled([this.nodeWatch.list(), this.podWatch.list()]);
     if (pods.status === 'rejected') throw pods.reason;
     if (nodes.status === 'rejected') {

@@ -15,6 +15,8 @@ export interface ApiAction {
   context?: string;
   /** The API server URL, named in the unreachable sentence. */
   server?: string;
+  /** The context user's exec credential plugin (users[].user.exec.command), blamed for failures before any request was sent. */
+  plugin?: string;
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -60,6 +62,13 @@ function facts(e: unknown): ErrorFacts {
   return { status, netCode, timedOut, serverMessage: statusMessage(field(e, 'body')), text };
 }
 
+/** True for what client-node's exec credential code throws (spawn failure, the plugin's stderr, its unparsable output), as opposed to request errors (FetchError, AbortError, ApiException, ws ErrorEvent). */
+function fromPlugin(e: unknown): boolean {
+  if (String(field(e, 'syscall') ?? '').startsWith('spawn')) return true;
+  const name = String(field(e, 'name') ?? '');
+  return (name === 'Error' || name === 'SyntaxError') && field(e, 'type') === undefined && typeof field(e, 'code') !== 'number';
+}
+
 function where(a: ApiAction): string {
   return a.namespace ? `in namespace ${a.namespace}` : 'at cluster scope';
 }
@@ -70,6 +79,11 @@ export function describeApiError(e: unknown, a: ApiAction): KubeAccessError {
   const f = facts(e);
   const server = a.server ?? 'the kubeconfig server';
   const what = `${a.resource}${a.name ? ` ${a.name}` : ''}`;
+  if (a.plugin && !f.status && fromPlugin(e)) {
+    const missing = field(e, 'code') === 'ENOENT';
+    const why = missing ? 'was not found' : `failed (${f.text.trim().split('\n')[0] || 'no message'})`;
+    return new KubeAccessError(`the credential plugin ${a.plugin} of context ${a.context ?? '(current)'} ${why}: install it or log in with it (or fix users[].user.exec in the kubeconfig), then retry`, missing ? 'TOOL_MISSING' : 'UNAUTHORIZED', { cause: e });
+  }
   if (!f.status && a.verb === 'watch' && (f.netCode === 'ECONNRESET' || /premature close|socket hang up/i.test(f.text))) {
     return new KubeAccessError(`the watch on ${a.resource} ${where(a)} lost its connection to ${server} (${f.netCode ?? 'connection closed'}); PodNet reconnects and resumes where it was`, 'UNREACHABLE', { cause: e });
   }

@@ -16,6 +16,12 @@ export interface KubeList<T> {
   resourceVersion: string;
 }
 
+/** What every error sentence about this target names: context, server and the exec credential plugin, if any. */
+export function targetFacts(target: KubeTarget): { context: string; server: string; plugin?: string } {
+  const exec = (target.config.getCurrentUser()?.exec ?? undefined) as { command?: unknown } | undefined;
+  return { context: target.context, server: target.server, ...(typeof exec?.command === 'string' ? { plugin: exec.command } : {}) };
+}
+
 /** Typed calls on one cluster; errors are KubeAccessError with one sentence. */
 export class KubeApi implements KubeApiOps {
   private readonly core: CoreV1Api;
@@ -98,15 +104,14 @@ export class KubeApi implements KubeApiOps {
 
   /** Runs argv in a container through the exec subresource and collects stdout, stderr and the exit code. */
   exec(namespace: string, pod: string, container: string, argv: string[], opts?: KubeExecOptions): Promise<ExecResult> {
-    const { config, context, server } = this.target;
-    return execInContainer(config, { namespace, pod, container, context, server }, argv, opts);
+    return execInContainer(this.target.config, { namespace, pod, container, ...targetFacts(this.target) }, argv, opts);
   }
 
-  private async call<T>(a: Omit<ApiAction, 'context' | 'server'>, fn: () => Promise<T>): Promise<T> {
+  private async call<T>(a: Omit<ApiAction, 'context' | 'server' | 'plugin'>, fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (e) {
-      throw describeApiError(e, { ...a, context: this.target.context, server: this.target.server });
+      throw describeApiError(e, { ...a, ...targetFacts(this.target) });
     }
   }
 }

@@ -30,6 +30,24 @@ export function exitCodeOf(status: V1Status): number {
   return /not found|no such file/i.test(status.message ?? '') ? 127 : 126;
 }
 
+type WebSocketLike = Awaited<ReturnType<Exec['exec']>>;
+
+/** The socket once it is open, or undefined when `ms` passed first (a socket opening later is closed at once). */
+async function within(connecting: Promise<WebSocketLike>, ms: number): Promise<WebSocketLike | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    const ws = await Promise.race([connecting, gaveUp]);
+    // A late socket is closed; a late failure no longer matters to anyone.
+    if (!ws) connecting.then((late) => late.terminate(), () => undefined);
+    return ws;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Where the command runs, for messages. */
 export interface ExecWhere {
   namespace: string;
@@ -37,6 +55,8 @@ export interface ExecWhere {
   container: string;
   context: string;
   server: string;
+  /** The exec credential plugin of the context's user, if any. */
+  plugin?: string;
 }
 
 /** Runs argv in the container and resolves when its exit status arrived, or with timedOut after opts.timeoutMs (the socket is then closed). */
@@ -45,22 +65,27 @@ export async function execInContainer(config: KubeConfig, w: ExecWhere, argv: st
   const stderr = new Collector();
   const stdin = opts.input !== undefined ? Readable.from(opts.input ? [Buffer.from(opts.input)] : []) : null;
   let status: V1Status | undefined;
-  const action = { verb: 'create', resource: 'pods/exec', namespace: w.namespace, name: w.pod, context: w.context, server: w.server };
-  let ws: Awaited<ReturnType<Exec['exec']>>;
+  const action = { verb: 'create', resource: 'pods/exec', namespace: w.namespace, name: w.pod, context: w.context, server: w.server, plugin: w.plugin };
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+  const startedAt = Date.now();
+  const connecting = new Exec(config).exec(w.namespace, w.pod, w.container, argv, stdout, stderr, stdin, false, (s) => {
+    status = s;
+  });
+  let ws: WebSocketLike | undefined;
   try {
-    ws = await new Exec(config).exec(w.namespace, w.pod, w.container, argv, stdout, stderr, stdin, false, (s) => {
-      status = s;
-    });
+    ws = await within(connecting, timeoutMs);
   } catch (e) {
     throw describeApiError(e, action);
   }
+  if (!ws) return { code: -1, stdout: '', stderr: '', timedOut: true }; // the server did not even accept the WebSocket in time
+  const socket = ws;
   return new Promise<ExecResult>((resolve, reject) => {
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      ws.terminate();
-    }, opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
-    ws.on('close', () => {
+      socket.terminate();
+    }, Math.max(0, timeoutMs - (Date.now() - startedAt)));
+    socket.on('close', () => {
       clearTimeout(timer);
       if (timedOut) return resolve({ code: -1, stdout: stdout.text(), stderr: stderr.text(), timedOut: true });
       if (!status) {

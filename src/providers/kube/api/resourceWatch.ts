@@ -85,7 +85,6 @@ export class ResourceWatch<T extends { resourceVersion: string }> {
     const gen = ++this.generation;
     const opened = Date.now();
     let sawEvent = false;
-    let ended = false;
     const params = { resourceVersion: this.rv || undefined, allowWatchBookmarks: true, timeoutSeconds: 300 + Math.floor(Math.random() * 300) };
     this.selfAborted = false;
     let controller: AbortController;
@@ -95,17 +94,14 @@ export class ResourceWatch<T extends { resourceVersion: string }> {
         params,
         (type: string, obj: unknown) => {
           if (gen !== this.generation || this.stopped) return;
-          sawEvent = true;
-          this.delayMs = this.backoff.initialMs;
+          if (type !== 'ERROR') sawEvent = true;
           this.onEvent(type, obj);
         },
         (err: unknown) => {
-          ended = true;
           if (gen !== this.generation || this.stopped) return;
           this.onDone(this.selfAborted ? null : err, sawEvent || Date.now() - opened > 1000);
         },
       );
-      if (!ended) this.delayMs = this.backoff.initialMs; // connected: the next failure starts the backoff afresh
     } catch (e) {
       // Building the request failed (e.g. the credential plugin): same as a failed connection.
       if (gen === this.generation && !this.stopped) this.onDone(e, false);
@@ -147,7 +143,9 @@ export class ResourceWatch<T extends { resourceVersion: string }> {
     }
   }
 
+  /** A connection ended; `healthy` when it delivered events or stayed open a while (then the backoff starts afresh). */
   private onDone(err: unknown, healthy: boolean): void {
+    if (healthy) this.delayMs = this.backoff.initialMs;
     const status = (err as { statusCode?: unknown } | null)?.statusCode;
     if (status === 410) this.gone = true;
     if (err && !this.gone) this.hooks.trouble(this.spec.describe(err));

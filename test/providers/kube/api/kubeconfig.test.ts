@@ -135,6 +135,21 @@ describe('kubeconfig loading (kubectl rules)', () => {
       assert.match(readFileSync(log, 'utf8'), /ran with --cluster=stand-in set/);
     });
 
+    it('a credential plugin that is missing or fails is blamed by name, with its message', async () => {
+      const missing = join(dir, 'no-such-plugin');
+      const kc1 = writeKubeconfig(dir, { target: standIn, context: 'corp', user: { exec: { command: missing } } });
+      await assert.rejects(new KubeApi(loadKubeTarget({ kubeconfig: kc1 })).listPods(), (e: KubeAccessError) => {
+        assert.equal(e.code, 'TOOL_MISSING');
+        assert.equal(e.message, `the credential plugin ${missing} of context corp was not found: install it or log in with it (or fix users[].user.exec in the kubeconfig), then retry`);
+        return true;
+      });
+      const failing = join(dir, 'failing-plugin.sh');
+      writeFileSync(failing, '#!/bin/sh\necho "session expired: run corp-login" >&2\nexit 1\n');
+      chmodSync(failing, 0o755);
+      const kc2 = writeKubeconfig(dir, { target: standIn, context: 'corp', user: { exec: { command: failing } } });
+      await assert.rejects(new KubeApi(loadKubeTarget({ kubeconfig: kc2 })).listPods(), (e: KubeAccessError) => e.code === 'UNAUTHORIZED' && e.message.includes(`${failing} of context corp failed (session expired: run corp-login)`));
+    });
+
     it('a token the server refuses gives the credentials sentence naming the context', async () => {
       const { script } = plugin('expired-token');
       const kc = writeKubeconfig(dir, { target: standIn, context: 'corp', user: { exec: { command: script } } });

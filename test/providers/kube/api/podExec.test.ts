@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeApi } from '../../../../src/providers/kube/api/kubeApi';
@@ -84,5 +85,24 @@ describe('KubeApi.exec through the kube-apiserver stand-in (real WebSocket, chan
 
   it('exec into a Pod that does not exist is a NOT_FOUND sentence', async () => {
     await assert.rejects(api.exec('default', 'ghost', 'web', ['true']), (e: KubeAccessError) => e.code === 'NOT_FOUND' && /ghost/.test(e.message));
+  });
+});
+
+describe('KubeApi.exec timeout while connecting (a silent port on 127.0.0.1, no stand-in)', () => {
+  it('resolves timedOut when the server never completes the WebSocket handshake', async () => {
+    const held: Socket[] = [];
+    const silent = createServer((s) => held.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-exec-silent-'));
+    try {
+      const url = `https://127.0.0.1:${(silent.address() as { port: number }).port}`;
+      const api = new KubeApi(loadKubeTarget({ kubeconfig: writeKubeconfig(dir, { target: { url } }) }));
+      const r = await api.exec('default', 'web-1', 'web', ['true'], { timeoutMs: 300 });
+      assert.deepEqual(r, { code: -1, stdout: '', stderr: '', timedOut: true });
+    } finally {
+      for (const s of held) s.destroy();
+      silent.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
