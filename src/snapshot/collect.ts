@@ -1,5 +1,5 @@
 /** Collects a {@link Snapshot} of a lab through {@link LabProvider.exec} only, so the same code reads any provider's namespaces. */
-import type { LabStatus } from '../providers/embedded/control/protocol';
+import type { LabStatus, PodInfo } from '../providers/embedded/control/protocol';
 import type { LabProvider } from '../providers/provider';
 import { mapLimit } from '../util/concurrency';
 import { clusterFacts, namespaceTargets } from './clusterFacts';
@@ -77,9 +77,16 @@ function sourceOf(lab: LabProvider, st: LabStatus): SnapshotSource {
   return { provider: lab.kind, lab: st.lab, context: c.context, cluster: c.cluster, server: c.server, access: c.access };
 }
 
+/** Options of {@link collectSnapshot}. */
+export interface CollectOptions {
+  /** Collect only the Pods this accepts (the snapshot's cluster facts then list only those Pods); default all. */
+  pods?: (pod: PodInfo) => boolean;
+}
+
 /** Reads the status and every namespace of `lab` (bounded parallelism) into one deterministic snapshot. */
-export async function collectSnapshot(lab: LabProvider): Promise<Snapshot> {
-  const st = await lab.status();
+export async function collectSnapshot(lab: LabProvider, opts: CollectOptions = {}): Promise<Snapshot> {
+  const full = await lab.status();
+  const st = opts.pods ? { ...full, pods: full.pods.filter(opts.pods) } : full;
   const capturedAt = new Date().toISOString();
   const collected = await mapLimit(namespaceTargets(st), NAMESPACE_CONCURRENCY, (ns) => collectNamespace(lab, ns));
   const scopes: PeerScope[] = collected.map((c) => ({ id: c.id, kind: c.kind, name: c.name, node: c.node, links: c.parsedLinks }));

@@ -3,6 +3,7 @@ import type { LabProvider } from '../providers/provider';
 import { collectSnapshot } from '../snapshot/collect';
 import type { Snapshot } from '../snapshot/types';
 import { predictTrace } from './predict';
+import { namedInRequest } from './traceScope';
 import type { TraceRequest, TraceResult } from './types';
 import { crossCheckWithKernel } from './verify/kernelCheck';
 import { TraceNotObservable, verifyTrace } from './verify/verify';
@@ -24,7 +25,8 @@ export async function traceLive(lab: LabProvider, req: TraceRequest, opts: { ver
     t = now;
     return Math.round(ms * 10) / 10;
   };
-  const snapshot = await collectSnapshot(lab);
+  // A cluster may run thousands of Pods, each read through a node: a trace only needs the nodes and its two ends.
+  const snapshot = await collectSnapshot(lab, lab.kind === 'kube' ? { pods: namedInRequest(req) } : {});
   const snapshotMs = lap();
   const result = predictTrace(snapshot, req);
   const predictMs = lap();

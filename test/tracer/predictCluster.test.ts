@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { predictTrace } from '../../src/tracer/predict';
+import { namedInRequest } from '../../src/tracer/traceScope';
 import { execTargetFor } from '../../src/tracer/verify/namespaceTarget';
 import type { Snapshot } from '../../src/snapshot/types';
 import { referenceProblem } from '../../src/snapshot/validate';
@@ -81,5 +82,17 @@ describe('trace endpoints on a cluster snapshot', () => {
     const toIp = predictTrace(s, { from: 'default/kp-1', to: '192.168.1.101' });
     assert.equal(toIp.disposition, 'DELIVERED', toIp.reason);
     assert.equal(toIp.hops.at(-1)?.namespace, 'node/node2');
+  });
+});
+
+describe('what a live trace on a cluster reads', () => {
+  const pod = (name: string, ip: string) => ({ name, ip }) as Parameters<ReturnType<typeof namedInRequest>>[0];
+  it('keeps only the Pods named as FROM or TO, by NAMESPACE/NAME, bare NAME or IP[:PORT]', () => {
+    const keep = namedInRequest({ from: 'pod-a', to: '10.244.2.7:8080' });
+    assert.deepEqual(
+      [pod('default/pod-a', '10.244.1.2'), pod('other/pod-a', '10.244.1.3'), pod('default/pod-ab', '10.244.1.4'), pod('web/x', '10.244.2.7'), pod('web/y', '')].filter(keep).map((p) => p.name),
+      ['default/pod-a', 'other/pod-a', 'web/x'],
+    );
+    assert.equal(namedInRequest({ from: 'web/x', to: 'kind-worker' })(pod('default/x', '10.0.0.1')), false);
   });
 });
