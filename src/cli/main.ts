@@ -15,6 +15,7 @@ import { execCommand } from './commands/exec';
 import { getCommand } from './commands/get';
 import { labCommand } from './commands/lab';
 import { podCommand } from './commands/pod';
+import { kindCommand } from './commands/kind';
 import { snapshotCommand } from './commands/snapshot';
 import { traceCommand } from './commands/trace';
 import { topologyCommand } from './commands/topology';
@@ -38,6 +39,7 @@ Commands:
   snapshot validate FILE        check a snapshot file
   topology show|validate FILE   the topology format
   cluster contexts|info|cleanup a real cluster from your kubeconfig: its contexts, what PodNet sees, leftovers
+  kind create|delete|list       provision a kind cluster shaped like the topology (the article's by default)
 
 On a cluster (read-only): add --context CTX or --kubeconfig FILE to get, exec, trace and snapshot,
 with -n NS or -A, and --debug-pods[=IMAGE] --yes where the nodes are not local kind containers.
@@ -47,7 +49,7 @@ with -n NS or -A, and --debug-pods[=IMAGE] --yes where the nodes are not local k
 Run \`podnet COMMAND --help\` for details. Global options: --lab NAME (default "default"), --context CTX, --kubeconfig FILE.`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  demo: demoCommand, lab: labCommand, pod: podCommand, topology: topologyCommand,
+  demo: demoCommand, lab: labCommand, pod: podCommand, topology: topologyCommand, kind: kindCommand,
 };
 
 /** Commands that also run on a cluster (--context/--kubeconfig). */
