@@ -1,7 +1,7 @@
 /** Finds and merges kubeconfig files the way kubectl does and picks the context PodNet talks to. */
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { parse as parseYaml } from 'yaml';
 import { KubeAccessError } from '../kubeAccessError';
@@ -77,11 +77,20 @@ function readOne(file: string): KubeConfig {
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the top level is not a mapping');
     kc.loadFromString(text);
     kc.makePathsAbsolute(dirname(file)); // relative certificate paths are relative to the file, as in kubectl
+    resolvePluginPaths(kc, dirname(file));
   } catch (e) {
     const first = String((e as Error).message ?? e).split('\n')[0];
     throw new KubeAccessError(`the kubeconfig ${file} is not valid (${first}): fix the file or point --kubeconfig elsewhere`, 'FAILED', { cause: e });
   }
   return kc;
+}
+
+/** A credential plugin command given as a relative path with a slash (`./bin/login`) is relative to the kubeconfig's folder, as in kubectl; bare names are looked up in PATH. */
+function resolvePluginPaths(kc: KubeConfig, dir: string): void {
+  for (const user of kc.getUsers()) {
+    const exec = user.exec as { command?: unknown } | undefined;
+    if (exec && typeof exec.command === 'string' && exec.command.includes('/') && !isAbsolute(exec.command)) exec.command = resolve(dir, exec.command);
+  }
 }
 
 /** Merges files like kubectl: for each cluster, user and context name the first file wins; current-context comes from the first file that sets one. */

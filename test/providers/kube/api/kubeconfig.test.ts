@@ -135,6 +135,14 @@ describe('kubeconfig loading (kubectl rules)', () => {
       assert.match(readFileSync(log, 'utf8'), /ran with --cluster=stand-in set/);
     });
 
+    it('a plugin path like ./credential-plugin.sh is relative to the kubeconfig file, not to the working directory', async () => {
+      const { log } = plugin('token-from-plugin');
+      const kc = writeKubeconfig(dir, { target: standIn, user: { exec: { command: './credential-plugin.sh', args: ['relative'] } } });
+      assert.notEqual(process.cwd(), dir);
+      await new KubeApi(loadKubeTarget({ kubeconfig: kc })).listPods();
+      assert.match(readFileSync(log, 'utf8'), /ran with relative/);
+    });
+
     it('a credential plugin that is missing or fails is blamed by name, with its message', async () => {
       const missing = join(dir, 'no-such-plugin');
       const kc1 = writeKubeconfig(dir, { target: standIn, context: 'corp', user: { exec: { command: missing } } });
