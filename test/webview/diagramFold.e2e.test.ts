@@ -102,6 +102,8 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     const r3 = await h.after(page, () => input.press('Enter'));
     assert.deepEqual([r3.pods, await podsIn(page, 'node3')], [100, 50], 'node3 expanded too, node2 stays expanded');
     assert.equal(await page.locator('g[data-id="ns:pod/pod-3-40"].found').count(), 1, 'found by its address');
+    await input.press('Escape');
+    assert.deepEqual([await input.inputValue(), await page.locator('.find-status').innerText(), await page.locator('g.found').count()], ['', '', 0], 'Escape clears');
     await input.fill('no-such-pod');
     await input.press('Enter');
     assert.equal(await page.locator('.find-status').innerText(), 'No Pod, node or address matches "no-such-pod"');

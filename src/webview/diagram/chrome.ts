@@ -42,7 +42,7 @@ function buildFind(bar: HTMLElement, onFind: FindHandler): { find: HTMLInputElem
       onFind(find.value, e.shiftKey);
     } else if (e.key === 'Escape') {
       find.value = '';
-      findStatus.textContent = '';
+      onFind('', false);
     }
   });
   return { find, findStatus };

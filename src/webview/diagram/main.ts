@@ -29,7 +29,7 @@ let drawn: { layout: DiagramLayout; drawing: Drawing } | undefined;
 /** The current snapshot's whole graph (nothing folded) and the node boxes that fold in it. */
 let full: { snapshot: Snapshot; source?: DiagramSource; graph: DiagramGraph; foldable: string[] } | undefined;
 /** The last find: its query and which match it stands on. */
-let finding: { query: string; index: number } | undefined;
+let finding: { query: string; index: number; id: string } | undefined;
 let trace: { steps: TraceStep[]; player: Player } | undefined;
 let zoom = 1;
 let generation = 0;
@@ -138,6 +138,8 @@ async function redraw(): Promise<void> {
   if (state.trace && !traceFits(state.trace, snapshot)) state = { ...state, trace: undefined, step: 0 };
   showTrace(state.trace, state.step);
   if (pendingFocus) focusNamespace(pendingFocus);
+  // A live lab redraws every few seconds: keep what find highlighted.
+  if (finding) drawn.drawing.groups.get(finding.id)?.classList.add('found');
   drawn.drawing.svg.getBoundingClientRect();
   const drawMs = performance.now() - t1;
   const pods = layout.boxes.reduce((n, b) => n + (GUESTS.has(b.kind) ? 1 : b.children.filter((c) => GUESTS.has(c.kind)).length), 0);
@@ -173,8 +175,8 @@ async function find(query: string, backwards: boolean): Promise<void> {
   }
   const again = finding?.query === query;
   const index = again ? (finding!.index + (backwards ? -1 : 1) + matches.length) % matches.length : backwards ? matches.length - 1 : 0;
-  finding = { query, index };
   const m = matches[index];
+  finding = { query, index, id: m.id };
   if (m.holder && full.foldable.includes(m.holder) && !(state.expanded ?? []).includes(m.holder)) await setExpanded([m.holder], true);
   drawn?.drawing.svg.querySelectorAll('.found').forEach((e) => e.classList.remove('found'));
   const g = drawn?.drawing.groups.get(m.id);
