@@ -3,7 +3,7 @@ import { mapLimit, sleep } from '../../../util/concurrency';
 import type { KubeApiOps, KubeNode, KubePod } from '../clusterTypes';
 import { KubeAccessError } from '../kubeAccessError';
 import { deleteDebugPods } from './cleanup';
-import { DEBUG_POD_LABELS, type DebugPodSettings, debugPodManifest } from './debugPodManifest';
+import { DEBUG_POD_LABELS, DEBUG_POD_SELECTOR, type DebugPodSettings, debugPodManifest } from './debugPodManifest';
 
 /** How debug Pods are started. */
 export interface DebugPodStartOptions extends DebugPodSettings {
@@ -41,19 +41,22 @@ export async function startDebugPods(
   try {
     const names = await mapLimit(nodes, CREATE_PARALLELISM, async (node) => {
       try {
-        return await startOne(run, node, touched);
+        return await createOne(run, node, touched);
       } catch (e) {
         run.failed = true;
         throw e;
       }
     });
-    return new Map(nodes.map((n, i) => [n.name, names[i]]));
+    const pods = new Map(nodes.map((n, i) => [n.name, names[i]]));
+    await waitAllRunning(run, pods);
+    return pods;
   } catch (e) {
     throw await rollBack(api, touched, e);
   }
 }
 
-async function startOne(run: StartRun, node: KubeNode, touched: { namespace: string; name: string }[]): Promise<string> {
+/** Replaces a leftover of the same name if there is one, then creates the node's debug Pod; resolves with its name. */
+async function createOne(run: StartRun, node: KubeNode, touched: { namespace: string; name: string }[]): Promise<string> {
   const { api, opts } = run;
   const manifest = debugPodManifest(node, opts);
   const name = (manifest.metadata as { name: string }).name;
@@ -68,8 +71,6 @@ async function startOne(run: StartRun, node: KubeNode, touched: { namespace: str
     throw new KubeAccessError(`Creating debug Pod ${id} on node ${node.name} failed: ${why}`, codeOf(e), { cause: e });
   }
   opts.onProgress?.(`created debug Pod ${id} on node ${node.name} (image ${opts.image})`);
-  await waitRunning(run, node.name, name);
-  opts.onProgress?.(`debug Pod ${id} is running on node ${node.name}`);
   return name;
 }
 
@@ -97,31 +98,50 @@ async function replaceLeftover(run: StartRun, id: string, name: string): Promise
   }
 }
 
-/** Polls the Pod with a bounded backoff until it is Running, has stopped, is gone, or the deadline passes. */
-async function waitRunning(run: StartRun, node: string, name: string): Promise<void> {
+/**
+ * Polls with a bounded backoff (one label-selected list per round, however many nodes) until every Pod runs; rejects as
+ * soon as one has ended or vanished, or when the deadline passes with one still Pending.
+ */
+async function waitAllRunning(run: StartRun, pods: Map<string, string>): Promise<void> {
   const { api, opts } = run;
-  const id = `${opts.namespace}/${name}`;
-  const describe = `kubectl -n ${opts.namespace} describe pod ${name}`;
+  const waiting = new Map(pods);
   for (let delay = FIRST_POLL_MS; ; delay = Math.min(delay * 1.5, MAX_POLL_MS)) {
-    const pod = await api.readPod(opts.namespace, name);
-    if (!pod) throw new KubeAccessError(`Debug Pod ${id} on node ${node} was deleted while starting; try again.`, 'FAILED');
-    if (pod.phase === 'Running' && !pod.deleting) return;
-    if (pod.phase !== 'Pending' || pod.deleting) {
-      throw new KubeAccessError(
-        `Debug Pod ${id} on node ${node} ended (${pod.deleting ? 'Terminating' : pod.phase}) before it ran: check that image ${opts.image} has sleep and nsenter and that privileged Pods are allowed in namespace ${opts.namespace} (${describe}).`,
-        'FAILED',
-      );
+    const listed = new Map((await api.listPodsByLabel(DEBUG_POD_SELECTOR, opts.namespace)).map((p) => [p.name, p]));
+    for (const [node, name] of waiting) {
+      const pod = listed.get(name);
+      if (pod?.phase === 'Running' && !pod.deleting) {
+        waiting.delete(node);
+        opts.onProgress?.(`debug Pod ${opts.namespace}/${name} is running on node ${node}`);
+      } else {
+        checkStillStarting(opts, node, name, pod);
+      }
     }
-    if (run.failed) throw stopped();
+    if (waiting.size === 0) return;
     if (Date.now() >= run.deadline) {
+      const [node, name] = [...waiting][0];
       const s = Math.round((opts.timeoutMs ?? DEBUG_POD_START_TIMEOUT_MS) / 1000);
       throw new KubeAccessError(
-        `Debug Pod ${id} on node ${node} was still Pending after ${s} s: check that node ${node} can pull image ${opts.image} (${describe}) or choose another image.`,
+        `Debug Pod ${opts.namespace}/${name} on node ${node} was still Pending after ${s} s: check that node ${node} can pull image ${opts.image} (${describeCmd(opts, name)}) or choose another image.`,
         'FAILED',
       );
     }
     await sleep(Math.min(delay, Math.max(0, run.deadline - Date.now())));
   }
+}
+
+/** Throws when a Pod that is not Running yet never will be: it is gone, Terminating, Failed or Succeeded. */
+function checkStillStarting(opts: DebugPodStartOptions, node: string, name: string, pod: KubePod | undefined): void {
+  const id = `${opts.namespace}/${name}`;
+  if (!pod) throw new KubeAccessError(`Debug Pod ${id} on node ${node} was deleted while starting; try again.`, 'FAILED');
+  if (pod.phase === 'Pending' && !pod.deleting) return;
+  throw new KubeAccessError(
+    `Debug Pod ${id} on node ${node} ended (${pod.deleting ? 'Terminating' : pod.phase}) before it ran: check that image ${opts.image} has sleep and nsenter and that privileged Pods are allowed in namespace ${opts.namespace} (${describeCmd(opts, name)}).`,
+    'FAILED',
+  );
+}
+
+function describeCmd(opts: DebugPodStartOptions, name: string): string {
+  return `kubectl -n ${opts.namespace} describe pod ${name}`;
 }
 
 /** Deletes everything created so far and returns the error to throw: the original, or one that also says cleanup failed. */
@@ -143,7 +163,7 @@ function isOurs(pod: KubePod): boolean {
   return Object.entries(DEBUG_POD_LABELS).every(([k, v]) => pod.labels[k] === v);
 }
 
-/** Another node's Pod failed first; this one stops waiting (its error is not the one reported). */
+/** Another node's Pod failed first; this one is not created (its error is not the one reported). */
 function stopped(): KubeAccessError {
   return new KubeAccessError('Starting debug Pods stopped because another node failed.', 'FAILED');
 }
