@@ -1,5 +1,5 @@
 /** Runs the built `podnet` CLI (dist/cli.js) as root or as an unprivileged user, for integration tests. */
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -42,17 +42,23 @@ function cliFor(mode: Mode): string {
   return unprivilegedCopy;
 }
 
-/** Runs `podnet ARGS...` in `mode` and resolves with its output (never rejects on a non-zero exit). */
-export function runCli(mode: Mode, args: string[], opts: { timeoutMs?: number } = {}): Promise<CliResult> {
+/** Starts `podnet ARGS...` in `mode` with stdout and stderr piped, for a test that needs the process itself (to kill it, say). */
+export function startCli(mode: Mode, args: string[]): ChildProcessWithoutNullStreams {
   const asOther = mode === 'unprivileged' && runningAsRoot();
   const env: NodeJS.ProcessEnv = asOther
     ? { PATH: '/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' }
     : { ...process.env, PODNET_DEBUG: '' };
+  return spawn(process.execPath, [cliFor(mode), ...args], {
+    shell: false, env, cwd: asOther ? '/tmp' : process.cwd(), stdio: ['pipe', 'pipe', 'pipe'],
+    ...(asOther ? { uid: UNPRIVILEGED_UID, gid: UNPRIVILEGED_UID } : {}),
+  });
+}
+
+/** Runs `podnet ARGS...` in `mode` and resolves with its output (never rejects on a non-zero exit). */
+export function runCli(mode: Mode, args: string[], opts: { timeoutMs?: number } = {}): Promise<CliResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [cliFor(mode), ...args], {
-      shell: false, env, cwd: asOther ? '/tmp' : process.cwd(), stdio: ['ignore', 'pipe', 'pipe'],
-      ...(asOther ? { uid: UNPRIVILEGED_UID, gid: UNPRIVILEGED_UID } : {}),
-    });
+    const child = startCli(mode, args);
+    child.stdin.end();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

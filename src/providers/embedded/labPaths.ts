@@ -29,6 +29,11 @@ export function labPaths(lab: string, env: NodeJS.ProcessEnv = process.env): Lab
   return { runtimeDir: dir, socket: join(dir, `${lab}.sock`), log: join(dir, `${lab}.log`), stateDir: join(dir, `${lab}.state`) };
 }
 
+/** The log and start lock that belong with a lab's socket (`NAME.sock` -> `NAME.log`, `NAME.sock.lock`). */
+export function pathsBesideSocket(socket: string): { log: string; lock: string } {
+  return { log: socket.replace(/\.sock$/, '.log'), lock: `${socket}.lock` };
+}
+
 /** True when lab names are safe as file names (they become socket paths). */
 export function isValidLabName(lab: string): boolean {
   return /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/.test(lab);

@@ -37,11 +37,12 @@ function ensureRuntimeDir(paths: LabPaths): void {
   if (st.uid !== process.getuid?.()) throw new LabError(`${paths.runtimeDir} belongs to another user; set PODNET_RUNTIME_DIR to a folder of your own`);
 }
 
-/** Removes what a lab process that is gone left on the host: its socket and its empty state dir. */
+/** Removes what a lab process that is gone left on the host: its socket, its empty state dir, a start lock whose holder died, and the log unless kept. */
 export function removeLeftovers(paths: LabPaths, keepLog = true): void {
   rmSync(paths.socket, { force: true });
   rmSync(paths.stateDir, { force: true, recursive: true });
   if (!keepLog) rmSync(paths.log, { force: true });
+  if (!startInProgress(paths)) rmSync(`${paths.socket}.lock`, { force: true });
 }
 
 /** Connects to a running lab, or returns undefined if none runs (cleaning up after a crashed one). */
@@ -51,9 +52,9 @@ export async function connectLab(lab: string): Promise<RpcClient | undefined> {
     return await RpcClient.connect(paths.socket);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    // Refused: the lab process died without cleaning up, unless a start is in progress (the socket
-    // exists between bind and listen), whose files must not be pulled from under it.
-    if (code === 'ECONNREFUSED' && !startInProgress(paths)) removeLeftovers(paths);
+    // Refused or missing: the lab process (or its launcher) died without cleaning up, unless a start is in
+    // progress (the socket exists between bind and listen), whose files must not be pulled from under it.
+    if ((code === 'ECONNREFUSED' || code === 'ENOENT') && !startInProgress(paths)) removeLeftovers(paths);
     if (code === 'ENOENT' || code === 'ECONNREFUSED') return undefined;
     throw e;
   }
@@ -166,7 +167,7 @@ async function startLocked(opts: StartOptions, paths: LabPaths): Promise<LabStat
   } catch (e) {
     child.kill('SIGKILL'); // --kill-child takes the lab process and its PID namespace with it
     await waitForExit(child.pid ?? -1, 5000);
-    removeLeftovers(paths);
+    removeLeftovers(paths, (e as Error).message.includes(paths.log)); // a log nobody is pointed to is clutter
     throw e;
   } finally {
     client?.close();
@@ -182,21 +183,47 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   return true;
 }
 
-/** Stops a running lab and waits until its process (and so every namespace) is gone. */
+/** Stops a running lab (also one still being started) and waits until its process, and so every namespace, is gone. */
 export async function stopLab(lab: string): Promise<{ sandboxPid: number }> {
   const client = await requireLab(lab);
-  let pid: number;
+  const closed = new Promise<void>((resolve) => client.onClose(resolve));
+  let pid = 0;
   try {
-    pid = (await client.call('status', {})).sandboxPid;
+    // A lab that is still being started has no status yet, and no PID to wait for: shutdown still stops it.
+    pid = await client.call('status', {}).then((st) => st.sandboxPid, (e: unknown) => {
+      if (e instanceof LabError && e.code === 'CONFLICT') return 0;
+      throw e;
+    });
     await client.call('shutdown', {});
+    if (!pid) await closedWithin(closed, 10_000);
   } finally {
     client.close();
   }
-  if (!(await waitForExit(pid, 10_000))) {
+  if (pid && !(await waitForExit(pid, 10_000))) {
     process.kill(pid, 'SIGKILL');
     if (!(await waitForExit(pid, 5000))) throw new LabError(`the lab process (PID ${pid}) of "${lab}" did not end, even after SIGKILL; check it with \`ps -p ${pid}\``);
   }
-  removeLeftovers(labPaths(lab), false);
-  if (existsSync(labPaths(lab).socket)) throw new LabError(`could not remove ${labPaths(lab).socket}`);
+  const paths = labPaths(lab);
+  if (!pid) await waitForSocketRefused(paths.socket);
+  removeLeftovers(paths, false);
+  if (existsSync(paths.socket)) throw new LabError(`could not remove ${paths.socket}`);
   return { sandboxPid: pid };
+}
+
+/** Waits for `closed`, at most `ms` (the timer must not keep the CLI alive once the connection closed). */
+async function closedWithin(closed: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
+/** Waits until nothing accepts connections on `socket` any more (the lab process ended); fails after 10 s. */
+async function waitForSocketRefused(socket: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const still = await RpcClient.connect(socket, 1000).then((c) => (c.close(), true), () => false);
+    if (!still) return;
+    if (Date.now() > deadline) throw new LabError(`the lab process behind ${socket} did not stop within 10 s`);
+    await sleep(50);
+  }
 }

@@ -2,14 +2,22 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import type { LabTools } from './tools';
 
-/** argv that starts the lab process in new namespaces; rootless adds a user namespace mapping us to root. */
+/** Marker ($0 of the init shell) by which the lab process recognises that its parent is the sandbox's reaping PID 1. */
+export const LAB_INIT_NAME = 'podnet-lab-init';
+
+/**
+ * argv that starts the lab process in new namespaces; rootless adds a user namespace mapping us to root.
+ * PID 1 of the sandbox is a busybox shell that only waits for the lab process: while it waits it reaps every
+ * orphan the kernel hands to PID 1 (Node cannot wait for processes it did not start), and it exits, ending the
+ * PID namespace, as soon as the lab process does.
+ */
 export function sandboxArgv(tools: LabTools, rootless: boolean, daemonArgv: string[]): string[] {
   return [
     tools.unshare,
     ...(rootless ? ['--user', '--map-root-user'] : []),
     '--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc',
     '--propagation', 'private',
-    '--', ...daemonArgv,
+    '--', tools.busybox, 'sh', '-c', '"$@" & wait $!', LAB_INIT_NAME, ...daemonArgv,
   ];
 }
 

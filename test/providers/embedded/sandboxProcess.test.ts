@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { childPids, processAlive, sandboxArgv } from '../../../src/providers/embedded/sandboxProcess';
+import { LAB_INIT_NAME, childPids, processAlive, sandboxArgv } from '../../../src/providers/embedded/sandboxProcess';
 import type { LabTools } from '../../../src/providers/embedded/tools';
 
 const TOOLS: LabTools = {
@@ -42,11 +42,12 @@ describe('sandboxProcess', () => {
       for (const flag of NAMESPACE_FLAGS) assert.ok(argv.includes(flag), `has ${flag}`);
     });
 
-    it('puts the daemon argv, unchanged, after the only --', () => {
+    it('puts the reaping init shell after the only --, then the daemon argv unchanged', () => {
       for (const rootless of [true, false]) {
         const argv = sandboxArgv(TOOLS, rootless, DAEMON);
         const dd = argv.indexOf('--');
-        assert.deepEqual(argv.slice(dd + 1), DAEMON);
+        assert.deepEqual(argv.slice(dd + 1, dd + 6), [TOOLS.busybox, 'sh', '-c', '"$@" & wait $!', LAB_INIT_NAME]);
+        assert.deepEqual(argv.slice(dd + 6), DAEMON);
         assert.equal(argv.lastIndexOf('--'), dd);
         assert.ok(NAMESPACE_FLAGS.every((f) => argv.indexOf(f) < dd), 'unshare flags come before --');
       }

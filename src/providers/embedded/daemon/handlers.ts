@@ -96,6 +96,7 @@ export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: impor
       return labStatus(ctx);
     },
     async status() {
+      if (!ctx.topology) throw new LabError(`lab "${ctx.lab}" is still being started by \`podnet lab up\`: wait for it, or stop it with \`podnet lab down --lab ${ctx.lab}\``, 'CONFLICT', 'lab');
       return labStatus(ctx);
     },
     async addPod(req) {

@@ -1,11 +1,13 @@
 /** Entry point of the lab process, which runs as PID 1 inside the sandbox's own user/network/mount/PID namespaces. */
-import { closeSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { runOk } from '../../../util/exec';
 import { RpcServer } from '../control/rpcServer';
+import { LAB_INIT_NAME } from '../sandboxProcess';
 import type { LabTools } from '../tools';
 import { makeHandlers } from './handlers';
 import type { LabContext } from './labState';
 import { Namespaces } from './namespaces';
+import { orphanCleanupFor, removeOrphanFiles, reportReadyAndWatchLauncher } from './lifeline';
 import { installWorkloadFiles } from './workloadScripts';
 
 /** Arguments the launcher passes to the lab process. */
@@ -17,9 +19,18 @@ export interface DaemonArgs {
   tools: LabTools;
 }
 
+/** True when our parent is the sandbox's init shell, PID 1 of a PID namespace of our own (the host's PID 1 is another program). */
+function underLabInit(): boolean {
+  try {
+    return process.ppid === 1 && readFileSync('/proc/1/cmdline', 'utf8').split('\0').includes(LAB_INIT_NAME);
+  } catch {
+    return false; // /proc/1 unreadable: not our sandbox
+  }
+}
+
 /** Refuses to run unless this process is inside a fresh network namespace and its own PID namespace, so the host is never touched. */
 function assertSandboxed(): void {
-  if (process.pid !== 1) throw new Error('the lab process must run as PID 1 of its own PID namespace (start it with `podnet lab up`)');
+  if (!underLabInit()) throw new Error('the lab process must run under the init of its own PID namespace (start it with `podnet lab up`)');
   // /proc/self/net follows this process's network namespace (/sys would show the host's).
   const links = readFileSync('/proc/self/net/dev', 'utf8').split('\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean);
   if (links.length !== 1 || links[0] !== 'lo') {
@@ -52,14 +63,20 @@ export async function runDaemon(args: DaemonArgs): Promise<void> {
   ctx.ns = new Namespaces(tools, args.stateDir);
   ctx.files = installWorkloadFiles(args.stateDir);
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, stop);
-  try {
-    writeSync(3, 'ready\n');
-    closeSync(3);
-  } catch {
-    // started without a readiness pipe (e.g. by hand): nothing to report to
+  const orphan = orphanCleanupFor(args.socket, args.stateDir, tools);
+  const watched = reportReadyAndWatchLauncher(() => {
+    if (ctx.state !== 'building') return; // built (the launcher let go on purpose) or stopping already
+    // The launcher died before the lab was built: nobody will ever use or stop it, and nobody is left to clean up.
+    server?.close();
+    void removeOrphanFiles(orphan).then((problems) => {
+      if (problems.length) console.error(`the launcher of lab "${args.lab}" died; could not remove: ${problems.join('; ')}`);
+      process.exit(1);
+    });
+  });
+  // Started by hand (no launcher to watch): if nobody builds the lab within a minute, do not linger.
+  if (!watched) {
+    setTimeout(() => {
+      if (!ctx.topology) stop();
+    }, 60_000).unref();
   }
-  // If nobody builds the lab within a minute the launcher is gone: do not linger.
-  setTimeout(() => {
-    if (!ctx.topology) stop();
-  }, 60_000).unref();
 }
