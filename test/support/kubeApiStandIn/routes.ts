@@ -15,6 +15,7 @@ export interface RouteContext {
   addWatch(w: OpenWatch): void;
   removeWatch(w: OpenWatch): void;
   serverAddress: string;
+  watchTimeoutSeconds?: number;
 }
 
 const json = (res: ServerResponse, code: number, body: unknown): void => {
@@ -92,8 +93,10 @@ export async function routeRequest(ctx: RouteContext, req: IncomingMessage, res:
   const query: StoreQuery = { kind: t.kind, namespace: t.namespace, labelSelector: q.get('labelSelector') ?? undefined };
   if (verb === 'watch') {
     const holder: { w?: OpenWatch } = {};
-    const timeout = Number(q.get('timeoutSeconds') ?? '');
-    const params = { resourceVersion: q.get('resourceVersion') ?? undefined, bookmarks: q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1', timeoutSeconds: timeout > 0 ? timeout : undefined, goneAs: ctx.goneAs };
+    const asked = Number(q.get('timeoutSeconds') ?? '');
+    const cap = ctx.watchTimeoutSeconds ?? Infinity;
+    const timeout = Math.min(asked > 0 ? asked : Infinity, cap);
+    const params = { resourceVersion: q.get('resourceVersion') ?? undefined, bookmarks: q.get('allowWatchBookmarks') === 'true' || q.get('allowWatchBookmarks') === '1', timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : undefined, goneAs: ctx.goneAs };
     holder.w = startWatch(ctx.store, res, query, params, () => holder.w && ctx.removeWatch(holder.w));
     if (holder.w) ctx.addWatch(holder.w);
     return;

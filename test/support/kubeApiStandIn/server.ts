@@ -31,6 +31,8 @@ export interface StandInOptions {
   execHandler?: ExecHandler;
   /** Kill an exec'd program after this long (default 20 s). */
   execTimeoutMs?: number;
+  /** End every watch after at most this many seconds, as kube-apiserver's request timeout does (default: the client's timeoutSeconds only). */
+  watchTimeoutSeconds?: number;
 }
 
 /** A running stand-in: its URL and CA for a kubeconfig, and the knobs tests turn. */
@@ -142,6 +144,7 @@ export class KubeApiStandIn {
       addWatch: (w) => this.watches.add(w),
       removeWatch: (w) => this.watches.delete(w),
       serverAddress: this.url.replace(/^https?:\/\//, ''),
+      watchTimeoutSeconds: this.opts.watchTimeoutSeconds,
     };
   }
 

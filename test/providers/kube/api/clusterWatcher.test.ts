@@ -163,6 +163,17 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
     assert.equal(standIn.count('list', '/api/v1/pods'), 1);
   });
 
+  it('a watch the stand-in ends on its timeout resumes from its resourceVersion without trouble, relist or lost events', async () => {
+    await setUp({ watchTimeoutSeconds: 1 });
+    const { w, log } = startWatcher();
+    await w.start();
+    await eventually(() => standIn.count('watch', '/api/v1/pods') >= 2, 'the pod watch was renewed after the stand-in ended it');
+    standIn.upsert(podObject('default', 'pod-i', 'node-a', '10.244.1.9'));
+    await log.until((l) => l.changes.includes('pod added default/pod-i'));
+    assert.deepEqual(log.troubles.map((t) => t.message), []);
+    assert.equal(standIn.count('list', '/api/v1/pods'), 1);
+  });
+
   it('a forbidden cluster-wide list of pods rejects start() with the verb, resource and -n hint', async () => {
     await setUp();
     standIn.forbid('list', 'pods');
