@@ -10,7 +10,7 @@ import { nodeRootfsEntries, type RootfsEntry } from './nodeRootfs';
 /** Repository part of the node image's name. */
 export const NODE_IMAGE_REPO = 'podnet-testbed-node';
 /** Bump when the way the image is put together changes without its files changing. */
-const RECIPE = 'podnet-testbed-node/1';
+const RECIPE = 'podnet-testbed-node/2';
 
 /** The node image and what making it cost. */
 export interface NodeImage {
@@ -35,7 +35,7 @@ function contentHash(entries: RootfsEntry[]): string {
 
 /** Writes the entries under `root`. */
 function assemble(root: string, entries: RootfsEntry[]): void {
-  for (const dir of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'etc', 'run', 'tmp', 'proc', 'sys', 'dev', 'root', 'var']) {
+  for (const dir of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'etc/cni/net.d', 'run', 'tmp', 'proc', 'sys', 'dev', 'root', 'var']) {
     mkdirSync(join(root, dir), { recursive: true });
   }
   chmodSync(join(root, 'tmp'), 0o1777);

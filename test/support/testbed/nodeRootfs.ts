@@ -34,6 +34,21 @@ const CLIENT_IP_CGI = [
 /** Like agnhost's /hostname: which Pod answered (POD_NAME is set when the workload starts). */
 const HOSTNAME_CGI = '#!/bin/sh\nprintf \'Content-Type: text/plain\\r\\n\\r\\n%s\\n\' "$POD_NAME"\n';
 
+/**
+ * The one script in the image: calls a CNI plugin once per stdin line, as containerd would per Pod sandbox, so a node's
+ * Pods are wired in one `docker exec`. Values are only expanded inside double quotes, never evaluated.
+ */
+const CNI_BATCH = [
+  '#!/bin/sh',
+  '# podnet-cni PLUGIN CONFIG_JSON; stdin lines "COMMAND SANDBOX_ID NETNS_PATH CNI_ARGS"; prints "=== SANDBOX_ID EXIT" then the output.',
+  'plugin="/opt/cni/bin/$1"',
+  'while read -r cmd id netns args; do',
+  '  out=$(printf \'%s\' "$2" | CNI_COMMAND="$cmd" CNI_CONTAINERID="$id" CNI_NETNS="$netns" CNI_IFNAME=eth0 CNI_PATH=/opt/cni/bin CNI_ARGS="$args" "$plugin" 2>&1)',
+  '  printf \'=== %s %s\\n%s\\n\' "$id" "$?" "$out"',
+  'done',
+  '',
+].join('\n');
+
 /** The host file for a command, or an error naming the Debian package to install. */
 function findBin(name: string, dirs = BIN_DIRS): string {
   for (const d of dirs) if (existsSync(join(d, name))) return join(d, name);
@@ -62,6 +77,7 @@ export async function nodeRootfsEntries(): Promise<RootfsEntry[]> {
     { path: '/var/www/index.html', text: 'podnet test bed\n', mode: 0o644 },
     { path: '/var/www/cgi-bin/clientip', text: CLIENT_IP_CGI, mode: 0o755 },
     { path: '/var/www/cgi-bin/hostname', text: HOSTNAME_CGI, mode: 0o755 },
+    { path: '/usr/local/bin/podnet-cni', text: CNI_BATCH, mode: 0o755 },
   ];
   const busybox = findBin('busybox');
   const binaries: [from: string, to: string][] = [[busybox, '/usr/bin/busybox']];

@@ -8,7 +8,8 @@ import { ensureNodeImage } from './nodeImage';
 import {
   addPeerRoutes, clusterContainers, ensureKindNetwork, removeKindNetworkIfUnused, startNodes, writeCniConfig,
 } from './testbedNodes';
-import { cniConflist, createPodsOnNode, deletePodOnNode, inPool } from './testbedPods';
+import { cniConflist } from './testbedCni';
+import { createPodsOnNode, deletePodOnNode, inPool } from './testbedPods';
 import { KIND_NETWORK, checkName, nodeNames, podSpecsOf, type Testbed, type TestbedPod, type TestbedPodSpec, type TestbedSpec } from './testbedTypes';
 
 export type { Testbed, TestbedNode, TestbedPod, TestbedPodSpec, TestbedSpec } from './testbedTypes';

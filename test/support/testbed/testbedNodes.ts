@@ -84,7 +84,6 @@ export async function addPeerRoutes(engine: DockerEngine, nodes: TestbedNode[]):
 
 /** Writes the node's CNI config where kind keeps it (/etc/cni/net.d), so what is on the node says how Pods are wired. */
 export async function writeCniConfig(engine: DockerEngine, node: TestbedNode, conflist: string, file: string): Promise<void> {
-  await engine.dockerOk(['exec', node.container, 'mkdir', '-p', '/etc/cni/net.d']);
   await engine.dockerOk(['exec', '-i', node.container, 'tee', `/etc/cni/net.d/${file}`], { input: conflist }, `writing the CNI config on ${node.name}`);
 }
 

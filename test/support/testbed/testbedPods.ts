@@ -1,45 +1,8 @@
 /** Test bed Pods: a netns per Pod inside its node (as containerd names them), wired by the real CNI plugin, running a web server. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DockerEngine } from '../docker/engine';
+import { addressFromResult, runCni } from './testbedCni';
 import { DEFAULT_CONTAINERS, type TestbedContainer, type TestbedNode, type TestbedPod, type TestbedPodSpec } from './testbedTypes';
-
-const IPAM_DIR = '/run/cni-ipam-state';
-
-/** The CNI network config a node's Pods get: kindnet's ptp, or a cbr0 bridge; both with a default route. */
-export function cniConfig(cni: 'ptp' | 'bridge', podCIDR: string): Record<string, unknown> {
-  const ipam = { type: 'host-local', dataDir: IPAM_DIR, routes: [{ dst: '0.0.0.0/0' }], ranges: [[{ subnet: podCIDR }]] };
-  if (cni === 'ptp') return { cniVersion: '0.3.1', name: 'kindnet', type: 'ptp', ipMasq: false, mtu: 1500, ipam };
-  return { cniVersion: '0.4.0', name: 'cbr0', type: 'bridge', bridge: 'cbr0', isGateway: true, ipMasq: false, ipam };
-}
-
-/** The conflist file written to the node (the shape kind writes, for anything reading /etc/cni/net.d). */
-export function cniConflist(cni: 'ptp' | 'bridge', podCIDR: string): { file: string; text: string } {
-  const { cniVersion, name, ...plugin } = cniConfig(cni, podCIDR);
-  const file = cni === 'ptp' ? '10-kindnet.conflist' : '10-cbr0.conflist';
-  return { file, text: `${JSON.stringify({ cniVersion, name, plugins: [plugin] }, null, 2)}\n` };
-}
-
-/** Calls the CNI plugin inside the node (ADD or DEL) with containerd's environment and Kubernetes' CNI_ARGS. */
-function callCni(engine: DockerEngine, node: TestbedNode, cni: 'ptp' | 'bridge', command: 'ADD' | 'DEL', pod: TestbedPod) {
-  const args = `IgnoreUnknown=1;K8S_POD_NAMESPACE=${pod.namespace};K8S_POD_NAME=${pod.name};K8S_POD_INFRA_CONTAINER_ID=${pod.sandboxId};K8S_POD_UID=${pod.uid}`;
-  const env = [`CNI_COMMAND=${command}`, `CNI_CONTAINERID=${pod.sandboxId}`, `CNI_NETNS=${pod.netnsPath}`, 'CNI_IFNAME=eth0', 'CNI_PATH=/opt/cni/bin', `CNI_ARGS=${args}`];
-  return engine.docker(['exec', '-i', ...env.flatMap((e) => ['-e', e]), node.container, `/opt/cni/bin/${cni}`], {
-    input: JSON.stringify(cniConfig(cni, node.podCIDR)),
-    timeoutMs: 60_000,
-  });
-}
-
-/** The Pod's IPv4 address from a CNI ADD result. */
-function addressFromResult(stdout: string, what: string): string {
-  let ip: unknown;
-  try {
-    ip = (JSON.parse(stdout) as { ips?: { address?: string }[] }).ips?.[0]?.address?.split('/')[0];
-  } catch (e) {
-    throw new Error(`the CNI plugin's result for ${what} is not JSON: ${stdout.slice(0, 200)}`, { cause: e });
-  }
-  if (typeof ip !== 'string' || !/^\d+\.\d+\.\d+\.\d+$/.test(ip)) throw new Error(`the CNI plugin gave ${what} no IPv4 address: ${stdout.slice(0, 200)}`);
-  return ip;
-}
 
 /** Where each workload's pidfile lives on the node (/run exists there), so deleting a Pod stops exactly its servers. */
 function pidfile(pod: TestbedPod, container: string): string {
@@ -125,12 +88,13 @@ export async function createPodsOnNode(engine: DockerEngine, node: TestbedNode, 
   if (sandboxed.length > 0) {
     // Names and ports were checked (DNS labels, numbers), so the batch's whitespace splitting keeps every argument whole.
     await engine.dockerOk(['exec', '-i', node.container, 'ip', '-batch', '-'], { input: sandboxBatch(sandboxed) }, `creating Pod namespaces on ${node.name}`);
-    await inPool(sandboxed, 4, async (pod) => {
+    const results = await runCni(engine, node, cni, 'ADD', sandboxed);
+    for (const pod of sandboxed) {
       const what = `Pod ${pod.namespace}/${pod.name} on ${node.name}`;
-      const r = await callCni(engine, node, cni, 'ADD', pod);
-      if (r.code !== 0) throw new Error(`CNI ${cni} ADD for ${what} failed: ${(r.stdout + r.stderr).trim().slice(0, 300)}`);
-      pod.ip = addressFromResult(r.stdout, what);
-    });
+      const r = results.get(pod.sandboxId);
+      if (!r || r.code !== 0) throw new Error(`CNI ${cni} ADD for ${what} failed: ${r ? r.output.trim().slice(0, 300) : 'no result'}`);
+      pod.ip = addressFromResult(r.output, what);
+    }
   }
   for (const pod of pods.filter((p) => p.hostNetwork)) {
     for (const c of pod.containers) {
@@ -149,8 +113,8 @@ export async function deletePodOnNode(engine: DockerEngine, node: TestbedNode, c
     if (r.code > 1) throw new Error(`stopping container ${c.name} of Pod ${pod.namespace}/${pod.name} failed: ${r.stderr.trim()}`);
   }
   if (pod.hostNetwork) return;
-  const del = await callCni(engine, node, cni, 'DEL', pod);
-  if (del.code !== 0) throw new Error(`CNI ${cni} DEL for Pod ${pod.namespace}/${pod.name} failed: ${(del.stdout + del.stderr).trim().slice(0, 300)}`);
+  const del = (await runCni(engine, node, cni, 'DEL', [pod])).get(pod.sandboxId);
+  if (!del || del.code !== 0) throw new Error(`CNI ${cni} DEL for Pod ${pod.namespace}/${pod.name} failed: ${del ? del.output.trim().slice(0, 300) : 'no result'}`);
   const name = pod.netnsPath.split('/').pop() ?? '';
   await engine.dockerOk(['exec', node.container, 'ip', 'netns', 'del', name], {}, `deleting the namespace of Pod ${pod.name}`);
 }
