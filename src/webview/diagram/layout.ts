@@ -143,11 +143,11 @@ function toBox(el: DiagramElement, x: number, y: number, w: number, h: number, c
   return { id: el.id, kind: el.kind, namespace: el.namespace, label: el.label, ifname: el.ifname, x, y, width: w, height: h, children, ...(el.fold ? { fold: el.fold } : {}) };
 }
 
-/** A node box with its fold toggle right-aligned in the title row. */
+/** A node box with its fold toggle right after its title: in view whenever the name is, however wide the node. */
 function nodeBox(ctx: SizingContext, el: DiagramElement, x: number, y: number, w: number, h: number, children: Box[]): Box {
   const b = toBox(el, x, y, w, h, children);
   const t = toggleSize(ctx, el);
-  if (t) b.toggle = { ...t, x: x + w - t.width - METRICS.pad, y: y + METRICS.pad - 2 };
+  if (t) b.toggle = { ...t, x: x + METRICS.pad + Math.ceil(ctx.measure(el.label[0] ?? '', METRICS.title)) + 12, y: y + METRICS.pad - 2.5 };
   return b;
 }
 

@@ -89,14 +89,14 @@ export function guestNode(ctx: SizingContext, el: DiagramElement): ElkNode {
 export function toggleSize(ctx: SizingContext, el: DiagramElement): { text: string; width: number; height: number } | undefined {
   if (!el.fold) return undefined;
   const text = foldToggleText(el.fold);
-  return { text, width: Math.ceil(ctx.measure(text, METRICS.text)) + 2 * METRICS.pad, height: METRICS.line + 4 };
+  return { text, width: Math.ceil(ctx.measure(text, METRICS.text)) + 2 * METRICS.pad, height: METRICS.line + 1 };
 }
 
 /** The width a node's title block needs: its lines, and on the first the fold toggle beside the title. */
 export function headerWidth(ctx: SizingContext, el: DiagramElement): number {
   const t = textBlock(ctx, el.label).width;
   const toggle = toggleSize(ctx, el);
-  return Math.ceil(toggle ? Math.max(t, ctx.measure(el.label[0] ?? '', METRICS.title) + 16 + toggle.width) : t);
+  return Math.ceil(toggle ? Math.max(t, ctx.measure(el.label[0] ?? '', METRICS.title) + 12 + toggle.width) : t);
 }
 
 /** True for boxes whose title sits at the bottom: the wire, whose cables come in from above. */
