@@ -53,7 +53,7 @@ export class ContainerNodeAccess implements NodeAccess {
   }
 
   /** Runs argv in the node container (which shares the node's network namespace). */
-  execNode(node: KubeNode, argv: string[], opts: KubeExecOptions = {}): Promise<ExecResult> {
+  async execNode(node: KubeNode, argv: string[], opts: KubeExecOptions = {}): Promise<ExecResult> {
     return this.exec(this.containerOf(node), argv, opts);
   }
 

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parseKindProviderID, runtimeFailure } from '../../../../src/providers/kube/nodeAccess/containerAccess';
+import { KubeAccessError } from '../../../../src/providers/kube/kubeAccessError';
+import { ContainerNodeAccess, parseKindProviderID, runtimeFailure } from '../../../../src/providers/kube/nodeAccess/containerAccess';
 
 describe('parseKindProviderID', () => {
   it('reads runtime, cluster and node container from kind providerIDs', () => {
@@ -39,5 +40,14 @@ describe('runtimeFailure', () => {
   it('leaves the command\'s own failures alone, even when they print similar words', () => {
     assert.equal(runtimeFailure('docker', 'n', 'ping: sendto: Network unreachable', {}), undefined);
     assert.equal(runtimeFailure('docker', 'n', 'the service is not running yet', {}), undefined);
+  });
+});
+
+describe('ContainerNodeAccess', () => {
+  it('rejects (not throws) for a node whose name cannot be a container, before running anything', async () => {
+    const access = new ContainerNodeAccess({ runtime: 'docker', env: { PATH: '/nonexistent' } });
+    const node = { name: '-rf', internalIP: '', podCIDRs: [], ready: true, providerID: '', resourceVersion: '1' };
+    const pending = access.execNode(node, ['true']);
+    await assert.rejects(pending, (e: unknown) => e instanceof KubeAccessError && e.code === 'NO_NODE_ACCESS' && /not a valid container name/.test(e.message));
   });
 });
