@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import type { Snapshot } from '../../src/snapshot/types';
+import { predictTrace } from '../../src/tracer/predict';
 import type { TraceResult } from '../../src/tracer/types';
 import { clusterSnapshot, fixture } from './clusterSnapshot';
 import { contains, diagramPages } from './diagramPages';
@@ -187,5 +188,28 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     assert.equal(await page.locator('g[data-id="ns:pod/default/pod-3-02"].found').count(), 1);
     assert.equal(await page.locator('g[data-id="ns:node/node3"] g.el.veth').count(), 50);
     assert.equal(await page.locator('g.edge.route[data-target="if:node/node3:eth0"]').count(), 50, 'each ptp veth routed to eth0');
+  });
+
+  it('draws a trace predicted on the cluster snapshot across the unseen node network, its two Pods inside folded nodes', async () => {
+    const s = clusterSnapshot();
+    const t = predictTrace(s, { from: 'default/pod-1-01', to: 'default/pod-2-07' });
+    assert.equal(t.disposition, 'DELIVERED', t.reason);
+    const page = await h.open('dark');
+    await h.draw(page, s);
+    const r = await h.after(page, () => h.send(page, { type: 'trace', trace: t }));
+    assert.deepEqual([r.pods, r.folded], [2, 3]);
+    const names = (node: string) => page.locator(`g[data-id="ns:node/${node}"] g.el.pod > text.title`).allTextContents();
+    assert.deepEqual([await names('node1'), await names('node2'), await names('node3')], [['default/pod-1-01'], ['default/pod-2-07'], []]);
+    assert.equal(await page.locator('.hop-marker.predicted').count(), t.hops.length);
+    const crossing = t.hops.findIndex((x) => x.rows.some((row) => row.kind === 'veth' && row.network)) + 1;
+    assert.ok(crossing > 0, 'one hop crosses the node network');
+    const under = await page.evaluate((hop) => {
+      const box = (sel: string) => (document.querySelector(sel) as SVGGraphicsElement).getBBox();
+      const p = box(`path.trace-hop[data-hop="${hop}"]`);
+      const [n1, n2] = [box('g[data-id="ns:node/node1"] > rect.frame'), box('g[data-id="ns:node/node2"] > rect.frame')];
+      return p.width > 0 && p.y + p.height > Math.max(n1.y + n1.height, n2.y + n2.height);
+    }, crossing);
+    assert.ok(under, 'the crossing is drawn from node to node, under both boxes (not across their labels)');
+    await h.shot(page, 'fold-cluster-trace-dark');
   });
 });

@@ -47,7 +47,22 @@ function piece(d: Drawing, a: string, b: string): Piece | undefined {
   // A Pod and its own eth0: the packet goes straight down (or up) inside the Pod, not across its title.
   if (inside(ba, bb)) return { points: [{ x: centre(bb).x, y: bb.y - 12 }, centre(bb)], drawn: false };
   if (inside(bb, ba)) return { points: [centre(ba)], drawn: false };
-  return { points: [centre(ba), centre(bb)], drawn: true };
+  const around = underNodes(d, ba, bb);
+  return { points: around ?? [centre(ba), centre(bb)], drawn: true };
+}
+
+/**
+ * Two interfaces of different nodes with no edge between them (a cluster's node network, not in the snapshot): the
+ * path leaves one from below, runs under both node boxes and comes up into the other, instead of crossing their labels.
+ */
+function underNodes(d: Drawing, a: Box, b: Box): Point[] | undefined {
+  const na = d.boxes.get(`ns:${a.namespace}`);
+  const nb = d.boxes.get(`ns:${b.namespace}`);
+  if (!na || !nb || na === nb || na === a || nb === b) return undefined;
+  const y = Math.max(na.y + na.height, nb.y + nb.height) + 10;
+  const ax = centre(a).x;
+  const bx = centre(b).x;
+  return [{ x: ax, y: a.y + a.height }, { x: ax, y }, { x: bx, y }, { x: bx, y: b.y + b.height }];
 }
 
 function length(points: Point[]): number {
