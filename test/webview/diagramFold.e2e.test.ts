@@ -203,10 +203,10 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     assert.equal(await page.locator('.hop-marker.predicted').count(), t.hops.length);
     const crossing = t.hops.findIndex((x) => x.rows.some((row) => row.kind === 'veth' && row.network)) + 1;
     assert.ok(crossing > 0, 'one hop crosses the node network');
+    // One evaluate, no helper functions inside it (tsx would wrap them in a __name the page does not have).
     const under = await page.evaluate((hop) => {
-      const box = (sel: string) => (document.querySelector(sel) as SVGGraphicsElement).getBBox();
-      const p = box(`path.trace-hop[data-hop="${hop}"]`);
-      const [n1, n2] = [box('g[data-id="ns:node/node1"] > rect.frame'), box('g[data-id="ns:node/node2"] > rect.frame')];
+      const [p, n1, n2] = [`path.trace-hop[data-hop="${hop}"]`, 'g[data-id="ns:node/node1"] > rect.frame', 'g[data-id="ns:node/node2"] > rect.frame']
+        .map((sel) => (document.querySelector(sel) as SVGGraphicsElement).getBBox());
       return p.width > 0 && p.y + p.height > Math.max(n1.y + n1.height, n2.y + n2.height);
     }, crossing);
     assert.ok(under, 'the crossing is drawn from node to node, under both boxes (not across their labels)');
