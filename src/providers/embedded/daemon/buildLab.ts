@@ -1,17 +1,33 @@
 /** Builds a whole lab as ordered steps (wire, nodes, routes, the optional Docker host, Pods), reporting progress; any failure aborts the build. */
-import type { Topology } from '../../../model/topology';
+import type { PodSpec, Topology } from '../../../model/topology';
 import { formatIPv4, nthHost } from '../../../model/cidr';
 import { mapLimit } from '../../../util/concurrency';
 import { runOk } from '../../../util/exec';
-import type { LabEvent } from '../control/protocol';
+import type { LabEvent, NodeInfo } from '../control/protocol';
 import { buildDockerHost, requireNft } from './dockerHost';
-import { createPod } from './podLifecycle';
+import { createPod, type IpamTurn } from './podLifecycle';
 import { DOCKER_WIRE_PORT, WIRE_BRIDGE, hostNsId, nodeInfo, nodeNsId, type LabContext } from './labState';
 
 /** How many Pods are created at once (each is a few short-lived processes). */
 export const POD_CONCURRENCY = 6;
 
 type Progress = (e: Extract<LabEvent, { event: 'progress' }>) => void;
+
+/**
+ * One turn per Pod at its node's IP allocator, chained in topology order: Pods are built concurrently, but
+ * host-local hands out addresses in the order it is asked, so each Pod waits for the previous Pod of its node.
+ * The first Pod of a node thus always gets .2, the next .3, and so on, on every run.
+ */
+export function ipamTurns(pods: readonly PodSpec[]): IpamTurn[] {
+  const last = new Map<string, Promise<void>>();
+  return pods.map((p) => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const ready = last.get(p.node) ?? Promise.resolve();
+    last.set(p.node, released);
+    return { ready, release };
+  });
+}
 
 async function ipBatch(ctx: LabContext, enter: (argv: string[]) => string[], lines: string[], what: string): Promise<void> {
   await runOk(enter([ctx.tools.ip, '-batch', '-']), { input: `${lines.join('\n')}\n` }, what);
@@ -40,12 +56,12 @@ async function joinWire(ctx: LabContext, topo: Topology, m: { id: string; hostna
 }
 
 /** Step 2: each node is a namespace with eth0 on the wire, forwarding on, and routes to the other nodes' Pod CIDRs. */
-async function buildNode(ctx: LabContext, topo: Topology, index: number): Promise<void> {
+async function buildNode(ctx: LabContext, topo: Topology, index: number): Promise<NodeInfo> {
   const spec = topo.nodes[index];
   const info = nodeInfo(spec, index, formatIPv4(nthHost(spec.podCIDR, 1)));
   const routes = topo.nodes.filter((n) => n.name !== spec.name).map((n) => `route add ${n.podCIDR} via ${n.ip} dev eth0`);
   await joinWire(ctx, topo, { id: nodeNsId(spec.name), hostname: spec.name, label: `node ${spec.name}`, ip: spec.ip, wirePort: info.wirePort, extra: routes });
-  ctx.nodes.set(spec.name, info);
+  return info;
 }
 
 /** Step 3 (optional): the Docker host: on the wire like a node but with no route to any Pod CIDR (it is not in the cluster), then docker0, containers and NAT. */
@@ -68,11 +84,13 @@ export async function buildLab(ctx: LabContext, topo: Topology, progress: Progre
   ctx.topology = topo;
   await buildWire(ctx);
   step('network', `physical network ${topo.network.cidr} (${WIRE_BRIDGE})`);
-  await Promise.all(topo.nodes.map((_, i) => buildNode(ctx, topo, i)));
+  const infos = await Promise.all(topo.nodes.map((_, i) => buildNode(ctx, topo, i)));
+  for (const info of infos) ctx.nodes.set(info.name, info); // topology order, whichever node finished first
   step('nodes', `${topo.nodes.length} node(s) wired, forwarding on, routes to each other's Pod CIDRs`);
   if (topo.dockerHost) step('docker-host', await buildDockerHostStep(ctx, topo));
-  await mapLimit(topo.pods, POD_CONCURRENCY, async (spec) => {
-    const record = await createPod(ctx, spec);
+  const turns = ipamTurns(topo.pods);
+  await mapLimit(topo.pods, POD_CONCURRENCY, async (spec, i) => {
+    const record = await createPod(ctx, spec, turns[i]);
     ctx.pods.set(spec.name, record);
     step('pod', `${spec.name} on ${spec.node}: ${record.info.ip}`);
   });

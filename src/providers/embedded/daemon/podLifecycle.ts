@@ -19,8 +19,24 @@ function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string): CniArgs {
   };
 }
 
+/** A Pod's turn at its node's IP allocator: wait for `ready`, call `release` once the address is taken (or the attempt failed). */
+export interface IpamTurn {
+  ready: Promise<void>;
+  release: () => void;
+}
+
+/** CNI ADD in the Pod's IPAM turn, if it has one; the turn is passed on whatever happens. */
+async function attachInTurn(ctx: LabContext, spec: PodSpec, sandboxId: string, turn?: IpamTurn) {
+  try {
+    await turn?.ready;
+    return await cniAdd(ctx.tools, cniArgs(ctx, spec, sandboxId));
+  } finally {
+    turn?.release();
+  }
+}
+
 /** Creates a Pod the way kubelet does: sandbox namespaces, CNI ADD, then the containers; undoes it all on failure. */
-export async function createPod(ctx: LabContext, spec: PodSpec): Promise<PodRecord> {
+export async function createPod(ctx: LabContext, spec: PodSpec, turn?: IpamTurn): Promise<PodRecord> {
   const sandboxId = `podnet-${ctx.lab}-${spec.name}-${++ctx.sandboxSeq}`;
   const nsId = podNsId(spec.name);
   const info: PodInfo = {
@@ -30,8 +46,11 @@ export async function createPod(ctx: LabContext, spec: PodSpec): Promise<PodReco
   const record: PodRecord = { spec, info, containers: [] };
   let attached = false;
   try {
-    await ctx.ns.create(nsId, spec.name);
-    const att = await cniAdd(ctx.tools, cniArgs(ctx, spec, sandboxId));
+    await ctx.ns.create(nsId, spec.name).catch((e: unknown) => {
+      turn?.release(); // the next Pod of this node must not wait for one that will never ask
+      throw e;
+    });
+    const att = await attachInTurn(ctx, spec, sandboxId, turn);
     attached = true;
     Object.assign(info, { ip: att.ip, prefixLength: att.prefixLength, gateway: att.gateway, mac: att.mac, hostVeth: att.hostVeth });
     const identity = { pod: spec.name, node: spec.node, ip: att.ip };
