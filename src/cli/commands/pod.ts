@@ -40,7 +40,12 @@ export async function podCommand(argv: string[]): Promise<number> {
     if (sub === 'create') {
       const pod = await client.call('addPod', { name, node: values.node as string, containers: values.container?.map(parseContainerFlag) });
       if (values.output === 'json') console.log(JSON.stringify(pod, null, 2));
-      else console.log(`pod/${pod.name} created on ${pod.node} with IP ${pod.ip} (veth ${pod.hostVeth} on cbr0)`);
+      else {
+        // Where the host end of the veth sits depends on the node's CNI: a bridge port, or a routed ptp end.
+        const node = (await client.call('status', {})).nodes.find((n) => n.name === pod.node);
+        const where = node?.bridge ? `on ${node.bridge}` : `routed by a /32 route on ${pod.node}, no bridge (ptp)`;
+        console.log(`pod/${pod.name} created on ${pod.node} with IP ${pod.ip} (veth ${pod.hostVeth} ${where})`);
+      }
     } else {
       const res = await client.call('deletePod', { name });
       console.log(`pod/${res.name} deleted; its IP ${res.ip} went back to the node's pool`);
