@@ -99,11 +99,20 @@ export function podObject(p: TestbedPodFacts): StoredObject & { kind: 'Pod' } {
   };
 }
 
+/** Options of {@link startTestbedCluster}. */
+export interface TestbedClusterOptions {
+  /**
+   * The providerID the API reports for a node (default: the test bed's `kind://docker/...`). Give a non-kind one, e.g.
+   * `gce://project/zone/<name>`, to make the nodes look remote, so PodNet needs debug Pods to reach them.
+   */
+  providerID?: (node: TestbedNodeFacts) => string;
+}
+
 /** Starts the stand-in (HTTPS on 127.0.0.1) seeded with the test bed's Nodes and Pods and writes a `kind-<cluster>` kubeconfig. */
-export async function startTestbedCluster(engine: DockerEngine, facts: TestbedFacts): Promise<TestbedCluster> {
+export async function startTestbedCluster(engine: DockerEngine, facts: TestbedFacts, opts: TestbedClusterOptions = {}): Promise<TestbedCluster> {
   const standIn = await KubeApiStandIn.start();
   const name = clusterNameOf(facts);
-  facts.nodes.forEach((n, i) => standIn.upsert(nodeObject(n, n.role ? n.role === 'control-plane' : i === 0)));
+  facts.nodes.forEach((n, i) => standIn.upsert(nodeObject({ ...n, providerID: opts.providerID?.(n) ?? n.providerID }, n.role ? n.role === 'control-plane' : i === 0)));
   for (const p of facts.pods) standIn.upsert(podObject(p));
   const dir = mkdtempSync(join(tmpdir(), 'podnet-testbed-cluster-'));
   const context = `kind-${name}`;

@@ -125,7 +125,12 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
       }
       installed.push(ns);
     }));
-    for (const delay of PROBE_DELAYS_MS) {
+    // A monitor only listens once its command started: through a cluster's node access that takes far longer than in
+    // the embedded lab, so wait twice the time one command takes to start here on top of the usual delays.
+    const started = performance.now();
+    await lab.exec(execTargetFor(origin), ['true'], { timeoutMs: 10_000 });
+    const startup = performance.now() - started;
+    for (const delay of PROBE_DELAYS_MS.map((d) => Math.round(d + 2 * startup))) {
       const attempt = await probeOnce(lab, namespaces, origin, probes, delay);
       probe = attempt.probe;
       events.splice(0, events.length, ...attempt.events);

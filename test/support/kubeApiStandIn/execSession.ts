@@ -80,8 +80,11 @@ export async function serveExec(
   timeoutMs: number,
 ): Promise<void> {
   let finished = false;
+  // Like kube-apiserver (through the kubelet), a client that hangs up ends the program.
+  const hangUp = new AbortController();
   ws.on('close', () => {
     if (!finished) record.closedByClient = true;
+    hangUp.abort();
   });
   let argv: string[];
   try {
@@ -95,13 +98,16 @@ export async function serveExec(
   record.spawned = argv;
   const input = await collectStdin(ws, q.stdin);
   let status: StatusBody;
-  let out = '';
-  let err = '';
+  // Output is streamed as the program writes it, as the real API server does (a watching program never exits by itself).
+  const stream = (channel: number) => (text: string) => {
+    if (ws.readyState === ws.OPEN && text) send(ws, channel, Buffer.from(text));
+  };
   try {
-    const r = await run(argv, { input, timeoutMs });
+    const r = await run(argv, {
+      input, timeoutMs, signal: hangUp.signal,
+      ...(q.stdout ? { onStdout: stream(1) } : {}), ...(q.stderr ? { onStderr: stream(2) } : {}),
+    });
     record.code = r.code;
-    out = r.stdout;
-    err = r.stderr;
     status = exitStatus(q.command, r.code);
   } catch (e) {
     // The program could not be started: the runtime reports that as a failed Status, not an exit code.
@@ -110,8 +116,6 @@ export async function serveExec(
   }
   if (ws.readyState !== ws.OPEN) return;
   finished = true;
-  if (q.stdout && out) send(ws, 1, Buffer.from(out));
-  if (q.stderr && err) send(ws, 2, Buffer.from(err));
   send(ws, 3, Buffer.from(JSON.stringify(status)));
   ws.close(1000);
 }
