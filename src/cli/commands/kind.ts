@@ -37,6 +37,12 @@ function cniMode(value: string | undefined): KindCni {
   return value;
 }
 
+/** How long nodes and Pods may take to become ready; PODNET_KIND_READY_TIMEOUT_MS overrides the 3 minutes. */
+function readyTimeout(): number {
+  const v = Number(process.env.PODNET_KIND_READY_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 180_000;
+}
+
 async function create(values: Record<string, string | boolean | undefined>): Promise<number> {
   const name = clusterName(values.name as string | undefined);
   const cni = cniMode(values.cni as string | undefined);
@@ -48,7 +54,7 @@ async function create(values: Record<string, string | boolean | undefined>): Pro
   process.once('SIGINT', cancel);
   try {
     const context = await createKindCluster(defaultKindTools(), {
-      name, topology, cni, bridgePlugin, retain: values.retain === true,
+      name, topology, cni, bridgePlugin, retain: values.retain === true, readyTimeoutMs: readyTimeout(),
       ...(values.image ? { image: values.image as string } : {}),
       ...(values['workload-image'] ? { workloadImage: values['workload-image'] as string } : {}),
     }, {
