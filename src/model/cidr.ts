@@ -136,3 +136,17 @@ export function subnet(c: Cidr | string, prefix: number, index: number): Cidr {
   }
   return { network: cidr.network + index * 2 ** (32 - prefix), prefix };
 }
+
+/** Ranges no lab network, node or Pod can use: the kernel gives them special meaning, so routes through them break. */
+export const UNUSABLE_RANGES: readonly { cidr: string; name: string }[] = [
+  { cidr: '0.0.0.0/8', name: '"this network" range' },
+  { cidr: '127.0.0.0/8', name: 'loopback range' },
+  { cidr: '169.254.0.0/16', name: 'link-local range' },
+  { cidr: '224.0.0.0/4', name: 'multicast range' },
+  { cidr: '240.0.0.0/4', name: 'reserved range (with the broadcast address 255.255.255.255)' },
+];
+
+/** The first unusable range that shares an address with `c`, if any. */
+export function unusableRangeIn(c: Cidr | string): { cidr: string; name: string } | undefined {
+  return UNUSABLE_RANGES.find((r) => cidrsOverlap(r.cidr, c));
+}

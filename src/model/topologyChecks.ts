@@ -1,6 +1,6 @@
 /** Rule checks on a read `Topology`: names, addresses, overlaps, duplicates, limits, per-node capacity and the Docker host. */
 import { DockerHostSpec, NodeSpec, PodSpec, SpecError, SpecLocation, Topology } from './topology';
-import { Cidr, cidrContains, cidrsOverlap, cidrWithin, broadcastAddress, formatCIDR, formatIPv4, hostCount, parseCIDR, parseIPv4, subnet } from './cidr';
+import { Cidr, cidrContains, cidrsOverlap, cidrWithin, broadcastAddress, formatCIDR, formatIPv4, hostCount, parseCIDR, parseIPv4, subnet, unusableRangeIn } from './cidr';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
 export const LAB_LIMITS = { nodes: 16, pods: 1000, dockerContainers: 8 } as const;
@@ -54,14 +54,23 @@ class TopologyChecker {
     else if (!DNS_LABEL.test(name)) this.fail(field, `${kind} name '${name}' is not a valid DNS label`, NAME_HINT);
   }
 
+  /** Parses a network or Pod range, refusing ranges the kernel reserves (loopback, multicast, ...). */
   private cidr(value: string, field: string): Cidr | undefined {
     if (value === '') return undefined;
+    let cidr: Cidr;
     try {
-      return parseCIDR(value);
+      cidr = parseCIDR(value);
     } catch (e) {
       this.fail(field, (e as Error).message, 'write a network address and a prefix length, such as 10.244.1.0/24');
       return undefined;
     }
+    const reserved = unusableRangeIn(cidr);
+    if (reserved) {
+      this.fail(field, `${field} ${value} overlaps the ${reserved.name} ${reserved.cidr}, which no lab network or Pod can use`,
+        'use a private range (RFC 1918): 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. 10.244.0.0/16 for Pods and 192.168.1.0/24 for nodes');
+      return undefined;
+    }
+    return cidr;
   }
 
   private nodes(list: NodeSpec[], network?: Cidr, cluster?: Cidr): Map<string, NodeInfo> {
