@@ -6,6 +6,7 @@
 import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { isMap, LineCounter, type Node, parseDocument } from 'yaml';
+import { MAX_YAML_NESTING, findTooDeep } from '../model/yamlDepth';
 import type { Topology } from '../model/topology';
 import { parseTopology, validateTopologyText } from '../model/topologySpec';
 import { SpecReader } from '../model/topologyYaml';
@@ -66,6 +67,10 @@ function fail(path: string, message: string, hint: string): { errors: LabPackErr
 }
 
 function readText(text: string, dir: string, file: string): { pack?: LabPack; errors: LabPackError[] } {
+  const deep = findTooDeep(text);
+  if (deep) {
+    return { errors: [new LabPackError(`${LAB_FILE} is nested too deeply (more than ${MAX_YAML_NESTING} levels of lists and mappings)`, { file, ...deep }, 'a lab pack needs fewer than 10 levels: remove the extra nesting')] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {

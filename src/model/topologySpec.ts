@@ -25,6 +25,7 @@
  * reading helpers in topologyYaml.ts.
  */
 import { LineCounter, Node, parseDocument, stringify } from 'yaml';
+import { MAX_YAML_NESTING, findTooDeep } from './yamlDepth';
 import { ContainerSpec, NodeSpec, PodSpec, SpecError, Topology, WorkloadKind } from './topology';
 import { Cidr, formatCIDR, formatIPv4, nthHost, parseCIDR, subnet } from './cidr';
 import { LAB_LIMITS, checkTopology } from './topologyChecks';
@@ -137,6 +138,10 @@ export function topologyToYaml(t: Topology): string {
 }
 
 function readTopology(text: string, file?: string): { topology?: Topology; errors: SpecError[] } {
+  const deep = findTooDeep(text);
+  if (deep) {
+    return { errors: [new SpecError(`the file is nested too deeply (more than ${MAX_YAML_NESTING} levels of lists and mappings)`, withFile(deep, file), 'a topology needs at most 4 levels (nodes, a node, its containers, a container): remove the extra nesting')] };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const r = new SpecReader(doc, lineCounter, file);
