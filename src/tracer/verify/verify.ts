@@ -102,48 +102,52 @@ async function sendProbe(lab: LabProvider, origin: string, probes: Probe[]): Pro
   return last!;
 }
 
+/** Adds the trace table in every namespace, recording each one installed in `installed`; the first failure rejects after all finished. */
+async function installTables(lab: LabProvider, namespaces: string[], script: string, installed: string[]): Promise<void> {
+  // allSettled, not all: every install must have finished before the caller removes what was installed.
+  const installs = await Promise.allSettled(namespaces.map(async (ns) => {
+    const res = await lab.exec(execTargetFor(ns), ['nft', '-f', '-'], { input: script, timeoutMs: 5000 });
+    if (res.code !== 0) {
+      const hint = lab.kind === 'kube'
+        ? `${programMissing(res) ? 'nft is not installed there' : 'nft tracing is not allowed there'}, so this path is predicted only (kind node images have nft; elsewhere try --debug-pods with an image that has nft)`
+        : 'Is nftables installed? (apt-get install -y nftables)';
+      throw new TraceNotObservable(ns, res.stderr.trim() || `exit ${res.code}`, hint);
+    }
+    installed.push(ns);
+  }));
+  const failed = installs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+/** The probe delays for this lab: a monitor only listens once its command started, which through a cluster's node access takes far longer than in the embedded lab. */
+async function probeDelays(lab: LabProvider, origin: string): Promise<number[]> {
+  const started = performance.now();
+  await lab.exec(execTargetFor(origin), ['true'], { timeoutMs: 10_000 });
+  const startup = performance.now() - started;
+  return PROBE_DELAYS_MS.map((d) => Math.round(d + 2 * startup));
+}
+
 /** Runs the probe with tracing in every namespace on the path and fills `result.verification` and each hop's observation. */
 export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: TraceResult): Promise<Verification> {
   const origin = result.hops[0]?.namespace ?? result.request.from.namespace ?? '';
   const namespaces = [...new Set([origin, ...result.hops.map((h) => h.namespace)])];
   const table = traceTableName(randomBytes(3).toString('hex'));
-  const script = installScript(table, result.request.proto, destinationPorts(result));
   const installed: string[] = [];
-  const events: TraceEvent[] = [];
-  const verdicts: TraceVerdict[] = [];
   const probes = probeAlternatives(result);
-  let probe = probes[0];
-  let probeOutput = { code: -1, stdout: '', stderr: '' };
+  let attempt: Attempt & { probe: Probe } = { events: [], verdicts: [], output: { code: -1, stdout: '', stderr: '' }, probe: probes[0] };
   try {
-    await Promise.all(namespaces.map(async (ns) => {
-      const res = await lab.exec(execTargetFor(ns), ['nft', '-f', '-'], { input: script, timeoutMs: 5000 });
-      if (res.code !== 0) {
-        const hint = lab.kind === 'kube'
-          ? `${programMissing(res) ? 'nft is not installed there' : 'nft tracing is not allowed there'}, so this path is predicted only (kind node images have nft; elsewhere try --debug-pods with an image that has nft)`
-          : 'Is nftables installed? (apt-get install -y nftables)';
-        throw new TraceNotObservable(ns, res.stderr.trim() || `exit ${res.code}`, hint);
-      }
-      installed.push(ns);
-    }));
-    // A monitor only listens once its command started: through a cluster's node access that takes far longer than in
-    // the embedded lab, so wait twice the time one command takes to start here on top of the usual delays.
-    const started = performance.now();
-    await lab.exec(execTargetFor(origin), ['true'], { timeoutMs: 10_000 });
-    const startup = performance.now() - started;
-    for (const delay of PROBE_DELAYS_MS.map((d) => Math.round(d + 2 * startup))) {
-      const attempt = await probeOnce(lab, namespaces, origin, probes, delay);
-      probe = attempt.probe;
-      events.splice(0, events.length, ...attempt.events);
-      verdicts.splice(0, verdicts.length, ...attempt.verdicts);
-      probeOutput = attempt.output;
+    await installTables(lab, namespaces, installScript(table, result.request.proto, destinationPorts(result)), installed);
+    for (const delay of await probeDelays(lab, origin)) {
+      attempt = await probeOnce(lab, namespaces, origin, probes, delay);
       // No event even where the probe was sent: the monitors were not listening yet, so try again, later.
-      if (events.some((e) => e.namespace === origin) || result.hops[0]?.decision === 'drop') break;
+      if (attempt.events.some((e) => e.namespace === origin) || result.hops[0]?.decision === 'drop') break;
     }
   } finally {
+    // Best effort: a namespace that vanished meanwhile has no table left to remove; `podnet cluster cleanup` catches the rest.
     await Promise.all(installed.map((ns) => lab.exec(execTargetFor(ns), ['nft', '-f', '-'], { input: removeScript(table), timeoutMs: 5000 }).catch(() => undefined)));
   }
-  const mine = probeEvents(events, origin);
-  observeHops(result.hops, snapshot, mine, verdicts.filter((v) => mine.some((e) => e.traceId === v.traceId && e.namespace === v.namespace)));
-  result.verification = summarize(result, probe.label, probeOutput);
+  const mine = probeEvents(attempt.events, origin);
+  observeHops(result.hops, snapshot, mine, attempt.verdicts.filter((v) => mine.some((e) => e.traceId === v.traceId && e.namespace === v.namespace)));
+  result.verification = summarize(result, attempt.probe.label, attempt.output);
   return result.verification;
 }

@@ -120,6 +120,20 @@ describe('podnet on a kind-shaped Docker test bed behind the kube-apiserver stan
     assert.equal(r.verification, undefined, 'nothing was sent');
   });
 
+  it('where nft cannot run on a node, the trace is predicted only and says why, instead of failing', async () => {
+    const node = `${BED}-worker2`;
+    const nft = (await engine.dockerOk(['exec', node, 'busybox', 'which', 'nft'])).stdout.trim();
+    await engine.dockerOk(['exec', node, 'mv', nft, `${nft}.off`]);
+    try {
+      const res = await podnet(['trace', 'pod-a', 'pod-c']);
+      assert.equal(res.code, 0, res.stdout + res.stderr);
+      assert.match(res.stdout, new RegExp(`predicted only: could not add the trace table in node/${node} \\(nft -f -\\): .*nft is not installed there`));
+      assert.match(res.stdout, /probe not observed: predicted only/);
+    } finally {
+      await engine.dockerOk(['exec', node, 'mv', `${nft}.off`, nft]);
+    }
+  });
+
   it('cluster cleanup removes a leftover trace table from a node and touches no other table', async () => {
     const node = `${BED}-worker`;
     await engine.dockerOk(['exec', node, 'nft', 'add', 'table', 'inet', 'podnet_trace_dead01']);
