@@ -19,6 +19,7 @@ import type { TraceResult } from '../src/tracer/types';
 import type { DiagramToHost, HostToDiagram } from '../src/webview/diagram/protocol';
 import { E2E_CACHE, readManifest, startCodeServer, type CodeServer } from '../test/support/codeServer';
 import * as wb from '../test/support/workbench';
+import { scaledCluster } from '../test/webview/clusterSnapshot';
 import { startHarness, type Harness } from '../test/webview/harness';
 
 const ROOT = resolve(__dirname, '..');
@@ -243,6 +244,23 @@ async function webview(runs: number) {
     } finally {
       await page.close();
     }
+    // A cluster's size: 21 nodes x 50 Pods, no wire (the recorded 150-Pod lab reshaped, test/webview/clusterSnapshot.ts).
+    const cluster = scaledCluster(7);
+    const first: Draw[] = [];
+    for (let i = 0; i < runs; i++) {
+      const fresh = await openDiagram(browser, harness, errors);
+      try {
+        first.push(await drawOnce(fresh.page, cluster));
+        await checkPage(fresh.page, errors);
+      } finally {
+        await fresh.page.close();
+      }
+    }
+    log(`cluster of ${cluster.cluster.pods.length} Pods: first draws ${first.map((d) => d.totalMs.toFixed(0)).join(', ')} ms`);
+    out.bigCluster = {
+      pods: cluster.cluster.pods.length, nodes: cluster.cluster.nodes.length, namespaces: first[0].namespaces, elements: first[0].elements,
+      drawnPods: first[0].pods, foldedNodes: first[0].folded, first: drawStats(first),
+    };
   } finally {
     await closeBrowser();
     await closeHarness();

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { Snapshot } from '../../src/snapshot/types';
 import { predictTrace } from '../../src/tracer/predict';
 import type { TraceResult } from '../../src/tracer/types';
-import { clusterSnapshot, fixture } from './clusterSnapshot';
+import { clusterSnapshot, fixture, scaledCluster } from './clusterSnapshot';
 import { contains, diagramPages } from './diagramPages';
 
 const BIG = 'traces/three-by-fifty.snapshot.json';
@@ -211,5 +211,26 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     }, crossing);
     assert.ok(under, 'the crossing is drawn from node to node, under both boxes (not across their labels)');
     await h.shot(page, 'fold-cluster-trace-dark');
+  });
+
+  it('draws a 1,050-Pod cluster (21 nodes, no wire) folded, its nodes in rows in node order, each with its count', async () => {
+    const page = await h.open('dark');
+    const r = await h.draw(page, scaledCluster(7));
+    console.log(`      1,050-Pod cluster folded: layout ${r.layoutMs} ms + draw ${r.drawMs} ms, ${r.elements} elements`);
+    assert.deepEqual([r.pods, r.folded], [0, 21]);
+    const boxes = await page.locator('g.el.node > rect.frame').evaluateAll((rs) => rs.map((e) => {
+      const b = e.getBoundingClientRect();
+      return { id: e.parentElement!.getAttribute('data-id'), x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width) };
+    }));
+    assert.deepEqual(boxes.map((b) => b.id), Array.from({ length: 21 }, (_, i) => `ns:node/node${i + 1}`), 'in node order');
+    const rows = [...new Set(boxes.map((b) => b.y))];
+    assert.ok(rows.length >= 3, `${rows.length} rows, not one strip of 21 nodes`);
+    for (let i = 1; i < boxes.length; i++) {
+      const [a, b] = [boxes[i - 1], boxes[i]];
+      assert.ok(b.y > a.y || (b.y === a.y && b.x > a.x + a.width), `${b.id} after ${a.id}: right of it, or on the next row`);
+    }
+    assert.equal(await page.locator('g.el.fold').count(), 21);
+    await page.locator('vscode-toolbar-button[data-action="zoomFit"]').click();
+    await h.shot(page, 'fold-cluster-1050-dark');
   });
 });

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/snapshot/types';
 import { layoutGraph, type Box, type DiagramLayout } from '../../src/webview/diagram/layout';
+import { foldGraph } from '../../src/webview/diagram/fold';
 import { buildGraph } from '../../src/webview/diagram/model';
+import { scaledCluster } from './clusterSnapshot';
 
 const fixture = (path: string): Snapshot => JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', path), 'utf8')) as Snapshot;
 
@@ -63,5 +65,23 @@ describe('diagram layout', () => {
 
   it('kind-ptp and the Docker-style host lay out without overlaps', async () => {
     for (const f of ['snapshots/kind-ptp.json', 'traces/article-docker.snapshot.json', 'snapshots/three-nodes.json']) checkNesting(await layoutGraph(buildGraph(fixture(f))));
+  });
+
+  it('folded nodes lay out as a column without overlaps: count box above the bridge above eth0, edges straight down', async () => {
+    const none = { expanded: new Set<string>(), pinned: new Set<string>() };
+    for (const g of [buildGraph(fixture('traces/three-by-fifty.snapshot.json')), buildGraph(scaledCluster(2))]) {
+      const l = await layoutGraph(foldGraph(g, none));
+      checkNesting(l);
+      const b = all(l);
+      for (const node of l.boxes.filter((x) => x.kind === 'node')) {
+        const [count, bridge, eth0] = ['fold', 'bridge', 'eth0'].map((k) => node.children.find((c) => c.kind === k));
+        assert.ok(count && eth0, `${node.id} has its count box and eth0`);
+        if (bridge) assert.ok(count.y + count.height <= bridge.y && bridge.y + bridge.height <= eth0.y, `${node.id}: count, bridge, eth0 top down`);
+        else assert.ok(count.y + count.height <= eth0.y, `${node.id} (ptp): count above eth0`);
+        const e = l.edges.find((x) => x.source === count.id)!;
+        assert.deepEqual([e.points[0].y, e.points[1].y, e.points[0].x === e.points[1].x], [count.y + count.height, (bridge ?? eth0).y, true]);
+      }
+      assert.ok(l.edges.every((e) => e.points.length >= 2 && b.has(e.source) && b.has(e.target)), 'every edge is routed between drawn boxes');
+    }
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The layout of a node with many Pods, without elk: Pods in rows (each with its veth right below it), one bus per
+ * Layouts of a node without elk, in linear time. A folded node (fold.ts) is a column: count box, bridge, eth0.
+ * A node with many Pods: Pods in rows (each with its veth right below it), one bus per
  * row to a trunk down the left side, then the bridge and eth0 at the bottom, as elk would draw it but wrapped.
  * Linear time, so 3 nodes x 50 Pods lay out at once, and the box stays near a screen's shape instead of a
  * 20,000-pixel strip. Returns the same shape as an elk result so layout.ts composes both alike.
@@ -90,4 +91,31 @@ export function gridLayout(ctx: SizingContext, el: DiagramElement, edges: Diagra
     return { id: e.id, sources: [e.source], targets: [e.target], sections: pts.length ? [section] : [] };
   });
   return { id: el.id, x: 0, y: 0, width, height, children: [...nodes.values()], edges: elkEdges };
+}
+
+const COLUMN_KINDS = ['fold', 'bridge', 'eth0'];
+
+/** True for a node drawn folded to a plain column: a count box, at most one bridge, eth0, nothing else. */
+export function isColumn(el: DiagramElement): boolean {
+  return el.children.length > 0 && COLUMN_KINDS.every((k) => el.children.filter((c) => c.kind === k).length <= 1)
+    && el.children.every((c) => COLUMN_KINDS.includes(c.kind));
+}
+
+/** Lays out a folded node as a centred column (count box, bridge, eth0) with straight edges: what elk would do, at once. */
+export function columnLayout(ctx: SizingContext, el: DiagramElement, edges: DiagramEdge[]): ElkNode {
+  const kids = COLUMN_KINDS.flatMap((k) => el.children.filter((c) => c.kind === k)).map((c) => leafNode(ctx, c));
+  const width = Math.max(...kids.map((k) => k.width ?? 0), headerWidth(ctx, el)) + 2 * SIDE;
+  let y = METRICS.pad + textBlock(ctx, el.label).height + METRICS.headerGap;
+  for (const k of kids) {
+    Object.assign(k, { x: (width - (k.width ?? 0)) / 2, y });
+    y += (k.height ?? 0) + 24;
+  }
+  const at = new Map(kids.map((k) => [k.id, k] as const));
+  const elkEdges: ElkExtendedEdge[] = edges.map((e) => {
+    const s = at.get(e.source);
+    const t = at.get(e.target);
+    const sections = s && t ? [{ id: `${e.id}:s`, startPoint: { x: width / 2, y: (s.y ?? 0) + (s.height ?? 0) }, endPoint: { x: width / 2, y: t.y ?? 0 } }] : [];
+    return { id: e.id, sources: [e.source], targets: [e.target], sections };
+  });
+  return { id: el.id, x: 0, y: 0, width, height: y - 24 + SIDE, children: kids, edges: elkEdges };
 }

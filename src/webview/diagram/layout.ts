@@ -7,7 +7,7 @@
 import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
 import type { DiagramEdge, DiagramElement, DiagramGraph, EdgeKind, ElementKind, FoldInfo } from './model';
-import { gridLayout } from './gridLayout';
+import { columnLayout, gridLayout, isColumn } from './gridLayout';
 import { CONTAINER_KINDS, GUEST_KINDS, METRICS, approxMeasure, boxPadding, evenHeights, guestNode, headerWidth, leafNode, toggleSize, type MeasureText, type SizingContext } from './sizing';
 
 /** Text metrics and measuring live in sizing.ts; the renderer reaches them through here. */
@@ -66,6 +66,9 @@ export interface LayoutOptions {
   wrapAbove?: number;
 }
 
+/** How wide a row of unjoined top-level boxes grows before the next box starts a new row (six folded nodes). */
+const ROW_WIDTH = 1600;
+
 const OPTIONS = {
   'elk.algorithm': 'layered',
   'elk.direction': 'DOWN',
@@ -123,6 +126,10 @@ async function layoutInside(elk: InstanceType<typeof ELK>, ctx: SizingContext, e
     const node = gridLayout(ctx, el, edges);
     return { node, byId: index(node) };
   }
+  if (el.fold && isColumn(el)) {
+    const node = columnLayout(ctx, el, edges);
+    return { node, byId: index(node) };
+  }
   const children = el.children.map((c) => (GUEST_KINDS.has(c.kind) ? guestNode(ctx, c) : leafNode(ctx, c)));
   evenHeights(children.filter((c) => c.ports?.length));
   const graph: ElkNode = { id: el.id, layoutOptions: { ...OPTIONS, 'elk.padding': boxPadding(ctx, el) }, children, edges: edges.map((e) => elkEdge(e)) };
@@ -161,6 +168,29 @@ function guestBox(ctx: SizingContext, el: DiagramElement, n: ElkNode, x: number,
   return toBox(el, x, y, n.width ?? 0, n.height ?? 0, kids);
 }
 
+/** Boxes in rows, in order, top-aligned, wrapped at ROW_WIDTH (or the widest box): the top level without edges. */
+function inRows(kids: ElkNode[]): ElkNode {
+  const pad = 16;
+  const gap = 36;
+  const limit = Math.max(ROW_WIDTH, ...kids.map((k) => k.width ?? 0));
+  let x = pad;
+  let y = pad;
+  let rowH = 0;
+  let width = 0;
+  for (const k of kids) {
+    if (x > pad && x + (k.width ?? 0) > pad + limit) {
+      x = pad;
+      y += rowH + gap;
+      rowH = 0;
+    }
+    Object.assign(k, { x, y });
+    x += (k.width ?? 0) + gap;
+    rowH = Math.max(rowH, k.height ?? 0);
+    width = Math.max(width, x - gap + pad);
+  }
+  return { id: 'root', x: 0, y: 0, width, height: y + rowH + pad, children: kids, edges: [] };
+}
+
 /** Lays the graph out with elk; Pod containers are left out above `collapseAbove` Pods plus containers. */
 export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Promise<DiagramLayout> {
   const ctx: SizingContext = { measure: opts.measure ?? approxMeasure, collapsed: countGuests(g) > (opts.collapseAbove ?? 400), chips: new Map() };
@@ -197,12 +227,11 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
     return id;
   };
   const rootEdges = cross.map((e) => elkEdge(e, borderPort(e.source, e.id, 's'), borderPort(e.target, e.id, 't')));
-  // One component even without edges: a cluster has no wire joining its nodes, and they still stand in a row, in order.
-  const rootOptions = {
-    ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40',
-    'elk.separateConnectedComponents': 'false',
-  };
-  const root: ElkNode = await elk.layout({ id: 'root', layoutOptions: rootOptions, children: [...rootKids.values()], edges: rootEdges } as ElkNode);
+  const rootOptions = { ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40' };
+  // Nothing joins the boxes (a cluster: no wire namespace): rows in node order; elk would pack them out of order.
+  const root: ElkNode = rootEdges.length
+    ? await elk.layout({ id: 'root', layoutOptions: rootOptions, children: [...rootKids.values()], edges: rootEdges } as ElkNode)
+    : inRows([...rootKids.values()]);
   const rootIndex = index(root);
   const elkMs = performance.now() - t0;
 
