@@ -77,7 +77,7 @@ let access = 'none';
 await check('cluster info', async () => {
   const res = ok(await podnet(['cluster', 'info']), 'podnet cluster info');
   access = /^access:\s+(\S+):/m.exec(res.stdout)?.[1] ?? 'unknown';
-  return res.stdout.split('\n').filter((l) => /^(server|nodes|access):/.test(l)).join('; ');
+  return res.stdout.split('\n').filter((l) => /^(server|nodes|access):/.test(l)).map((l) => l.replace(/\s+/g, ' ')).join('; ');
 });
 await check('get nodes', async () => {
   nodes = JSON.parse(ok(await podnet(['get', 'nodes', '-o', 'json']), 'podnet get nodes -o json').stdout);

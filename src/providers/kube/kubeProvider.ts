@@ -79,10 +79,16 @@ export class KubeProvider implements LabProvider {
     this.watch.onTrouble(listener);
   }
 
-  /** The Pod named `NAMESPACE/NAME` (or `NAME` in the context's namespace), or a NOT_FOUND LabError that lists what exists. */
+  /**
+   * The Pod named `NAMESPACE/NAME`, or a bare `NAME` in the chosen namespace (with -A: the one Pod of that name in any
+   * namespace), or a NOT_FOUND LabError that lists what exists.
+   */
   findPod(name: string): KubePod {
     const pods = this.watch.pods();
-    const key = name.includes('/') ? name : `${this.source.namespace ?? 'default'}/${name}`;
+    const ns = this.source.namespace;
+    const bare = name.includes('/') ? [] : pods.filter((p) => p.name === name);
+    const key = name.includes('/') ? name : ns !== undefined ? `${ns}/${name}` : bare.length === 1 ? podKey(bare[0]) : name;
+    if (ns === undefined && bare.length > 1) throw new LabError(`"${name}" names Pods in several namespaces (${bare.map(podKey).join(', ')}): write NAMESPACE/${name}`, 'BAD_REQUEST', 'pod');
     const pod = pods.find((p) => podKey(p) === key);
     if (!pod) {
       const known = pods.slice(0, 8).map(podKey).join(', ') || 'none';

@@ -99,13 +99,16 @@ describe('podnet on a kind-shaped Docker test bed behind the kube-apiserver stan
     assert.equal((JSON.parse(toIp.stdout) as TraceResult).hops.at(-1)?.namespace, 'pod/default/pod-c');
   });
 
-  it('exec runs in a Pod\'s namespace and in a node\'s', async () => {
+  it('exec runs in a Pod\'s namespace and in a node\'s; with -A a bare name finds its namespace', async () => {
     const podA = bed.pods.find((p) => p.name === 'pod-a')!;
     const inPod = await podnet(['exec', 'default/pod-a', '--', 'ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
     assert.equal(inPod.code, 0, inPod.stderr);
     assert.equal((JSON.parse(inPod.stdout) as { addr_info: { local: string }[] }[])[0].addr_info[0].local, podA.ip);
     const onNode = await podnet(['exec', '--node', `${BED}-worker2`, '--', 'ip', '-j', 'route', 'show', podA.ip]);
     assert.equal(onNode.code, 0, onNode.stderr);
+    const anyNs = await podnet(['-A', 'exec', 'proxy', '--', 'ip', '-j', '-4', 'addr', 'show', 'dev', 'eth0']);
+    assert.equal(anyNs.code, 0, anyNs.stderr);
+    assert.equal((JSON.parse(anyNs.stdout) as { addr_info: { local: string }[] }[])[0].addr_info[0].local, bed.nodes[1].ip, 'with -A a bare name finds kube-system/proxy, a hostNetwork Pod: its node\'s namespace');
     const fails = await podnet(['exec', 'pod-a', '--', 'ip', 'route', 'get', '999.1.1.1']);
     assert.notEqual(fails.code, 0, 'the command\'s own exit code comes back');
   });

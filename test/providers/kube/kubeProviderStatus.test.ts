@@ -4,6 +4,7 @@ import type { KubeNode, KubePod } from '../../../src/providers/kube/clusterTypes
 import { coveringCidr } from '../../../src/providers/kube/coveringCidr';
 import { wiringFromBridges } from '../../../src/providers/kube/nodeWiring';
 import { podStatus, toLabStatus } from '../../../src/providers/kube/toLabStatus';
+import { traceTablesIn } from '../../../src/providers/kube/traceTableCleanup';
 
 const source: ClusterSource = { context: 'kind-lab', cluster: 'kind-lab', server: 'https://127.0.0.1:6443', access: 'container', accessDescription: 'docker exec', namespace: 'default' };
 
@@ -70,5 +71,20 @@ describe('kube provider: status from the API', () => {
     assert.deepEqual(wiringFromBridges(n, JSON.stringify([{ ifname: 'cni0', addr_info: [] }])), { cni: 'bridge', bridge: 'cni0', bridgeIP: '' });
     assert.deepEqual(wiringFromBridges(n, JSON.stringify([{ ifname: 'docker0', addr_info: [{ family: 'inet', local: '172.17.0.1' }] }])), { cni: 'ptp', bridge: '', bridgeIP: '' });
     assert.deepEqual(wiringFromBridges(n, '[]'), { cni: 'ptp', bridge: '', bridgeIP: '' });
+  });
+});
+
+describe('kube provider: cleaning up trace tables', () => {
+  it('finds only tables named like the tracer\'s, in known families', () => {
+    const json = JSON.stringify({ nftables: [
+      { metainfo: { version: '1.0.6' } },
+      { table: { family: 'inet', name: 'podnet_trace_a1b2c3', handle: 1 } },
+      { table: { family: 'bridge', name: 'podnet_trace_a1b2c3', handle: 2 } },
+      { table: { family: 'ip', name: 'kube-proxy', handle: 3 } },
+      { table: { family: 'inet', name: 'podnet_trace_; flush ruleset', handle: 4 } },
+      { table: { family: 'weird', name: 'podnet_trace_ff', handle: 5 } },
+    ] });
+    assert.deepEqual(traceTablesIn(json), [{ family: 'inet', name: 'podnet_trace_a1b2c3' }, { family: 'bridge', name: 'podnet_trace_a1b2c3' }]);
+    assert.deepEqual(traceTablesIn('not json'), []);
   });
 });
