@@ -9,6 +9,7 @@ import { defaultKubeParts } from './defaultParts';
 import { NodeWiringCache } from './nodeWiring';
 import { podKey, toLabStatus } from './toLabStatus';
 
+/** The options of {@link KubeProvider.connect}, re-exported for callers that only import the provider. */
 export type { KubeConnectOptions } from './kubeParts';
 
 /** A connected cluster; read-only: it never creates or deletes workloads (only opt-in debug Pods, removed on close). */
@@ -156,4 +157,3 @@ export class KubeProvider implements LabProvider {
   }
 }
 
-export { KubeAccessError };
