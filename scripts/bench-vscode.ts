@@ -153,7 +153,10 @@ async function renderOnce(page: Page, act: Act): Promise<Draw> {
   }, act);
   if (r.got.type !== 'rendered') throw new Error(`the diagram posted ${JSON.stringify(r.got)} instead of rendered`);
   const g = r.got as Rendered;
-  return { layoutMs: g.layoutMs, drawMs: g.drawMs, totalMs: g.layoutMs + g.drawMs, frameMs: r.frameMs, namespaces: g.namespaces, elements: g.elements, pods: g.pods, folded: g.folded };
+  return {
+    layoutMs: g.layoutMs, drawMs: g.drawMs, totalMs: g.layoutMs + g.drawMs, frameMs: r.frameMs,
+    namespaces: g.namespaces, elements: g.elements, pods: g.pods, folded: g.folded,
+  };
 }
 
 /** Posts the snapshot and waits until it is drawn (see renderOnce). */
@@ -239,7 +242,8 @@ async function webview(runs: number) {
       const trace = JSON.parse(readFileSync(join(ROOT, BIG_TRACE), 'utf8')) as TraceResult;
       const fold = await foldActions(page, big.snapshot, trace, runs);
       await checkPage(page, errors);
-      log(`big: expand all ${fold.expandAll.totalMs.median} ms, collapse all ${fold.collapseAll.totalMs.median} ms, trace ${fold.trace.totalMs.median} ms (medians)`);
+      const m = (x: { totalMs: { median: number | null } }) => `${x.totalMs.median} ms`;
+      log(`big: expand all ${m(fold.expandAll)}, collapse all ${m(fold.collapseAll)}, trace ${m(fold.trace)} (medians)`);
       out.bigFold = { traceFile: BIG_TRACE, ...fold };
     } finally {
       await page.close();

@@ -42,9 +42,10 @@ export function clusterSnapshot(): Snapshot {
 /** clusterSnapshot() `copies` times over, as one cluster of 3 x `copies` nodes (node1 ... nodeN, Pods pod-N-MM); addresses repeat. */
 export function scaledCluster(copies: number): Snapshot {
   const base = JSON.stringify(clusterSnapshot());
-  const parts = Array.from({ length: copies }, (_, k) =>
-    JSON.parse(base.replace(/\bnode([1-3])\b/g, (_m, d: string) => `node${Number(d) + 3 * k}`).replace(/\bpod-([1-3])-/g, (_m, d: string) => `pod-${Number(d) + 3 * k}-`)) as Snapshot,
-  );
+  const parts = Array.from({ length: copies }, (_, k) => {
+    const text = base.replace(/\bnode([1-3])\b/g, (_m, d: string) => `node${Number(d) + 3 * k}`);
+    return JSON.parse(text.replace(/\bpod-([1-3])-/g, (_m, d: string) => `pod-${Number(d) + 3 * k}-`)) as Snapshot;
+  });
   const s = parts[0];
   s.namespaces = parts.flatMap((p) => p.namespaces);
   s.cluster.nodes = parts.flatMap((p) => p.cluster.nodes);

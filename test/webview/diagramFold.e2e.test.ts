@@ -57,7 +57,8 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     const r = await h.after(page, () => page.locator('g[data-id="fold:node/node2"] > rect.frame').click());
     assert.deepEqual([r.pods, r.folded], [50, 2]);
     assert.deepEqual(await Promise.all(NODES.map((n) => podsIn(page, n))), [0, 50, 0]);
-    for (const pod of ['pod-2-01', 'pod-2-50']) assert.ok(contains(await h.rect(page, 'ns:node/node2'), await h.rect(page, `ns:pod/${pod}`)), `${pod} in node2`);
+    const node2 = await h.rect(page, 'ns:node/node2');
+    for (const pod of ['pod-2-01', 'pod-2-50']) assert.ok(contains(node2, await h.rect(page, `ns:pod/${pod}`)), `${pod} in node2`);
     assert.equal(await page.locator('g[data-id="fold:node/node2"]').count(), 0, 'no count box on an expanded node');
     assert.equal(await toggle(page, 'node2').getAttribute('aria-expanded'), 'true');
     assert.equal(await toggle(page, 'node2').getAttribute('aria-label'), 'Fold the 50 Pods of node2');
@@ -73,7 +74,10 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     let focused = '';
     for (let i = 0; i < 30 && !focused; i++) {
       await page.keyboard.press('Tab');
-      focused = await page.evaluate(() => (document.activeElement?.classList.contains('fold-toggle') ? document.activeElement.getAttribute('data-fold') ?? '' : ''));
+      focused = await page.evaluate(() => {
+        const a = document.activeElement;
+        return a?.classList.contains('fold-toggle') ? (a.getAttribute('data-fold') ?? '') : '';
+      });
     }
     assert.equal(focused, 'node/node1', 'Tab reaches node1\'s toggle');
     const opened = await h.after(page, () => page.keyboard.press('Enter'));
@@ -104,7 +108,8 @@ describe('diagram webview at scale in Chromium (folding)', function () {
     assert.deepEqual([r3.pods, await podsIn(page, 'node3')], [100, 50], 'node3 expanded too, node2 stays expanded');
     assert.equal(await page.locator('g[data-id="ns:pod/pod-3-40"].found').count(), 1, 'found by its address');
     await input.press('Escape');
-    assert.deepEqual([await input.inputValue(), await page.locator('.find-status').innerText(), await page.locator('g.found').count()], ['', '', 0], 'Escape clears');
+    const cleared = [await input.inputValue(), await page.locator('.find-status').innerText(), await page.locator('g.found').count()];
+    assert.deepEqual(cleared, ['', '', 0], 'Escape clears the query, the status and the highlight');
     await input.fill('no-such-pod');
     await input.press('Enter');
     assert.equal(await page.locator('.find-status').innerText(), 'No Pod, node or address matches "no-such-pod"');

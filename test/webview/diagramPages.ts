@@ -16,7 +16,8 @@ export type Rect = { x: number; y: number; width: number; height: number };
 
 /** True when `inner` lies within `outer` (half a pixel of rounding allowed). */
 export const contains = (outer: Rect, inner: Rect): boolean =>
-  inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
+  inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5
+  && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
 
 /** What a test uses to drive diagram pages. */
 export interface DiagramPages {
@@ -85,7 +86,8 @@ export function diagramPages(): DiagramPages {
       await act();
       return h.nextRendered(page, before);
     },
-    draw: (page, snapshot) => h.after(page, () => h.send(page, { type: 'snapshot', snapshot, source: { label: `snapshot ${snapshot.source.lab}`, live: false } })),
+    draw: (page, snapshot) =>
+      h.after(page, () => h.send(page, { type: 'snapshot', snapshot, source: { label: `snapshot ${snapshot.source.lab}`, live: false } })),
     rect: (page, id) =>
       page.locator(`g[data-id="${id}"] > rect.frame`).first().evaluate((r) => {
         const b = r.getBoundingClientRect();

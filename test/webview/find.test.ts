@@ -28,6 +28,8 @@ describe('diagram find', () => {
 
   it('finds a cluster Pod named NAMESPACE/NAME by its full name and by its name alone', () => {
     const g = buildGraph(clusterSnapshot());
-    for (const q of ['default/pod-3-02', 'pod-3-02']) assert.deepEqual(findMatches(g, q).map((m) => [m.id, m.holder]), [['ns:pod/default/pod-3-02', 'ns:node/node3']], q);
+    for (const q of ['default/pod-3-02', 'pod-3-02']) {
+      assert.deepEqual(findMatches(g, q).map((m) => [m.id, m.holder]), [['ns:pod/default/pod-3-02', 'ns:node/node3']], q);
+    }
   });
 });

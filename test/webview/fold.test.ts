@@ -15,7 +15,8 @@ const kinds = (e: DiagramElement, kind: string) => e.children.filter((c) => c.ki
 function synthetic(counts: number[]): DiagramGraph {
   const roots = counts.map((n, i) => ({
     id: `ns:node/n${i}`, kind: 'node' as const, namespace: `node/n${i}`, label: [`n${i}`],
-    children: Array.from({ length: n }, (_, j) => ({ id: `ns:pod/p${i}-${j}`, kind: 'pod' as const, namespace: `pod/p${i}-${j}`, label: [`p${i}-${j}`], children: [] })),
+    children: Array.from({ length: n }, (_, j) => `p${i}-${j}`)
+      .map((p) => ({ id: `ns:pod/${p}`, kind: 'pod' as const, namespace: `pod/${p}`, label: [p], children: [] })),
   }));
   return { roots, edges: [], namespaces: counts.length, elements: 0 };
 }
@@ -61,7 +62,8 @@ describe('diagram folding', () => {
     const node1 = root(g, 'ns:node/node1');
     assert.deepEqual(kinds(node1, 'pod').map((p) => p.label[0]), ['pod-1-07']);
     assert.equal(kinds(node1, 'veth').length, 1);
-    assert.ok(g.edges.some((e) => e.kind === 'veth-pair' && e.source === 'if:pod/pod-1-07:eth0' && e.target === `if:node/node1:${kinds(node1, 'veth')[0].ifname}`));
+    const veth = `if:node/node1:${kinds(node1, 'veth')[0].ifname}`;
+    assert.ok(g.edges.some((e) => e.kind === 'veth-pair' && e.source === 'if:pod/pod-1-07:eth0' && e.target === veth), 'its veth pair is drawn');
     assert.deepEqual(kinds(node1, 'fold')[0].label, ['49 more Pods', '49 veths on cbr0']);
     assert.deepEqual(node1.fold, { pods: 50, shown: 1, expanded: false, noun: 'Pod' });
     assert.equal(kinds(root(g, 'ns:node/node3'), 'pod').length, 0);

@@ -34,7 +34,10 @@ export interface Chrome {
 /** The find box: Enter finds the next match, Shift+Enter the previous, Escape clears. */
 function buildFind(bar: HTMLElement, onFind: FindHandler): { find: HTMLInputElement; findStatus: HTMLElement } {
   const box = html('div', { class: 'find', role: 'search' }, undefined, bar);
-  const find = html('input', { type: 'search', class: 'find-input', placeholder: 'Find Pod, node or IP', 'aria-label': 'Find a Pod, node or IP address (Enter: next match)', spellcheck: 'false' }, undefined, box);
+  const find = html('input', {
+    type: 'search', class: 'find-input', placeholder: 'Find Pod, node or IP', spellcheck: 'false',
+    'aria-label': 'Find a Pod, node or IP address (Enter: next match)',
+  }, undefined, box);
   const findStatus = html('span', { class: 'find-status', 'aria-live': 'polite' }, '', box);
   find.addEventListener('keydown', (e) => {
     if (e.key === 'Enter') {

@@ -80,7 +80,11 @@ export function gridLayout(ctx: SizingContext, el: DiagramElement, edges: Diagra
       const c = centre(s);
       const tc = centre(t);
       const into = (t.y ?? 0) - 10;
-      return [{ x: c.x, y: (s.y ?? 0) + (s.height ?? 0) }, { x: c.x, y: busOf.get(s)! }, { x: trunkX, y: busOf.get(s)! }, { x: trunkX, y: into }, { x: tc.x, y: into }, { x: tc.x, y: t.y ?? 0 }];
+      const bus = busOf.get(s)!;
+      return [
+        { x: c.x, y: (s.y ?? 0) + (s.height ?? 0) }, { x: c.x, y: bus }, { x: trunkX, y: bus },
+        { x: trunkX, y: into }, { x: tc.x, y: into }, { x: tc.x, y: t.y ?? 0 },
+      ];
     }
     if (s && t) return [{ x: centre(s).x, y: (s.y ?? 0) + (s.height ?? 0) }, { x: centre(t).x, y: t.y ?? 0 }];
     return [];
@@ -114,7 +118,8 @@ export function columnLayout(ctx: SizingContext, el: DiagramElement, edges: Diag
   const elkEdges: ElkExtendedEdge[] = edges.map((e) => {
     const s = at.get(e.source);
     const t = at.get(e.target);
-    const sections = s && t ? [{ id: `${e.id}:s`, startPoint: { x: width / 2, y: (s.y ?? 0) + (s.height ?? 0) }, endPoint: { x: width / 2, y: t.y ?? 0 } }] : [];
+    const start = { x: width / 2, y: (s?.y ?? 0) + (s?.height ?? 0) };
+    const sections = s && t ? [{ id: `${e.id}:s`, startPoint: start, endPoint: { x: width / 2, y: t.y ?? 0 } }] : [];
     return { id: e.id, sources: [e.source], targets: [e.target], sections };
   });
   return { id: el.id, x: 0, y: 0, width, height: y - 24 + SIDE, children: kids, edges: elkEdges };

@@ -8,7 +8,10 @@ import ELK from 'elkjs/lib/elk.bundled.js';
 import type { ElkExtendedEdge, ElkNode, ElkPort } from 'elkjs/lib/elk-api';
 import type { DiagramEdge, DiagramElement, DiagramGraph, EdgeKind, ElementKind, FoldInfo } from './model';
 import { columnLayout, gridLayout, isColumn } from './gridLayout';
-import { CONTAINER_KINDS, GUEST_KINDS, METRICS, approxMeasure, boxPadding, evenHeights, guestNode, headerWidth, leafNode, toggleSize, type MeasureText, type SizingContext } from './sizing';
+import {
+  CONTAINER_KINDS, GUEST_KINDS, METRICS, approxMeasure, boxPadding, evenHeights, guestNode, headerWidth, leafNode, toggleSize,
+  type MeasureText, type SizingContext,
+} from './sizing';
 
 /** Text metrics and measuring live in sizing.ts; the renderer reaches them through here. */
 export { METRICS, approxMeasure, type MeasureText } from './sizing';
@@ -147,7 +150,9 @@ async function layoutInside(elk: InstanceType<typeof ELK>, ctx: SizingContext, e
 }
 
 function toBox(el: DiagramElement, x: number, y: number, w: number, h: number, children: Box[]): Box {
-  return { id: el.id, kind: el.kind, namespace: el.namespace, label: el.label, ifname: el.ifname, x, y, width: w, height: h, children, ...(el.fold ? { fold: el.fold } : {}) };
+  const box: Box = { id: el.id, kind: el.kind, namespace: el.namespace, label: el.label, ifname: el.ifname, x, y, width: w, height: h, children };
+  if (el.fold) box.fold = el.fold;
+  return box;
 }
 
 /** A node box with its fold toggle right after its title: in view whenever the name is, however wide the node. */
@@ -211,7 +216,8 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
   const rootKids = new Map<string, ElkNode>();
   for (const r of g.roots) {
     const l = laid.get(r.id);
-    const kid = l ? { id: r.id, width: l.node.width, height: l.node.height, ports: [], layoutOptions: { 'elk.portConstraints': 'FIXED_POS' } } : guestNode(ctx, r);
+    const fixed = { 'elk.portConstraints': 'FIXED_POS' };
+    const kid = l ? { id: r.id, width: l.node.width, height: l.node.height, ports: [], layoutOptions: fixed } : guestNode(ctx, r);
     kid.layoutOptions = { ...kid.layoutOptions, 'elk.alignment': 'TOP' };
     rootKids.set(r.id, kid);
   }
@@ -227,7 +233,9 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
     return id;
   };
   const rootEdges = cross.map((e) => elkEdge(e, borderPort(e.source, e.id, 's'), borderPort(e.target, e.id, 't')));
-  const rootOptions = { ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40' };
+  const rootOptions = {
+    ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40',
+  };
   // Nothing joins the boxes (a cluster: no wire namespace): rows in node order; elk would pack them out of order.
   const root: ElkNode = rootEdges.length
     ? await elk.layout({ id: 'root', layoutOptions: rootOptions, children: [...rootKids.values()], edges: rootEdges } as ElkNode)
@@ -254,7 +262,8 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
     }
     const kids = r.children.map((c) => {
       const n = l.byId.get(c.id) as ElkNode;
-      return GUEST_KINDS.has(c.kind) ? guestBox(ctx, c, n, x0 + (n.x ?? 0), y0 + (n.y ?? 0)) : toBox(c, x0 + (n.x ?? 0), y0 + (n.y ?? 0), n.width ?? 0, n.height ?? 0, []);
+      const [x, y] = [x0 + (n.x ?? 0), y0 + (n.y ?? 0)];
+      return GUEST_KINDS.has(c.kind) ? guestBox(ctx, c, n, x, y) : toBox(c, x, y, n.width ?? 0, n.height ?? 0, []);
     });
     boxes.push(nodeBox(ctx, r, x0, y0, at.width ?? 0, at.height ?? 0, kids));
     const model = new Map((inner.get(r.id) ?? []).map((x) => [x.id, x] as const));

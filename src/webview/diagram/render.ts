@@ -95,7 +95,8 @@ const MARGIN_RIGHT = 110;
 
 /** Draws the diagram into `host` (replacing what was there) at `zoom`. */
 export function renderDiagram(layout: DiagramLayout, host: Element, zoom = 1): Drawing {
-  const root = svg('svg', { class: 'diagram', viewBox: `0 0 ${layout.width + MARGIN_RIGHT} ${layout.height}`, role: 'group', 'aria-label': 'Pod network diagram' });
+  const viewBox = `0 0 ${layout.width + MARGIN_RIGHT} ${layout.height}`;
+  const root = svg('svg', { class: 'diagram', viewBox, role: 'group', 'aria-label': 'Pod network diagram' });
   const d: Drawing = { svg: root, traceLayer: svg('g'), boxes: new Map(), edges: new Map(), groups: new Map() };
   setZoom(d, layout, zoom);
   const boxes = svg('g', { class: 'boxes' }, root);

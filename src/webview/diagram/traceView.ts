@@ -34,7 +34,8 @@ interface Piece {
 }
 
 const inside = (outer: Box, inner: Box) =>
-  inner.x >= outer.x - 1 && inner.y >= outer.y - inner.height && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + inner.height;
+  inner.x >= outer.x - 1 && inner.y >= outer.y - inner.height
+  && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + inner.height;
 
 function piece(d: Drawing, a: string, b: string): Piece | undefined {
   const fwd = d.edges.get(`${a}|${b}`);
@@ -179,7 +180,8 @@ export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string): Tra
   const paths = hops.map((h) => svg('path', { d: h.drawn.map(pathData).join(' '), class: `trace-hop ${h.status}`, 'data-hop': h.index }, pathLayer));
   for (const s of steps) for (const id of s.ids) d.groups.get(id)?.classList.add('on-path');
   const markers = hops.map((h) => {
-    const g = svg('g', { class: `hop-marker ${h.status}`, 'data-hop': h.index, transform: `translate(${h.marker.x.toFixed(1)} ${h.marker.y.toFixed(1)})` }, markerLayer);
+    const transform = `translate(${h.marker.x.toFixed(1)} ${h.marker.y.toFixed(1)})`;
+    const g = svg('g', { class: `hop-marker ${h.status}`, 'data-hop': h.index, transform }, markerLayer);
     svgText(`hop ${h.index}: ${STATUS_TEXT[h.status]}`, {}, svg('title', {}, g));
     SHAPES[h.status](g);
     svgText(String(h.index), { class: 'num', 'text-anchor': 'middle', y: 4 }, g);
