@@ -24,7 +24,9 @@ export interface ActionRefs {
   dockerHost?: { arg: number };
   dockerContainers: { name: string; arg: number }[];
   /** `pod create NAME --node NODE`: a Pod that exists from then on. */
-  creates?: { pod: string; node: string; containers: string[] };
+  creates?: { pod: string; node: string; containers: string[]; arg: number };
+  /** `pod delete NAME`: a Pod that is gone from then on. */
+  deletes?: { pod: string; arg: number };
   /** Pack-relative files it reads (trace --snapshot, snapshot validate). */
   files: { path: string; arg: number }[];
   /** `{{ip:NAME}}` placeholders: NAME must be in the lab when the action runs. */
@@ -150,12 +152,16 @@ function checkPod(argv: string[], problems: ArgvProblem[], refs: ActionRefs): vo
     return;
   }
   if (!name) return void problems.push({ message: `podnet pod ${sub.value} needs a Pod NAME`, hint: `e.g. [podnet, pod, ${sub.value}, web-2${sub.value === 'create' ? ', --node, node2' : ''}]` });
-  if (sub.value === 'delete') return void refs.pods.push({ name: name.value, arg: name.arg });
+  if (sub.value === 'delete') {
+    refs.pods.push({ name: name.value, arg: name.arg });
+    refs.deletes = { pod: name.value, arg: name.arg };
+    return;
+  }
   const node = str(p, 'node');
   if (!node) return void problems.push({ message: 'podnet pod create needs --node NODE', hint: 'add --node and the name of a node' });
   refs.nodes.push({ name: node.value, arg: node.arg });
   const containers = (p.values.get('container') ?? []).map((c) => String(c.value).split(':')[0]);
-  refs.creates = { pod: name.value, node: node.value, containers: containers.length ? containers : ['web'] };
+  refs.creates = { pod: name.value, node: node.value, containers: containers.length ? containers : ['web'], arg: name.arg };
 }
 
 function checkSnapshot(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {

@@ -18,11 +18,15 @@ interface KnownPod {
   /** True for Pods of the topology (they have an IP when the lab starts). */
   initial: boolean;
   webPort?: number;
+  /** True when only a `podExists` check says it exists (the learner makes it): an action creating it is then fine. */
+  assumed?: boolean;
 }
 
 /** What exists at one point of the walk through the steps. */
 class World {
   readonly pods = new Map<string, KnownPod>();
+  /** Pods an earlier action deleted (and none re-created since), with where: for a message that says why a Pod is missing. */
+  readonly deleted = new Map<string, string>();
   readonly nodes: string[];
   readonly dockerHost?: string;
   readonly dockerContainers: string[];
@@ -59,6 +63,7 @@ function isAddress(text: string, withPort: boolean): boolean {
 class ReferenceChecker {
   private readonly world: World;
   private readonly stepOfAction = new Map<string, number>();
+  private readonly topologyPods: Set<string>;
 
   constructor(
     private readonly r: SpecReader,
@@ -67,18 +72,21 @@ class ReferenceChecker {
     private readonly packDir: string,
   ) {
     this.world = new World(topology);
+    this.topologyPods = new Set(topology.pods.map((p) => p.name));
     steps.forEach((s, i) => s.step.actions.forEach((a) => this.stepOfAction.has(a.id) || this.stepOfAction.set(a.id, i)));
   }
 
   run(): void {
     this.steps.forEach((s, i) => {
-      s.step.actions.forEach((_, j) => this.action(s.actions[j].refs, s.actions[j].argField));
+      s.step.actions.forEach((a, j) => this.action(s.actions[j].refs, s.actions[j].argField, `action ${s.path}.actions[${j}] (${a.id})`));
       s.step.checks.forEach((c, j) => this.check(c, s.checkPaths[j], i));
     });
   }
 
   private pod(name: string, field: string, container?: string, containerField?: string): void {
     const known = this.world.pods.get(name);
+    const gone = this.world.deleted.get(name);
+    if (!known && gone) return this.r.fail(field, `Pod '${name}' no longer exists at this step: ${gone} deletes it`, `create it again first (podnet pod create ${name} --node NODE), or name a Pod that exists: ${list([...this.world.pods.keys()])}`);
     if (!known) return this.r.fail(field, `Pod '${name}' is not in this lab at this step`, `use one of: ${list([...this.world.pods.keys()])} (a Pod the learner creates must come from an earlier podnet pod create action or podExists check)`);
     if (container !== undefined && !known.containers.includes(container)) this.r.fail(containerField ?? field, `Pod ${name} has no container '${container}'`, `its containers are: ${list(known.containers)}`);
   }
@@ -90,11 +98,12 @@ class ReferenceChecker {
   private endpoint(name: string, field: string, role: 'from' | 'to'): void {
     const names = this.world.names();
     if (names.includes(name) || (role === 'to' && isAddress(name, true))) return;
+    if (this.world.deleted.has(name)) return this.pod(name, field);
     const also = role === 'to' ? ', or an IP address in the lab (IP or IP:PORT)' : '';
     this.r.fail(field, `'${name}' is not a Pod, node or Docker-style host${role === 'to' ? ', nor an IP address' : ''} of this lab`, `use one of: ${list(names)}${also}`);
   }
 
-  private action(refs: ActionRefs, argField: (arg: number | undefined) => string): void {
+  private action(refs: ActionRefs, argField: (arg: number | undefined) => string, label: string): void {
     const { r, world } = this;
     for (const p of refs.pods) this.pod(p.name, argField(p.arg), p.container, argField(p.arg));
     for (const n of refs.nodes) this.node(n.name, argField(n.arg));
@@ -110,8 +119,29 @@ class ReferenceChecker {
       const found = resolveInPack(this.packDir, f.path);
       if ('problem' in found) r.fail(argField(f.arg), found.problem, found.hint);
     }
+    this.lifecycle(refs, argField, label);
+  }
+
+  /** Applies `pod create` and `pod delete` to the world, so later steps see the Pods that exist then. */
+  private lifecycle(refs: ActionRefs, argField: (arg: number | undefined) => string, label: string): void {
+    const { world } = this;
+    if (refs.deletes) {
+      if (world.pods.delete(refs.deletes.pod)) world.deleted.set(refs.deletes.pod, label);
+    }
     const made = refs.creates;
-    if (made && world.nodes.includes(made.node)) world.pods.set(made.pod, { node: made.node, containers: made.containers, initial: world.pods.get(made.pod)?.initial ?? false, webPort: 8080 });
+    if (!made || !world.nodes.includes(made.node)) return;
+    const existing = world.pods.get(made.pod);
+    if (existing && !existing.assumed) {
+      this.r.fail(argField(made.arg), `Pod '${made.pod}' already exists at this step, so creating it fails`, `delete it in an earlier action (podnet pod delete ${made.pod}), or pick a new name`);
+    }
+    const initial = existing?.initial ?? this.initiallyIn(made.pod);
+    world.deleted.delete(made.pod);
+    world.pods.set(made.pod, { node: made.node, containers: made.containers, initial, webPort: 8080 });
+  }
+
+  /** True for a Pod of the topology (also after it was deleted and is created again). */
+  private initiallyIn(pod: string): boolean {
+    return this.topologyPods.has(pod);
   }
 
   private check(c: StepCheck, path: string, stepIndex: number): void {
@@ -145,7 +175,10 @@ class ReferenceChecker {
         return this.actionRef(c.action, `${path}.action`, stepIndex);
       case 'podExists':
         if (c.node !== undefined) this.node(c.node, `${path}.node`);
-        if (!world.pods.has(c.pod)) world.pods.set(c.pod, { node: c.node ?? '', containers: ['web'], initial: false, webPort: 8080 });
+        if (!world.pods.has(c.pod)) {
+          world.pods.set(c.pod, { node: c.node ?? '', containers: ['web'], initial: this.initiallyIn(c.pod), webPort: 8080, assumed: true });
+          world.deleted.delete(c.pod);
+        }
         return;
       case 'reachable':
         this.endpoint(c.from, `${path}.from`, 'from');

@@ -39,7 +39,7 @@ describe('action policy', () => {
     const r = run(['podnet', 'exec', 'pod-a', '-c', 'web', '--', 'busybox', 'wget', '-qO-', 'http://{{ip:pod-c}}:8080/']);
     assert.deepEqual(r.refs.pods, [{ name: 'pod-a', container: 'web', arg: 2 }]);
     assert.deepEqual(r.refs.ips, [{ name: 'pod-c', arg: 9 }]);
-    assert.deepEqual(run(['podnet', 'pod', 'create', 'duo', '--node', 'node1', '--container', 'web', '--container', 'helper:sleep']).refs.creates, { pod: 'duo', node: 'node1', containers: ['web', 'helper'] });
+    assert.deepEqual(run(['podnet', 'pod', 'create', 'duo', '--node', 'node1', '--container', 'web', '--container', 'helper:sleep']).refs.creates, { pod: 'duo', node: 'node1', containers: ['web', 'helper'], arg: 3 });
     assert.match(messages(['podnet', 'exec', 'pod-a', '--', 'ping', '{{pod-c}}'])[0], /unknown placeholder \{\{pod-c\}\}/);
   });
 

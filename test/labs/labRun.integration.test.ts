@@ -61,7 +61,7 @@ describe('podnet lab list|validate|run', function () {
     assert.match(r.steps[0].actions[0].stdout, /pod-a +1\/1 +Running/);
     assert.match(res.stderr, /It runs these commands/);
     assert.equal((await status('ilab-run-keep')).code, 0, 'kept');
-    await runCliOk('root', ['lab', 'down', '--lab', 'ilab-run-keep', '--yes']);
+    await runCliOk('root', ['lab', 'down', '--lab', 'ilab-run-keep']);
   });
 
   it('an invalid pack or zip runs nothing: every error with its location, exit 1, no lab started', async () => {
