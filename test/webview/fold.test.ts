@@ -37,6 +37,17 @@ describe('diagram folding', () => {
     assert.deepEqual(foldableNodes(synthetic([10, 10, 10, 11])).length, 4);
   });
 
+  it('folds a Docker-style host with many containers the same way, counting containers', () => {
+    const g = synthetic([FOLD_NODE_ABOVE + 1]);
+    const host = g.roots[0];
+    Object.assign(host, { kind: 'host', id: 'ns:host/h', namespace: 'host/h' });
+    for (const c of host.children) c.kind = 'docker-container';
+    host.children.push({ id: 'if:host/h:docker0', kind: 'bridge', namespace: 'host/h', label: ['docker0 (bridge)'], ifname: 'docker0', children: [] });
+    const f = root(foldGraph(g, view()), 'ns:host/h');
+    assert.deepEqual(f.fold, { pods: 13, shown: 0, expanded: false, noun: 'container' });
+    assert.deepEqual(kinds(f, 'fold')[0].label, ['13 containers', 'via docker0']);
+  });
+
   it('3 x 50 Pods: each node becomes its bridge and eth0 with one count box of 50 Pods joined to the bridge', () => {
     const g = foldGraph(buildGraph(fixture<Snapshot>('traces/three-by-fifty.snapshot.json')), view());
     for (const n of ['node1', 'node2', 'node3']) {

@@ -63,7 +63,9 @@ function foldNode(el: DiagramElement, edges: DiagramEdge[], view: FoldView): { e
   const veths = hidden.size - hiddenGuests;
   const what = fold.shown ? `${hiddenGuests} more ${noun}${hiddenGuests === 1 ? '' : 's'}` : plural(hiddenGuests, noun);
   const via = kept.some((c) => c.kind === 'bridge') ? `veths on ${hub?.ifname}` : `ptp veths to ${hub?.ifname ?? 'the node'}`;
-  const box: DiagramElement = { id: foldId(el.namespace), kind: 'fold', namespace: el.namespace, label: [what, `${veths} ${via}`], children: [] };
+  // Without resolved veth peers (a partial snapshot) there is no veth count to show, only where they attach.
+  const sub = veths ? `${veths} ${via}` : `via ${hub?.ifname ?? 'the node'}`;
+  const box: DiagramElement = { id: foldId(el.namespace), kind: 'fold', namespace: el.namespace, label: [what, sub], children: [] };
   // Model order guides elk: the count box sits where the veths are, above the bridge and eth0.
   const at = kept.findIndex((c) => c.kind === 'bridge' || c.kind === 'eth0');
   const children = at < 0 ? [...kept, box] : [...kept.slice(0, at), box, ...kept.slice(at)];
