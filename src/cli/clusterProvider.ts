@@ -2,6 +2,7 @@
 import { createInterface } from 'node:readline/promises';
 import { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import { KubeAccessError } from '../providers/kube/kubeAccessError';
+import { kubeconfigReader } from '../providers/kube/defaultParts';
 import { KubeProvider } from '../providers/kube/kubeProvider';
 import { DEFAULT_DEBUG_IMAGE, DEFAULT_DEBUG_NAMESPACE } from '../providers/kube/nodeAccess/debugPodManifest';
 import type { LabProvider } from '../providers/provider';
@@ -35,8 +36,17 @@ export function connectCluster(sel: ClusterSelection, opts: { quiet?: boolean } 
   });
 }
 
-/** Runs `fn` on the cluster or the embedded lab, and always releases it (deleting debug Pods on a cluster). */
-export async function withProvider<T>(sel: ClusterSelection | undefined, lab: string | undefined, fn: (p: LabProvider) => Promise<T>): Promise<T> {
+/** The namespace a bare Pod name means: -n NS, else the context's own (default 'default'); undefined with -A. */
+export function homeNamespace(sel: ClusterSelection): string | undefined {
+  if (sel.allNamespaces) return undefined;
+  return sel.namespace ?? kubeconfigReader().loadKubeTarget({ kubeconfig: sel.kubeconfig, context: sel.context }).namespace;
+}
+
+/**
+ * Runs `fn` on the cluster or the embedded lab, and always releases it (deleting debug Pods on a cluster). `watchAll`
+ * watches every namespace whatever -n says, for commands whose arguments may name Pods of any namespace (NS/POD).
+ */
+export async function withProvider<T>(sel: ClusterSelection | undefined, lab: string | undefined, fn: (p: LabProvider) => Promise<T>, opts: { watchAll?: boolean } = {}): Promise<T> {
   if (sel && lab !== undefined) throw new UsageError('--lab names an embedded lab; --context/--kubeconfig a cluster: use one of them');
   if (!sel) {
     const embedded = await EmbeddedLab.connect(labName(lab));
@@ -46,7 +56,7 @@ export async function withProvider<T>(sel: ClusterSelection | undefined, lab: st
       embedded.close();
     }
   }
-  const kube = await connectCluster(sel);
+  const kube = await connectCluster(opts.watchAll ? { ...sel, namespace: undefined, allNamespaces: true } : sel);
   try {
     return await fn(kube);
   } finally {

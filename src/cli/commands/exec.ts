@@ -8,7 +8,7 @@ import { ToolMissingError } from '../../util/exec';
 import { labName, parse, splitAtDoubleDash } from '../args';
 import { UsageError } from '../cliError';
 import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
-import { withProvider } from '../clusterProvider';
+import { homeNamespace, withProvider } from '../clusterProvider';
 
 /** Help text of `podnet exec`. */
 export const EXEC_HELP = `Usage:
@@ -58,10 +58,11 @@ function targetFrom(values: TargetOptions, positionals: string[]): ExecTarget {
   return { kind: 'pod', pod: positionals[0], container: values.container };
 }
 
-/** A bare Pod name on a cluster means that Pod in the -n namespace (the provider itself falls back to the context's). */
+/** A bare Pod name on a cluster means that Pod in the -n namespace or the context's (with -A: its one namespace). */
 function qualifyPod(target: ExecTarget, cluster: ClusterSelection): ExecTarget {
-  if (target.kind !== 'pod' || target.pod.includes('/') || !cluster.namespace) return target;
-  return { ...target, pod: `${cluster.namespace}/${target.pod}` };
+  if (target.kind !== 'pod' || target.pod.includes('/')) return target;
+  const ns = homeNamespace(cluster);
+  return ns === undefined ? target : { ...target, pod: `${ns}/${target.pod}` };
 }
 
 /** Reads stdin to the end (for -i). */
@@ -78,7 +79,7 @@ async function execOnCluster(cluster: ClusterSelection, lab: string | undefined,
     process.stderr.write(`podnet: on a cluster the command runs in the Pod's network namespace with the node's tools; -c ${target.container} changes nothing\n`);
   }
   const input = withStdin ? await readStdin() : undefined;
-  const res = await withProvider(cluster, lab, (p) => p.exec(target, argv, { timeoutMs: (timeoutSec || 600) * 1000, input }));
+  const res = await withProvider(cluster, lab, (p) => p.exec(target, argv, { timeoutMs: (timeoutSec || 600) * 1000, input }), { watchAll: true });
   process.stdout.write(res.stdout);
   process.stderr.write(res.stderr);
   return res.timedOut ? 124 : res.code;

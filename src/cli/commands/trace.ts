@@ -9,7 +9,7 @@ import type { TraceProto, TraceRequest, TraceResult } from '../../tracer/types';
 import { parse } from '../args';
 import { UsageError } from '../cliError';
 import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
-import { requireNodeAccess, withProvider } from '../clusterProvider';
+import { homeNamespace, requireNodeAccess, withProvider } from '../clusterProvider';
 
 /** Help text of `podnet trace`. */
 export const TRACE_HELP = `Usage:
@@ -53,11 +53,18 @@ function protoOf(value: string | undefined, port: number | undefined): TraceProt
   throw new UsageError(`--proto ${value} is not supported (use icmp, tcp or udp)`, TRACE_HELP);
 }
 
-/** On a cluster, a bare Pod name means that Pod in the chosen namespace (nodes and IPs stay as typed). */
-function qualify(kube: KubeProvider, req: TraceRequest): TraceRequest {
+/**
+ * On a cluster, a bare Pod name means that Pod in the chosen namespace (nodes and IPs stay as typed), and a hostNetwork
+ * Pod means its node: it has no network namespace of its own.
+ */
+function qualify(kube: KubeProvider, req: TraceRequest, ns: string | undefined): TraceRequest {
   const nodes = new Set(kube.nodes().map((n) => n.name));
-  const ns = kube.source.namespace;
-  const one = (text: string) => (ns && !text.includes('/') && !nodes.has(text) && !/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(text) ? `${ns}/${text}` : text);
+  const one = (text: string): string => {
+    if (nodes.has(text) || /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(text)) return text;
+    const name = ns && !text.includes('/') ? `${ns}/${text}` : text;
+    const hostPod = kube.pods().find((p) => p.hostNetwork && p.node && (`${p.namespace}/${p.name}` === name || (!name.includes('/') && p.name === name)));
+    return hostPod ? hostPod.node : name;
+  };
   return { ...req, from: one(req.from), to: one(req.to) };
 }
 
@@ -93,12 +100,12 @@ export async function traceCommand(argv: string[], cluster?: ClusterSelection): 
   } else {
     ({ result, note } = await withProvider(cluster, values.lab, async (lab) => {
       requireNodeAccess(lab, 'a trace');
-      const live = await traceLive(lab, lab instanceof KubeProvider ? qualify(lab, req) : req, { verify: !values['no-verify'] });
+      const live = await traceLive(lab, lab instanceof KubeProvider && cluster ? qualify(lab, req, homeNamespace(cluster)) : req, { verify: !values['no-verify'] });
       const t = live.timings;
       const predictedOnly = live.result.warnings.some((w) => w.startsWith('predicted only'));
       const probe = t.verifyMs === undefined ? '; --no-verify: nothing was sent' : predictedOnly ? `, probe not observed: predicted only` : `, probe ${t.verifyMs} ms`;
       return { result: live.result, note: `(snapshot ${t.snapshotMs} ms, prediction ${t.predictMs} ms, kernel check ${t.kernelMs} ms${probe})` };
-    }));
+    }, { watchAll: true }));
   }
   if (values.json) console.log(JSON.stringify(result, null, 2));
   else console.log(`${formatTrace(result)}\n${note}`);

@@ -88,11 +88,15 @@ describe('podnet on a kind-shaped Docker test bed behind the kube-apiserver stan
     assert.deepEqual(r.hops.filter((h) => h.decision === 'forward').map((h) => h.where), [`${BED}-worker`, `${BED}-worker2`]);
   });
 
-  it('traces to a node name and to a Pod IP', async () => {
+  it('traces to a node name, to a hostNetwork Pod (its node) and to a Pod IP', async () => {
     const toNode = JSON.parse((await podnet(['trace', 'default/pod-a', `${BED}-worker2`, '--json'])).stdout) as TraceResult;
     assert.equal(toNode.disposition, 'DELIVERED');
     assert.equal(toNode.hops.at(-1)?.namespace, `node/${BED}-worker2`);
     assert.ok(toNode.verification?.matches, toNode.verification?.differences.join('; '));
+    const hostRes = await podnet(['trace', 'pod-c', 'kube-system/proxy', '--json']);
+    assert.equal(hostRes.code, 0, hostRes.stderr);
+    const toHostPod = JSON.parse(hostRes.stdout) as TraceResult;
+    assert.equal(toHostPod.hops.at(-1)?.namespace, `node/${BED}-worker`, 'a hostNetwork Pod is its node');
     const podC = bed.pods.find((p) => p.name === 'pod-c')!;
     const toIp = await podnet(['trace', 'pod-b', podC.ip, '--json']);
     assert.equal(toIp.code, 0, toIp.stdout + toIp.stderr);
