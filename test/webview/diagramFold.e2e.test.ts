@@ -40,6 +40,10 @@ describe('diagram webview at scale in Chromium (folding)', function () {
       assert.match((await page.locator(`g[data-id="ns:node/${node}"]`).getAttribute('aria-label')) ?? '', /, 50 Pods folded$/);
     }
     assert.equal(await page.locator('.folding').isVisible(), true, 'Expand all / Collapse all offered');
+    for (const name of ['Expand all nodes (show every Pod)', 'Collapse all nodes (count their Pods)', 'Show the 50 Pods of node2']) {
+      assert.equal(await page.getByRole('button', { name, exact: true }).count(), 1, `a button named "${name}"`);
+    }
+    assert.equal(await page.getByRole('searchbox', { name: /Find a Pod, node or IP address/ }).count(), 1);
     const fit = await page.evaluate(() => {
       const c = document.querySelector('.canvas')!;
       const svg = c.querySelector('svg')!.getBoundingClientRect();
