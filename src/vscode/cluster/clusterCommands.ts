@@ -32,13 +32,24 @@ async function connect(kubeconfig: string | undefined, context: string, say: (m:
 
 /** Registers podnet.connectCluster, podnet.disconnectCluster and podnet.showNamespace. */
 export function registerClusterCommands(context: vscode.ExtensionContext, session: LabSession): void {
+  const log = vscode.window.createOutputChannel('PodNet Cluster');
+  const say = (line: string) => log.appendLine(`${new Date().toISOString()} ${line}`);
   context.subscriptions.push(
+    log,
     vscode.commands.registerCommand('podnet.connectCluster', (contextName?: string) => guarded('Could not connect to the cluster', async () => {
       if (!(await requireTrust('Connecting to a cluster (kubeconfig credential plugins and docker are programs)'))) return;
       const kubeconfig = kubeconfigSetting();
       const name = typeof contextName === 'string' ? contextName : await pickContext(kubeconfig);
       if (!name) return;
-      const provider = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${name}` }, (progress) => connect(kubeconfig, name, (m) => progress.report({ message: m })));
+      say(`connecting to context ${name} of ${kubeconfigSource(kubeconfig, process.env).shown}`);
+      const provider = await Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${name}` }, (progress) => connect(kubeconfig, name, (m) => {
+        say(m);
+        progress.report({ message: m });
+      }))).catch((e: unknown) => {
+        say(`failed: ${e instanceof Error ? e.message : String(e)}`);
+        throw e;
+      });
+      say(`connected; node access: ${provider.source.access} (${provider.source.accessDescription})`);
       try {
         await session.connectCluster(provider, (e) => void showError(`Lost the cluster ${name}`, e));
       } catch (e) {
@@ -46,6 +57,7 @@ export function registerClusterCommands(context: vscode.ExtensionContext, sessio
         throw e;
       }
       const st = session.status;
+      say(`showing ${st?.nodes.length ?? 0} nodes and ${st?.pods.length ?? 0} Pods`);
       vscode.window.setStatusBarMessage(`$(cloud) Connected to ${name}: ${st?.nodes.length ?? 0} nodes, ${st?.pods.length ?? 0} Pods`, 5000);
     })),
     vscode.commands.registerCommand('podnet.disconnectCluster', () => guarded('Could not disconnect cleanly', async () => {

@@ -20,6 +20,8 @@ export class DiagramPanel implements vscode.Disposable {
   private refreshTimer?: NodeJS.Timeout;
   /** The lab changed since the drawing was last sent. */
   private stale = false;
+  /** The snapshot being read and sent, if any. */
+  private drawing?: Promise<void>;
   private readonly disposables: vscode.Disposable[] = [];
   /** The webview's last `rendered` report (read by tests and the benchmark). */
   lastRender?: RenderStats;
@@ -98,7 +100,13 @@ export class DiagramPanel implements vscode.Disposable {
   private scheduleRefresh(): void {
     if (!this.panel?.visible || !this.ready) return;
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.sendSnapshot().catch((e) => showError('Could not redraw the diagram', e)), 250);
+    // A cluster's snapshot enters every node and Pod namespace, and a busy cluster changes all the time: redraw after a
+    // longer quiet spell there, and never start a snapshot while one is still being read.
+    const delay = this.session.mode === 'cluster' ? 2000 : 250;
+    this.refreshTimer = setTimeout(() => {
+      if (this.drawing) return void this.drawing.finally(() => this.stale && this.scheduleRefresh());
+      this.drawing = this.sendSnapshot().catch((e) => showError('Could not redraw the diagram', e)).finally(() => (this.drawing = undefined));
+    }, delay);
   }
 
   private receive(m: unknown): void {
