@@ -2,7 +2,7 @@
 import type { LabStatus, PodInfo } from '../providers/embedded/control/protocol';
 import type { LabProvider } from '../providers/provider';
 import { mapLimit } from '../util/concurrency';
-import { clusterFacts, namespaceTargets } from './clusterFacts';
+import { clusterFacts, namespaceId, namespaceTargets } from './clusterFacts';
 import { collectFilter, execIn, readIn, type NamespaceTarget } from './collectExec';
 import { parseFdb } from './parseFdb';
 import { parseAddresses, parseJsonArray, parseLinks, parseNeighbors, parseRoutes, parseRules, type ParsedLink } from './parseIp';
@@ -83,12 +83,33 @@ export interface CollectOptions {
   pods?: (pod: PodInfo) => boolean;
 }
 
+/**
+ * Every namespace's tables; a Pod that failed to be read and is no longer Running when asked again (deleted meanwhile,
+ * as Pods on a busy cluster are) is left out. Any other failure rejects.
+ */
+async function collectAll(lab: LabProvider, targets: NamespaceTarget[]): Promise<Collected[]> {
+  const results = await mapLimit(targets, NAMESPACE_CONCURRENCY, (ns) => collectNamespace(lab, ns).then(
+    (c) => ({ c }),
+    (error: unknown) => ({ ns, error }),
+  ));
+  const failed = results.filter((r): r is { ns: NamespaceTarget; error: unknown } => 'error' in r);
+  if (failed.length) {
+    const running = new Set((await lab.status()).pods.filter((p) => p.status === 'Running').map((p) => p.name));
+    const real = failed.find((f) => f.ns.kind !== 'pod' || running.has(f.ns.name));
+    if (real) throw real.error;
+  }
+  return results.flatMap((r) => ('c' in r ? [r.c] : []));
+}
+
 /** Reads the status and every namespace of `lab` (bounded parallelism) into one deterministic snapshot. */
 export async function collectSnapshot(lab: LabProvider, opts: CollectOptions = {}): Promise<Snapshot> {
   const full = await lab.status();
-  const st = opts.pods ? { ...full, pods: full.pods.filter(opts.pods) } : full;
+  const wanted = opts.pods ? { ...full, pods: full.pods.filter(opts.pods) } : full;
   const capturedAt = new Date().toISOString();
-  const collected = await mapLimit(namespaceTargets(st), NAMESPACE_CONCURRENCY, (ns) => collectNamespace(lab, ns));
+  const collected = await collectAll(lab, namespaceTargets(wanted));
+  // Pods that vanished while being read are left out of the cluster facts too, so the file stays self-consistent.
+  const read = new Set(collected.map((c) => c.id));
+  const st = { ...wanted, pods: wanted.pods.filter((p) => p.status !== 'Running' || !p.ip || p.hostNetwork || read.has(namespaceId('pod', p.name))) };
   const scopes: PeerScope[] = collected.map((c) => ({ id: c.id, kind: c.kind, name: c.name, node: c.node, links: c.parsedLinks }));
   const links = resolvePeers(scopes);
   return {

@@ -134,6 +134,22 @@ describe('collectSnapshot (fake provider)', () => {
     });
   });
 
+  it('leaves out a Pod that failed to be read because it was deleted meanwhile (no longer listed), in namespaces and cluster facts', async () => {
+    const answers = healthy();
+    answers['pod/web ip -j addr show'] = new LabError('pod "web" not found', 'NOT_FOUND', 'pod');
+    const lab = new FakeLab(answers);
+    const first = lab.status.bind(lab);
+    let calls = 0;
+    lab.status = async () => {
+      const st = await first();
+      return calls++ === 0 ? st : { ...st, pods: st.pods.filter((p) => p.name !== 'web') };
+    };
+    const s = await collectSnapshot(lab);
+    assert.deepEqual(s.namespaces.map((n) => n.id), ['wire', 'node/kind-worker']);
+    assert.deepEqual(s.cluster.pods, []);
+    assert.equal(parseSnapshot(serializeSnapshot(s)).namespaces.length, 2, 'the file stays valid');
+  });
+
   it('names the namespace, the command and its stderr when a command fails', async () => {
     const answers = healthy();
     answers['node/kind-worker bridge -j fdb show'] = { code: 2, stderr: 'RTNETLINK answers: Operation not supported\n' };
