@@ -55,18 +55,20 @@ function info(kube: KubeProvider): void {
   ].join('\n'));
 }
 
-async function cleanup(kube: KubeProvider): Promise<void> {
-  const { removed } = await cleanupDebugPods(kube.api);
-  console.log(removed.length ? `removed debug Pods: ${removed.join(', ')}` : 'no debug Pods of PodNet found');
-  if (kube.access.method === 'none') {
-    console.log(`nft trace tables not checked: ${kube.access.description}`);
-    return;
-  }
+async function cleanupTables(kube: KubeProvider): Promise<void> {
+  if (kube.access.method === 'none') return void console.log(`nft trace tables not checked: ${kube.access.description}`);
   const results = await cleanupTraceTables(kube);
   const tables = results.flatMap((r) => r.removed.map((t) => `${r.where}: ${t.family} ${t.name}`));
   console.log(tables.length ? `removed nft trace tables:\n  ${tables.join('\n  ')}` : `no nft trace tables of PodNet found in ${results.length} namespaces`);
   const failed = results.filter((r) => r.error);
   if (failed.length) console.log(`could not check ${failed.length} namespaces:\n  ${failed.map((r) => `${r.where}: ${r.error}`).join('\n  ')}`);
+}
+
+async function cleanup(kube: KubeProvider): Promise<void> {
+  // Tables first: with --debug-pods, the debug Pods this run uses to reach the nodes are among those removed next.
+  await cleanupTables(kube);
+  const { removed } = await cleanupDebugPods(kube.api);
+  console.log(removed.length ? `removed debug Pods: ${removed.join(', ')}` : 'no debug Pods of PodNet found');
 }
 
 /** Runs `podnet cluster ...`. */
