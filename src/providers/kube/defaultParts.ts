@@ -17,7 +17,7 @@ export function defaultKubeParts(): KubeParts {
     watcher: (target, opts) => new (require('./api/clusterWatcher') as WatcherModule).ClusterWatcher(target, opts),
     chooseAccess: (nodes, opts) => (require('./nodeAccess/chooseAccess') as ChooseModule).chooseNodeAccess(nodes, opts),
   };
-  return parts as unknown as KubeParts;
+  return parts;
 }
 
 /** The kubeconfig reader (contexts, targets), loaded on first use. */
