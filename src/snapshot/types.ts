@@ -93,7 +93,7 @@ export interface SnapshotFilter {
 
 /** Everything collected from one network namespace. */
 export interface NamespaceSnapshot {
-  /** Stable id: `wire`, `node/NAME`, `pod/NAME`, `host/NAME`, `container/NAME`. */
+  /** Stable id: `wire`, `node/NAME`, `pod/NAME` (on a cluster `pod/NAMESPACE/NAME`), `host/NAME`, `container/NAME`. */
   id: string;
   kind: NamespaceKind;
   name: string;
