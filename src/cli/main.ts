@@ -9,6 +9,7 @@ import { KubeAccessError } from '../providers/kube/kubeAccessError';
 import { UsageError } from './cliError';
 import { extractClusterOptions, type ClusterSelection } from './clusterArgs';
 import { embeddedOnly } from './clusterProvider';
+import { printable } from './table';
 import { clusterCommand } from './commands/cluster';
 import { demoCommand } from './commands/demo';
 import { execCommand } from './commands/exec';
@@ -74,7 +75,8 @@ export function reportError(e: unknown): number {
   if (e instanceof LabError) return console.error(`podnet: ${e.field ? `${e.field}: ` : ''}${e.message}`), 1;
   if (e instanceof PreflightError) return console.error(`podnet: this machine cannot run the embedded lab yet:\n${e.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`), 1;
   if (e instanceof ToolMissingError || e instanceof RunError) return console.error(`podnet: ${e.message}`), 1;
-  if (e instanceof KubeAccessError) return console.error(`podnet: ${e.message}`), 1;
+  // A cluster's error text may quote what its API server said: keep escape sequences off the terminal.
+  if (e instanceof KubeAccessError) return console.error(`podnet: ${printable(e.message)}`), 1;
   console.error(`podnet: unexpected error: ${e instanceof Error ? e.message : String(e)} (set PODNET_DEBUG=1 for details)`);
   return 1;
 }

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { table } from '../../src/cli/table';
+import { printable, table } from '../../src/cli/table';
 
 describe('cli table', () => {
   it('pads every column but the last to its widest cell, with three spaces between columns', () => {
@@ -24,5 +24,12 @@ describe('cli table', () => {
   it('a header wider than its cells sets the width, and no rows gives only the header line', () => {
     assert.equal(table(['STATUS', 'X'], [['ok', '1']]), 'STATUS   X\nok       1');
     assert.equal(table(['NAME', 'IP'], []), 'NAME   IP');
+  });
+});
+
+describe('table cells from untrusted sources', () => {
+  it('replaces control characters (terminal escape sequences) with ?', () => {
+    assert.equal(table(['NAME'], [['evil\u001b]0;pwned\u0007pod']]), 'NAME\nevil?]0;pwned?pod');
+    assert.equal(printable('ok-name.1'), 'ok-name.1');
   });
 });

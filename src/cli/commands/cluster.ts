@@ -7,7 +7,7 @@ import { parse } from '../args';
 import { UsageError } from '../cliError';
 import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
 import { connectCluster } from '../clusterProvider';
-import { table } from '../table';
+import { printable, table } from '../table';
 
 /** Help text of `podnet cluster`. */
 export const CLUSTER_HELP = `Usage:
@@ -52,7 +52,7 @@ function info(kube: KubeProvider): void {
     `nodes:     ${nodes.length} (${nodes.filter((n) => n.ready).length} Ready): ${nodes.map((n) => n.name).join(', ') || 'none'}`,
     `pods:      ${pods.length} in ${s.namespace ? `namespace ${s.namespace}` : 'all namespaces'} (${running} Running, ${pods.filter((p) => p.hostNetwork).length} hostNetwork)`,
     `access:    ${s.access}: ${s.accessDescription}`,
-  ].join('\n'));
+  ].map(printable).join('\n'));
 }
 
 async function cleanupTables(kube: KubeProvider): Promise<void> {
