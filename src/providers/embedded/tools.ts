@@ -9,6 +9,8 @@ export interface LabTools {
   nsenter: string;
   mount: string;
   umount: string;
+  /** util-linux setpriv: drops the capabilities a container must not have (mounting, ptrace, ...). */
+  setpriv: string;
   busybox: string;
   /** nftables, only needed for the optional Docker host's NAT; absent when not installed. */
   nft?: string;
@@ -29,6 +31,7 @@ export const REQUIRED_TOOLS: readonly ToolRequirement[] = [
   { name: 'nsenter', pkg: 'util-linux' },
   { name: 'mount', pkg: 'mount' },
   { name: 'umount', pkg: 'mount' },
+  { name: 'setpriv', pkg: 'util-linux' },
   { name: 'busybox', pkg: 'busybox' },
 ];
 

@@ -5,7 +5,7 @@ import { LAB_INIT_NAME, childPids, processAlive, sandboxArgv } from '../../../sr
 import type { LabTools } from '../../../src/providers/embedded/tools';
 
 const TOOLS: LabTools = {
-  ip: '/sbin/ip', unshare: '/usr/bin/unshare', nsenter: '/usr/bin/nsenter', mount: '/bin/mount', umount: '/bin/umount', busybox: '/bin/busybox', cniPath: '/usr/lib/cni',
+  ip: '/sbin/ip', unshare: '/usr/bin/unshare', nsenter: '/usr/bin/nsenter', mount: '/bin/mount', umount: '/bin/umount', setpriv: '/usr/bin/setpriv', busybox: '/bin/busybox', cniPath: '/usr/lib/cni',
 };
 const DAEMON = ['/usr/bin/node', '/opt/podnet/dist/daemon.js', '--lab', 'demo'];
 const NAMESPACE_FLAGS = ['--net', '--mount', '--pid', '--fork', '--kill-child', '--mount-proc'];

@@ -120,6 +120,10 @@ export interface ExecRoute {
   rootless: boolean;
   netns: string;
   utsns: string;
+  /** The workload mount namespace to join too (host read-only, private /tmp and /run), when the lab has one. */
+  mntns?: string;
+  /** argv to put before the command (it drops the capabilities a container must not have), when the lab asks for it. */
+  confine?: string[];
   env: Record<string, string>;
 }
 

@@ -79,7 +79,7 @@ async function attachContainer(ctx: LabContext, host: DockerHostSpec, spec: Dock
   });
   // The container's identity as the web workload reports it: "pod" is the container, "node" the host.
   const identity = { pod: spec.name, node: host.name, ip: att.ip };
-  const running = startContainer(ctx.tools, { name: spec.name, workload: 'web', port: spec.port }, identity, ctx.files, (argv) => ctx.ns.enter(nsId, argv));
+  const running = startContainer(ctx.tools, { name: spec.name, workload: 'web', port: spec.port }, identity, ctx.files, (argv) => ctx.ns.enterWorkload(nsId, argv));
   const info: DockerContainerInfo = { name: spec.name, ip: att.ip, mac: att.mac, hostVeth: att.hostVeth, port: spec.port };
   if (spec.publish !== undefined) info.publish = spec.publish;
   return { info, running };

@@ -5,6 +5,7 @@ import { LabError } from '../control/labError';
 import type { ExecTarget, LabEvent } from '../control/protocol';
 import type { Handlers } from '../control/rpcServer';
 import { buildLab } from './buildLab';
+import { confineArgv } from './workloadMounts';
 import { ctrNsId, hostNsId, labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
 import { createPod, deletePod } from './podLifecycle';
 
@@ -128,14 +129,14 @@ export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: impor
         throw new LabError('exec needs a command: a non-empty list of strings', 'BAD_REQUEST', 'argv');
       }
       const { nsId, env } = resolveTarget(ctx, target);
-      const full = nsId ? ctx.ns.enter(nsId, argv) : argv;
+      const full = ctx.ns.enterWorkload(nsId, argv);
       const res = await run(full, { env, input, timeoutMs: Math.min(timeoutMs ?? 30_000, MAX_EXEC_TIMEOUT_MS) });
       return { code: res.code, stdout: res.stdout, stderr: res.stderr, timedOut: res.timedOut };
     },
     async route({ target }) {
       const { nsId, env } = resolveTarget(ctx, target);
       const files = nsId ? ctx.ns.files(nsId) : { net: '/proc/1/ns/net', uts: '/proc/1/ns/uts' };
-      return { sandboxPid: ctx.sandboxPid, rootless: ctx.rootless, netns: files.net, utsns: files.uts, env };
+      return { sandboxPid: ctx.sandboxPid, rootless: ctx.rootless, netns: files.net, utsns: files.uts, mntns: ctx.ns.workloadMounts, confine: confineArgv(ctx.tools), env };
     },
     async watch(_params, { socket }) {
       watch(socket);

@@ -62,6 +62,7 @@ export async function runDaemon(args: DaemonArgs): Promise<void> {
   await runOk([tools.mount, '-t', 'tmpfs', '-o', 'mode=0700', `podnet-${args.lab}`, args.stateDir], {}, 'mounting the lab state tmpfs');
   ctx.ns = new Namespaces(tools, args.stateDir);
   ctx.files = installWorkloadFiles(args.stateDir);
+  await ctx.ns.createWorkloadMounts();
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, stop);
   const orphan = orphanCleanupFor(args.socket, args.stateDir, tools);
   const watched = reportReadyAndWatchLauncher(() => {

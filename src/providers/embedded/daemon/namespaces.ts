@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RunError, run, runOk } from '../../../util/exec';
 import type { LabTools } from '../tools';
+import { confineArgv, startWorkloadMounts } from './workloadMounts';
 
 /** The two namespace files of a node or Pod. */
 export interface NamespaceFiles {
@@ -13,10 +14,28 @@ export interface NamespaceFiles {
 /** Namespace files live under `<state>/ns`; a node or Pod is named by a prefix so the two cannot clash. */
 export class Namespaces {
   private readonly dir: string;
+  private mounts?: string;
 
-  constructor(private readonly tools: LabTools, stateDir: string) {
+  constructor(private readonly tools: LabTools, private readonly stateDir: string) {
     this.dir = join(stateDir, 'ns');
     mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Creates the workload mount namespace (once, before any container starts). */
+  async createWorkloadMounts(): Promise<void> {
+    this.mounts = await startWorkloadMounts(this.tools, this.stateDir);
+  }
+
+  /** The mount namespace of every container and exec: host read-only, private /tmp and /run (see workloadMounts.ts). */
+  get workloadMounts(): string {
+    if (!this.mounts) throw new Error('the workload mount namespace does not exist yet');
+    return this.mounts;
+  }
+
+  /** argv that runs `argv` as a workload: in the namespaces of `id` (or the sandbox's network for the wire), the workload mounts, without the dropped capabilities. */
+  enterWorkload(id: string | undefined, argv: readonly string[]): string[] {
+    const f = id ? this.files(id) : undefined;
+    return [this.tools.nsenter, ...(f ? [`--net=${f.net}`, `--uts=${f.uts}`] : []), `--mount=${this.workloadMounts}`, '--', ...confineArgv(this.tools), ...argv];
   }
 
   /** Paths of the namespace files for `id` (e.g. `node-node1`, `pod-pod-a`). */
@@ -33,7 +52,7 @@ export class Namespaces {
     return f;
   }
 
-  /** argv that runs `argv` inside the namespaces of `id`. */
+  /** argv that runs `argv` inside the namespaces of `id`, with the lab process's own view of files (for wiring, CNI, nft). */
   enter(id: string, argv: readonly string[]): string[] {
     const f = this.files(id);
     return [this.tools.nsenter, `--net=${f.net}`, `--uts=${f.uts}`, '--', ...argv];

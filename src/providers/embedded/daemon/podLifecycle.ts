@@ -55,7 +55,7 @@ export async function createPod(ctx: LabContext, spec: PodSpec, turn?: IpamTurn)
     Object.assign(info, { ip: att.ip, prefixLength: att.prefixLength, gateway: att.gateway, mac: att.mac, hostVeth: att.hostVeth });
     const identity = { pod: spec.name, node: spec.node, ip: att.ip };
     for (const c of spec.containers) {
-      record.containers.push(startContainer(ctx.tools, c, identity, ctx.files, (argv) => ctx.ns.enter(nsId, argv)));
+      record.containers.push(startContainer(ctx.tools, c, identity, ctx.files, (argv) => ctx.ns.enterWorkload(nsId, argv)));
     }
     info.containers = record.containers.map((c) => c.info);
     const ready = await Promise.all(record.containers.map((c) => waitUntilReady(c)));

@@ -17,7 +17,7 @@ const PLAN = {
   ],
 };
 
-const TOOLS: LabTools = { ip: '/ip', unshare: '/unshare', nsenter: '/nsenter', mount: '/mount', umount: '/umount', busybox: '/busybox', cniPath: '/cni' };
+const TOOLS: LabTools = { ip: '/ip', unshare: '/unshare', nsenter: '/nsenter', mount: '/mount', umount: '/umount', setpriv: '/setpriv', busybox: '/busybox', cniPath: '/cni' };
 
 /** The lines of one chain's body in an nft script. */
 function chain(script: string, name: string): string[] {
