@@ -40,7 +40,8 @@ ${CLUSTER_OPTIONS_HELP}`;
 /** argv that joins the lab's sandbox, then the target's namespaces, then runs `argv`. */
 export function joinArgv(nsenter: string, route: ExecRoute, argv: string[]): string[] {
   const sandbox = route.rootless ? ['--user', '--preserve-credentials'] : [];
-  return [nsenter, '-t', String(route.sandboxPid), ...sandbox, '--mount', '--pid', '--', nsenter, `--net=${route.netns}`, `--uts=${route.utsns}`, '--', ...argv];
+  const mounts = route.mntns ? [`--mount=${route.mntns}`] : [];
+  return [nsenter, '-t', String(route.sandboxPid), ...sandbox, '--mount', '--pid', '--', nsenter, `--net=${route.netns}`, `--uts=${route.utsns}`, ...mounts, '--', ...(route.confine ?? []), ...argv];
 }
 
 type TargetOptions = { node?: string; wire?: boolean; container?: string; 'docker-host'?: boolean; 'docker-container'?: string };
