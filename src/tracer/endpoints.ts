@@ -1,5 +1,6 @@
 /** Turns what the user typed (a Pod, node, host, container, IP or IP:port) into a trace endpoint. */
-import { cidrContains, parseIPv4 } from '../model/cidr';
+import { parseIPv4 } from '../model/cidr';
+import { kernelPrefixContains } from './kernelCidr';
 import { LabError } from '../providers/embedded/control/labError';
 import type { Snapshot } from '../snapshot/types';
 import type { Endpoint } from './types';
@@ -63,7 +64,7 @@ export function resolveEndpoint(s: Snapshot, text: string, role: 'from' | 'to'):
       if (!owner) throw new LabError(`cannot trace from ${host}: it is not the address of a Pod or node (${knownNames(s)})`, 'NOT_FOUND', role);
       return { ...owner, input: text };
     }
-    const inLab = labNetworks(s).some((n) => cidrContains(n, host)) || s.namespaces.some((ns) => ns.addresses.some((a) => a.address === host));
+    const inLab = labNetworks(s).some((n) => kernelPrefixContains(n, host)) || s.namespaces.some((ns) => ns.addresses.some((a) => a.address === host));
     if (!inLab) throw new LabError(`${host} is in no network of this lab (${labNetworks(s).join(', ')}): pick an address inside one of them`, 'NOT_FOUND', role);
     return owner ? { ...owner, input: text, ip: host, port } : { input: text, kind: 'ip', ip: host, port };
   }

@@ -44,6 +44,27 @@ function mark(hop: Hop): string {
   return hop.observation.differences?.length ? '!' : '✓';
 }
 
+/** The verdict line: what the probe saw decides it; without a probe, the prediction (forward and return path). */
+function headline(t: TraceResult): string {
+  if (t.disposition !== 'DELIVERED') return `${t.disposition}: ${t.reason}.`;
+  const o = t.verification?.outcome;
+  if (o?.kind === 'unknown') return `DELIVERED in ${t.hops.length} hops; whether it was answered is UNKNOWN: ${o.detail}.`;
+  if (o && o.kind !== 'answered') return `The request was delivered in ${t.hops.length} hops, but ${o.kind.toUpperCase()}: ${o.detail}.`;
+  if (o) return `DELIVERED in ${t.hops.length} hops, and answered.`;
+  const back = t.returnPath;
+  if (back && !back.notPredicted && back.disposition !== 'DELIVERED') return `The request would be delivered in ${t.hops.length} hops, but the reply cannot return: ${back.reason}.`;
+  return `DELIVERED in ${t.hops.length} hops (predicted).`;
+}
+
+/** The predicted return path in one line. */
+function returnLine(t: TraceResult): string | undefined {
+  const back = t.returnPath;
+  if (!back) return undefined;
+  if (back.notPredicted) return `Return path: not predicted: ${back.reason}.`;
+  const via = [...new Set(back.hops.map((h) => h.where.split(' → ').pop()))].join(' -> ');
+  return back.disposition === 'DELIVERED' ? `Return path (predicted from the tables): ${via}.` : `Return path (predicted from the tables): ${back.disposition}: ${back.reason} (${via}).`;
+}
+
 /** The whole trace as terminal text. */
 export function formatTrace(t: TraceResult): string {
   const { from, to, proto, port } = t.request;
@@ -59,12 +80,16 @@ export function formatTrace(t: TraceResult): string {
     if (ev) lines.push(`        evidence: ${ev}`);
   }
   lines.push('');
-  lines.push(t.disposition === 'DELIVERED' ? `DELIVERED in ${t.hops.length} hops.` : `${t.disposition}: ${t.reason}.`);
+  lines.push(headline(t));
+  const back = returnLine(t);
+  if (back) lines.push(back);
   if (t.nat.length) lines.push(`NAT on the way: ${t.nat.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}.`);
   else if (t.disposition === 'DELIVERED') lines.push('The tables rewrite nothing: no NAT on this path.');
   const v = t.verification;
   if (v) {
-    lines.push(`Verified with ${v.probe} (${v.method}): ${v.matches ? 'every predicted hop was observed' : 'prediction and observation DIFFER'}.`);
+    lines.push(`Probe: ${v.probe} (${v.method}): ${v.matches ? 'every predicted hop was observed' : 'prediction and observation DIFFER'}.`);
+    // A trace recorded before outcomes existed has none.
+    if (v.outcome) lines.push(`Outcome: ${v.outcome.kind.toUpperCase()}: ${v.outcome.detail}.`);
     for (const d of v.differences) lines.push(`  - ${d}`);
     lines.push(`${v.natVerdict === 'no-nat' ? 'No NAT' : v.natVerdict === 'nat' ? 'NAT' : 'NAT unknown'}: ${v.natEvidence}`);
     lines.push(`TTL: ${v.ttlCheck.detail}${v.ttlCheck.ok ? '' : ' (UNEXPECTED)'}`);

@@ -1,5 +1,5 @@
 /** Evaluates nftables chains for one packet at one hook: which rule matches, and the verdict or NAT it applies. */
-import { cidrContains } from '../model/cidr';
+import { kernelPrefixContains } from './kernelCidr';
 import { type NftChain, type NftRule, type NftRuleset, baseChains, chainKey, renderRule } from './nftRules';
 import type { FilterRuleRow, HeaderChange, PacketHeaders } from './types';
 
@@ -62,7 +62,7 @@ function valueMatches(actual: string | number, right: unknown): boolean | null {
     const r = right as Record<string, unknown>;
     if (r.prefix) {
       const { addr, len } = r.prefix as { addr: string; len: number };
-      return typeof actual === 'string' && cidrContains(`${addr}/${len}`, actual);
+      return typeof actual === 'string' && kernelPrefixContains(`${addr}/${len}`, actual);
     }
     if (r.set) return (r.set as unknown[]).some((v) => valueMatches(actual, v) === true);
     if (r.range) {
@@ -72,7 +72,7 @@ function valueMatches(actual: string | number, right: unknown): boolean | null {
     return null;
   }
   if (Array.isArray(right)) return right.some((v) => valueMatches(actual, v) === true);
-  if (typeof actual === 'string' && typeof right === 'string' && right.includes('/') && /^\d/.test(right)) return cidrContains(right, actual);
+  if (typeof actual === 'string' && typeof right === 'string' && right.includes('/') && /^\d/.test(right)) return kernelPrefixContains(right, actual);
   if (typeof right === 'string' && PROTO_NUMBERS[right]) return actual === PROTO_NUMBERS[right];
   // interface names may use a trailing * wildcard
   if (typeof actual === 'string' && typeof right === 'string' && right.endsWith('*')) return actual.startsWith(right.slice(0, -1));

@@ -5,8 +5,9 @@ import { NetIndex } from './netIndex';
 import { evaluateHook } from './nftEval';
 import { type NftRuleset, readRuleset } from './nftRules';
 import { routeLookup, tableName, type RouteLookup } from './routing';
+import { rowText } from './format';
 import * as say from './sentences';
-import type { Disposition, Hop, HopDecision, PacketHeaders, TableRow, TraceRequest, TraceResult } from './types';
+import type { Disposition, Hop, HopDecision, PacketHeaders, ReturnPath, TableRow, TraceRequest, TraceResult } from './types';
 
 /** Initial TTL of the probe (Linux's default). */
 export const INITIAL_TTL = 64;
@@ -27,7 +28,8 @@ class Walker {
   private readonly rulesets = new Map<string, NftRuleset>();
   private readonly seen = new Set<string>();
 
-  constructor(private readonly net: NetIndex, public packet: PacketHeaders) {}
+  /** `reply`: the packet answers a tracked connection, so NAT chains do not see it (connection tracking undoes the rewrite). */
+  constructor(private readonly net: NetIndex, public packet: PacketHeaders, private readonly reply = false) {}
 
   private ruleset(ns: NamespaceSnapshot): NftRuleset {
     let r = this.rulesets.get(ns.id);
@@ -44,7 +46,7 @@ class Walker {
     const res = evaluateHook(this.ruleset(ns), families, hook, { packet: this.packet, iifname: iif, oifname: oif }, masq);
     this.warnings.push(...res.unknown.map((u) => `${ns.name}: nft rule not understood: ${u}`));
     for (const r of res.rows) rows.push({ kind: 'filter', rule: r });
-    if (res.changes.length) {
+    if (res.changes.length && !this.reply) {
       this.nat.push(...res.changes);
       this.packet = res.packet;
     }
@@ -69,7 +71,7 @@ class Walker {
   originate(ns: NamespaceSnapshot): void {
     const rows: TableRow[] = [];
     let res = this.lookup(ns, undefined, rows);
-    if (res.local) return this.deliver(ns, undefined, rows);
+    if (res.local) return this.deliverLocally(ns, res, rows);
     // A node has several addresses: like the kernel, take the route's preferred source or the out-interface's address.
     this.packet.srcIP ||= res.route.prefsrc ?? this.net.primaryAddress(ns, res.route.dev ?? '', res.route.gateway ?? this.packet.dstIP) ?? '';
     this.filter(ns, L3_FAMILIES, 'output', undefined, res.route.dev, rows);
@@ -85,7 +87,7 @@ class Walker {
   /** A packet arriving at the IP stack of `ns` on `iif` (PREROUTING, then INPUT or FORWARD). */
   private receive(ns: NamespaceSnapshot, iif: string): void {
     const key = `${ns.id}|${iif}|${this.packet.dstIP}`;
-    if (this.seen.has(key)) throw new Stop('LOOP', `the packet came back to ${ns.name} on ${iif} for ${this.packet.dstIP}: a routing loop`);
+    if (this.seen.has(key)) throw this.routingLoop(ns, iif);
     this.seen.add(key);
     const rows: TableRow[] = [];
     this.filter(ns, L3_FAMILIES, 'prerouting', iif, undefined, rows);
@@ -112,6 +114,30 @@ class Walker {
     this.resolveNeighbor(ns, dev, res.route.gateway ?? this.packet.dstIP, rows);
     this.hop(ns, 'forward', rows, say.forwardSentence(ns.name, res.route, this.packet.dstIP, ttlBefore, tableName(res.route.table)), iif, dev);
     this.transmit(ns, dev);
+  }
+
+  /** An L3 routing loop: the packet arrives again where it was routed before, with a lower TTL; names the routes that form it. */
+  private routingLoop(ns: NamespaceSnapshot, iif: string): Stop {
+    const first = this.hops.findIndex((h) => h.namespace === ns.id && h.ifOut === iif && (h.decision === 'veth' || h.decision === 'bridge-to-host'));
+    const routers = this.hops.slice(Math.max(0, first)).filter((h) => h.decision === 'forward' || h.decision === 'send');
+    const routes = routers.map((h) => {
+      const r = h.rows.find((x): x is TableRow & { kind: 'route' } => x.kind === 'route')?.route;
+      return `${h.where}: ${r ? rowText({ kind: 'route', route: r }) : 'route ?'}${r?.gateway ? ` (next hop ${r.gateway})` : ''}`;
+    });
+    const ttls = routers.map((h) => h.headers.ttl);
+    return new Stop('LOOP', `an L3 routing loop: the packet for ${this.packet.dstIP} came back to ${ns.name} on ${iif}, the TTL falling at each pass (${ttls.join(' -> ')}); the routes that form it: ${routes.join('; ')}`);
+  }
+
+  /** A packet to one of the sender's own addresses (127.0.0.1, its own IP): it loops through lo and never leaves; no NAT. */
+  private deliverLocally(ns: NamespaceSnapshot, res: RouteLookup & { ok: true }, rows: TableRow[]): void {
+    // Like the kernel, the source is the local route's preferred source (127.0.0.1 for loopback), not a rewrite.
+    if (!this.reply) this.packet.srcIP = res.route.prefsrc ?? this.packet.dstIP;
+    rows.push({ kind: 'route', route: res.route, rule: res.rule });
+    this.filter(ns, L3_FAMILIES, 'output', undefined, 'lo', rows);
+    this.filter(ns, L3_FAMILIES, 'input', 'lo', undefined, rows);
+    const addr = this.net.ipv4(ns).find((a) => a.address === this.packet.dstIP);
+    rows.push({ kind: 'local', address: this.packet.dstIP, ifname: addr?.ifname ?? 'lo' });
+    this.hop(ns, 'deliver', rows, say.localSentence(ns.name, this.packet.dstIP, this.packet.srcIP), 'lo', 'lo');
   }
 
   private deliver(ns: NamespaceSnapshot, iif: string | undefined, rows: TableRow[]): void {
@@ -175,7 +201,9 @@ class Walker {
 
   private bridgeForward(ns: NamespaceSnapshot, bridge: SnapshotLink, ingress: SnapshotLink | undefined): void {
     const mac = this.packet.dstMAC ?? '';
-    const key = `${ns.id}|${bridge.name}|${ingress?.name}|${mac}`;
+    // The TTL is part of the key: a frame that is routed around comes back with a lower TTL (an L3 loop, caught in receive);
+    // only a frame switched back unchanged is a layer-2 loop.
+    const key = `${ns.id}|${bridge.name}|${ingress?.name}|${mac}|${this.packet.ttl}`;
     if (this.seen.has(key)) throw new Stop('LOOP', `the frame for ${mac} came back to ${bridge.name} in ${ns.name}: a layer-2 loop`);
     this.seen.add(key);
     const entry = ns.fdb.find((f) => f.mac === mac && f.master === bridge.name && f.dev !== bridge.name);
@@ -231,5 +259,32 @@ export function predictTrace(snapshot: Snapshot, req: TraceRequest): TraceResult
     result.disposition = e.disposition;
     result.reason = e.reason;
   }
+  if (result.disposition === 'DELIVERED') result.returnPath = predictReturn(net, result);
   return result;
+}
+
+/** The reply's path: from where the request was delivered, to the address the destination saw as the source. */
+function predictReturn(net: NetIndex, forward: TraceResult): ReturnPath {
+  const d = forward.delivered!;
+  const last = forward.hops[forward.hops.length - 1];
+  const origin = forward.hops[0].namespace;
+  const snat = forward.nat.find((c) => c.field === 'srcIP');
+  if (snat) {
+    return { disposition: 'DELIVERED', hops: [], notPredicted: true, reason: `the request's source was rewritten (${snat.from} -> ${snat.to}), so the reply goes back through connection tracking, which the tables alone do not show` };
+  }
+  const packet: PacketHeaders = {
+    srcIP: d.dstIP, dstIP: d.srcIP, ttl: INITIAL_TTL, proto: d.proto,
+    ...(d.dstPort !== undefined ? { srcPort: d.dstPort, dstPort: d.srcPort } : {}),
+  };
+  const walker = new Walker(net, packet, true);
+  const ns = net.namespace(last.namespace)!;
+  try {
+    walker.originate(ns);
+  } catch (e) {
+    if (!(e instanceof Stop)) throw e;
+    return { disposition: e.disposition, reason: e.reason, hops: walker.hops };
+  }
+  const end = walker.hops[walker.hops.length - 1];
+  if (end?.namespace !== origin) return { disposition: 'EXITS_LAB', reason: `the reply to ${d.srcIP} is delivered in ${end?.where ?? ns.name}, not back in the sender`, hops: walker.hops };
+  return { disposition: 'DELIVERED', hops: walker.hops };
 }

@@ -1,5 +1,5 @@
 /** Policy routing as the kernel does it: rules by priority, then the longest matching prefix in the rule's table. */
-import { cidrContains, parseCIDR } from '../model/cidr';
+import { kernelCidr, kernelPrefixContains } from './kernelCidr';
 import type { NamespaceSnapshot, SnapshotRoute, SnapshotRule } from '../snapshot/types';
 
 /** The outcome of a route lookup. */
@@ -23,12 +23,13 @@ export function tableName(table: string | undefined): string {
 }
 
 function prefixOf(dst: string): number {
-  return parseCIDR(dst).prefix;
+  return kernelCidr(dst).prefix;
 }
 
 function ruleMatches(rule: SnapshotRule, dst: string, src: string | undefined, iif: string | undefined): boolean {
-  if (rule.src && rule.src !== 'all' && !(src && cidrContains(rule.src.includes('/') ? rule.src : `${rule.src}/32`, src))) return false;
-  if (rule.dst && rule.dst !== 'all' && !cidrContains(rule.dst.includes('/') ? rule.dst : `${rule.dst}/32`, dst)) return false;
+  // Kernel output, not user input: `from 10.244.1.5/24` (host bits set) is how the kernel prints such a rule.
+  if (rule.src && rule.src !== 'all' && !(src && kernelPrefixContains(rule.src, src))) return false;
+  if (rule.dst && rule.dst !== 'all' && !kernelPrefixContains(rule.dst, dst)) return false;
   if (rule.iif && rule.iif !== iif && !(rule.iif === 'lo' && iif === undefined)) return false;
   if (rule.fwmark) return false; // packets the tracer follows carry no mark
   return true;
@@ -40,7 +41,7 @@ export function lookupTable(ns: NamespaceSnapshot, table: string, dst: string): 
   for (const r of ns.routes) {
     if (tableName(r.table) !== table) continue;
     if (r.type === 'broadcast' || r.type === 'multicast' || r.type === 'anycast') continue;
-    if (!cidrContains(r.dst, dst)) continue;
+    if (!kernelPrefixContains(r.dst, dst)) continue;
     if (!best || prefixOf(r.dst) > prefixOf(best.dst) || (prefixOf(r.dst) === prefixOf(best.dst) && (r.metric ?? 0) < (best.metric ?? 0))) best = r;
   }
   return best;

@@ -50,3 +50,8 @@ export function bridgeUpSentence(where: string, bridge: string, port: string): s
 export function deliverSentence(where: string, ip: string, ifIn: string | undefined, ttl: number): string {
   return `${ip} is ${where}'s own address${ifIn ? ` (arrived on ${ifIn})` : ''}: the packet is delivered, TTL ${ttl}.`;
 }
+
+/** Sentence for a packet to the sender's own address (127.0.0.1 or its own IP): it loops through lo and never leaves. */
+export function localSentence(where: string, ip: string, src: string): string {
+  return `${ip} is ${where}'s own address: the packet goes through lo and is delivered inside ${where}, from ${src}; it never leaves, so there is no route to follow and no NAT.`;
+}

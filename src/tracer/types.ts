@@ -137,7 +137,29 @@ export interface TraceResult {
   /** Source or destination rewritten on the way (NAT seen in the tables). */
   nat: HeaderChange[];
   warnings: string[];
+  /** The reply's way back, predicted from the tables (the destination's route to the sender); only for a delivered request. */
+  returnPath?: ReturnPath;
   verification?: Verification;
+}
+
+/** The predicted path of the reply, from the destination back to the sender. */
+export interface ReturnPath {
+  /** DELIVERED when the reply reaches the sender's namespace again. */
+  disposition: Disposition;
+  /** Why the reply stops (or why it was not predicted), in a sentence. */
+  reason?: string;
+  hops: Hop[];
+  /** True when the tables alone cannot say (the request's source was rewritten: the way back goes through connection tracking). */
+  notPredicted?: boolean;
+}
+
+/** What the probe itself saw at its end: the verdict comes from this, not from the prediction. */
+export type ProbeOutcomeKind = 'answered' | 'refused' | 'reset' | 'unreachable' | 'no-reply' | 'reply-path-broken' | 'unknown' | 'not-sent';
+
+/** The probe's outcome and the evidence for it, in a sentence. */
+export interface ProbeOutcome {
+  kind: ProbeOutcomeKind;
+  detail: string;
 }
 
 /** The outcome of sending a real probe. */
@@ -151,4 +173,6 @@ export interface Verification {
   natEvidence: string;
   ttlCheck: { ok: boolean; detail: string };
   method: string;
+  /** What came back to the sender: an answer, a refusal, a reset, nothing. */
+  outcome: ProbeOutcome;
 }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { KubeProvider } from '../../providers/kube/kubeProvider';
 import { parseSnapshot } from '../../snapshot/validate';
+import { traceExitCode } from '../../tracer/exitCode';
 import { formatTrace } from '../../tracer/format';
 import { predictTrace } from '../../tracer/predict';
 import { traceLive } from '../../tracer/runTrace';
@@ -28,8 +29,9 @@ Options:
   --snapshot   predict on a snapshot file (podnet snapshot -o FILE) instead of the running lab
   --json       the whole result as JSON
 
-Exit codes: 0 delivered (and observed as predicted), 4 not delivered, 5 observation differs
-from the prediction, 1 error, 2 usage.
+Exit codes: 0 delivered and answered (as observed; with --no-verify: as predicted, there and
+back), 4 not delivered or not answered (refused, reset, unreachable, no reply, the reply cannot
+return), 5 observation differs from the prediction, 1 error, 2 usage.
 
 Examples:
   podnet trace pod-a pod-c
@@ -68,10 +70,6 @@ function qualify(kube: KubeProvider, req: TraceRequest, ns: string | undefined):
   return { ...req, from: one(req.from), to: one(req.to) };
 }
 
-function exitCode(r: TraceResult): number {
-  if (r.verification && !r.verification.matches) return 5;
-  return r.disposition === 'DELIVERED' ? 0 : 4;
-}
 
 /** Runs `podnet trace ...`. */
 export async function traceCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
@@ -109,5 +107,5 @@ export async function traceCommand(argv: string[], cluster?: ClusterSelection): 
   }
   if (values.json) console.log(JSON.stringify(result, null, 2));
   else console.log(`${formatTrace(result)}\n${note}`);
-  return exitCode(result);
+  return traceExitCode(result);
 }

@@ -14,7 +14,8 @@ interface KernelRoute {
 /** The `ip route get` argv for an L3 hop (locally sent hops have no iif). */
 function routeGetArgv(hop: Hop, srcBefore: string): string[] {
   const argv = ['ip', '-j', 'route', 'get', hop.headers.dstIP];
-  if (hop.decision === 'send') return srcBefore ? [...argv, 'from', srcBefore] : argv;
+  // The first hop is generated locally (a send, or a delivery to the sender's own address through lo): no iif.
+  if (hop.decision === 'send' || hop.index === 1) return srcBefore ? [...argv, 'from', srcBefore] : argv;
   return [...argv, 'from', srcBefore, 'iif', hop.ifIn ?? 'lo'];
 }
 
@@ -36,7 +37,7 @@ export async function crossCheckWithKernel(lab: LabProvider, hops: Hop[], origin
   const l3 = hops.filter((h) => h.decision === 'send' || h.decision === 'forward' || h.decision === 'deliver' || (h.decision === 'drop' && h.rows.some((r) => r.kind === 'route' || r.kind === 'sysctl')) || (h.decision === 'drop' && h.sentence.includes('no usable route')));
   await Promise.all(l3.map(async (hop) => {
     const previous = hops[hop.index - 2];
-    const src = hop.decision === 'send' ? hop.headers.srcIP : (previous?.headers.srcIP ?? originalSrc);
+    const src = hop.decision === 'send' || hop.index === 1 ? hop.headers.srcIP : (previous?.headers.srcIP ?? originalSrc);
     const argv = routeGetArgv(hop, src);
     const res = await lab.exec(execTargetFor(hop.namespace), argv, { timeoutMs: 5000 });
     if (res.code !== 0) {

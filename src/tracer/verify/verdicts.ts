@@ -1,11 +1,6 @@
 /** Turns per-hop observations into the trace's overall verdicts: match, NAT, TTL. */
 import type { Hop, TraceResult, Verification } from '../types';
-
-interface ProbeOutput {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { type ProbeOutput, probeOutcome } from './outcome';
 
 /** The source address the web workload reported seeing, if the probe got its JSON answer. */
 function sawSource(out: ProbeOutput): string | undefined {
@@ -52,7 +47,12 @@ export function summarize(t: TraceResult, probe: string, out: ProbeOutput): Veri
     for (const d of h.observation.differences ?? []) differences.push(`hop ${h.index} (${h.where}): ${d}`);
   }
   const stop = t.hops[t.hops.length - 1];
-  if (t.disposition === 'DELIVERED' && out.code !== 0 && t.request.proto === 'icmp') differences.push(`the probe got no answer (${out.stderr.trim() || `exit ${out.code}`})`);
+  const outcome = probeOutcome(t, out);
+  // An answer where the tables say the request cannot arrive: the prediction is wrong, whatever the hops showed.
+  if (t.disposition !== 'DELIVERED' && outcome.kind === 'answered') differences.push(`the probe was answered (${outcome.detail}), but the prediction says ${t.disposition}`);
+  if (t.disposition === 'DELIVERED' && outcome.kind === 'answered' && t.returnPath && !t.returnPath.notPredicted && t.returnPath.disposition !== 'DELIVERED') {
+    differences.push(`the probe was answered, but the predicted return path says the reply cannot return (${t.returnPath.reason})`);
+  }
   if (t.disposition !== 'DELIVERED' && stop?.decision === 'drop' && stop.observation?.verdict === undefined && t.disposition === 'DROPPED_BY_RULE') {
     differences.push(`no drop verdict was seen in ${stop.where}`);
   }
@@ -63,5 +63,6 @@ export function summarize(t: TraceResult, probe: string, out: ProbeOutput): Veri
     ...natVerdict(t, out),
     ttlCheck: ttlCheck(t.hops),
     method: 'nft trace (meta nftrace + nft monitor trace) in every namespace on the path',
+    outcome,
   };
 }
