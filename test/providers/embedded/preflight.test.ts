@@ -14,7 +14,7 @@ function stub(dir: string, name: string, mode = 0o755): string {
   return path;
 }
 
-const TOOL_NAMES = ['ip', 'unshare', 'nsenter', 'mount', 'umount', 'busybox'];
+const TOOL_NAMES = ['ip', 'unshare', 'nsenter', 'mount', 'umount', 'setpriv', 'busybox'];
 
 describe('preflight', () => {
   let root: string;
@@ -42,6 +42,7 @@ describe('preflight', () => {
       assert.equal(byTool.get('busybox'), 'sudo apt-get install -y busybox');
       assert.equal(byTool.get('nsenter'), 'sudo apt-get install -y util-linux');
       assert.equal(byTool.get('unshare'), 'sudo apt-get install -y util-linux');
+      assert.equal(byTool.get('setpriv'), 'sudo apt-get install -y util-linux');
       assert.equal(byTool.get('mount'), 'sudo apt-get install -y mount');
       for (const p of problems.filter((q) => q.check === 'tools')) assert.match(p.message, /^\w+ is not installed\.$/);
     });
@@ -63,7 +64,7 @@ describe('preflight', () => {
       assert.deepEqual(problems, []);
       assert.deepEqual(tools, {
         ip: join(bin, 'ip'), unshare: join(bin, 'unshare'), nsenter: join(bin, 'nsenter'),
-        mount: join(bin, 'mount'), umount: join(bin, 'umount'), busybox: join(bin, 'busybox'), cniPath: cni,
+        mount: join(bin, 'mount'), umount: join(bin, 'umount'), setpriv: join(bin, 'setpriv'), busybox: join(bin, 'busybox'), cniPath: cni,
       });
     });
 
