@@ -31,8 +31,14 @@ export function reportReadyAndWatchLauncher(onGone: () => void): boolean {
   }
   const line = new Socket({ fd: 3, readable: true, writable: false });
   line.on('data', () => undefined); // the launcher sends nothing; reading is how its end closing is noticed
-  line.once('end', onGone);
-  line.once('error', onGone); // ECONNRESET and the like: the launcher is gone just the same
+  let told = false;
+  const gone = () => {
+    line.destroy(); // close fd 3, so processes started from now on do not inherit it
+    if (!told) onGone();
+    told = true;
+  };
+  line.once('end', gone);
+  line.once('error', gone); // ECONNRESET and the like: the launcher is gone just the same
   return true;
 }
 
