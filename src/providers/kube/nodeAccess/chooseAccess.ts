@@ -146,7 +146,9 @@ export async function chooseNodeAccess(nodes: KubeNode[], opts: ChooseAccessOpti
   opts.onProgress?.('checking how to reach the nodes');
   const decision = await inspectAccess(nodes, opts);
   if (decision.method === 'container') {
-    return new ContainerNodeAccess({ runtime: decision.runtime, env: opts.env, description: decision.description });
+    const access = new ContainerNodeAccess({ runtime: decision.runtime, env: opts.env, description: decision.description });
+    await access.prepare(decision.containers); // so the description says whether they are entered directly
+    return access;
   }
   if (decision.method === 'debugPod' && opts.debugPods) {
     const settings = opts.debugPods;

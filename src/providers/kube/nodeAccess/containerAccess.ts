@@ -1,8 +1,12 @@
-/** Node access for clusters whose nodes are Docker or Podman containers on this machine (kind): `docker exec` into them. */
+/**
+ * Node access for clusters whose nodes are Docker or Podman containers on this machine (kind): `docker exec` into them,
+ * or, where this process may (same machine, root), nsenter straight into their namespaces (./directEntry.ts).
+ */
 import type { ExecResult } from '../../embedded/control/protocol';
 import { DEFAULT_TIMEOUT_MS, run, ToolMissingError } from '../../../util/exec';
 import type { KubeExecOptions, KubeNode, KubePod, NodeAccess } from '../clusterTypes';
 import { KubeAccessError } from '../kubeAccessError';
+import { type ContainerEntry, type DirectEntry, directArgv, directEntryBlocker, entryFailed, findEntry, stillValid } from './directEntry';
 import { findPodNetns } from './podNetns';
 
 /** A container CLI that runs kind nodes. */
@@ -20,8 +24,10 @@ export interface ContainerAccessOptions {
   runtime: NodeContainerRuntime;
   /** Environment of the docker/podman CLI (DOCKER_HOST, CONTAINER_HOST...); default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Sentence shown to the user; default names the runtime. */
+  /** Sentence shown to the user; default names the runtime. How the containers are entered is appended. */
   description?: string;
+  /** Enter the containers directly with nsenter where possible (default true); false always uses `<runtime> exec`. */
+  direct?: boolean;
 }
 
 /** Container (and cluster) names as Docker allows them; anything else in a providerID is not a kind node of ours. */
@@ -40,16 +46,38 @@ export function parseKindProviderID(id: string): KindProviderID | undefined {
 /** Runs commands in kind node containers with `<runtime> exec -i`, and in Pods by nsenter into their namespace from the node. */
 export class ContainerNodeAccess implements NodeAccess {
   readonly method = 'container';
-  readonly description: string;
+  private readonly base: string;
   private readonly runtime: NodeContainerRuntime;
   private readonly env: NodeJS.ProcessEnv;
   /** Pod (namespace/name/uid) -> its network namespace path on the node. */
   private readonly netns = new Map<string, string>();
+  /** Why no container can be entered directly here, or the privilege that allows it. */
+  private readonly blocker: { why: string } | { privilege: string };
+  /** Container -> how it is entered (a lookup under way, or its answer). */
+  private readonly entries = new Map<string, Promise<ContainerEntry>>();
+  /** Containers known to be reached by `<runtime> exec`, with why. */
+  private readonly slow = new Map<string, string>();
+  private readonly fast = new Set<string>();
 
   constructor(opts: ContainerAccessOptions) {
     this.runtime = opts.runtime;
     this.env = opts.env ?? process.env;
-    this.description = opts.description ?? `${opts.runtime} exec into the node containers (kind)`;
+    this.base = opts.description ?? `${opts.runtime} exec into the node containers (kind)`;
+    this.blocker = opts.direct === false ? { why: 'turned off' } : directEntryBlocker(opts.runtime, this.env);
+  }
+
+  /** The sentence shown to the user, with how the containers are entered as far as known. */
+  get description(): string {
+    if ('why' in this.blocker) return `${this.base} (not entered directly: ${this.blocker.why})`;
+    const how = `entered directly with nsenter: same machine, ${this.blocker.privilege}`;
+    if (this.slow.size === 0) return `${this.base} (${this.fast.size ? how : `${how}, where possible`})`;
+    const slow = [...this.slow].map(([c, why]) => `${c}: ${why}`).join('; ');
+    return `${this.base} (${this.fast.size ? `${how}, except by ${this.runtime} exec for ${slow}` : `${this.runtime} exec, not entered directly: ${slow}`})`;
+  }
+
+  /** Finds out, for each container at once, whether it can be entered directly, so {@link description} says so. */
+  async prepare(containers: readonly string[]): Promise<void> {
+    await Promise.all(containers.map((c) => this.entryOf(c)));
   }
 
   /** Runs argv in the node container (which shares the node's network namespace). */
@@ -81,6 +109,7 @@ export class ContainerNodeAccess implements NodeAccess {
   /** Nothing to remove: this access creates nothing in the cluster. */
   close(): Promise<void> {
     this.netns.clear();
+    this.entries.clear();
     return Promise.resolve();
   }
 
@@ -99,8 +128,59 @@ export class ContainerNodeAccess implements NodeAccess {
     return path;
   }
 
-  /** `<runtime> exec -i <container> argv...`; failures of the runtime itself (not of argv) become one-sentence errors. */
+  /** How the container is entered: asked once (again when the answer may change, e.g. it was stopped). */
+  private entryOf(container: string): Promise<ContainerEntry> {
+    if ('why' in this.blocker) return Promise.resolve({ why: this.blocker.why, lasting: true });
+    let entry = this.entries.get(container);
+    if (!entry) {
+      entry = findEntry(this.runtime, container, this.env, (argv) => this.runtimeExec(container, argv, { timeoutMs: LOOKUP_TIMEOUT_MS })).then(
+        (e) => this.remember(container, e),
+        (e: unknown) => this.remember(container, { why: `looking it up failed: ${(e as Error).message}`, lasting: false }),
+      );
+      this.entries.set(container, entry);
+    }
+    return entry;
+  }
+
+  private remember(container: string, e: ContainerEntry): ContainerEntry {
+    if ('pid' in e) {
+      this.fast.add(container);
+      this.slow.delete(container);
+    } else {
+      this.fast.delete(container);
+      this.slow.set(container, e.why);
+      if (!e.lasting) this.entries.delete(container); // e.g. not running yet: ask again next time
+    }
+    return e;
+  }
+
+  /** Runs argv in the container: directly when it can be entered (looked up again once if its PID went stale), else exec. */
   private async exec(container: string, argv: string[], opts: KubeExecOptions): Promise<ExecResult> {
+    let entry = await this.entryOf(container);
+    if ('pid' in entry && !stillValid(entry)) {
+      this.entries.delete(container); // the container restarted: its init has a new PID
+      entry = await this.entryOf(container);
+    }
+    if (!('pid' in entry)) return this.runtimeExec(container, argv, opts);
+    const r = await this.directExec(entry, container, argv, opts);
+    if (!entryFailed(r, entry.pid)) return r;
+    this.entries.delete(container); // it stopped between the check and nsenter: ask the runtime again
+    const again = await this.entryOf(container);
+    return 'pid' in again ? this.directExec(again, container, argv, opts) : this.runtimeExec(container, argv, opts);
+  }
+
+  /** nsenter from this machine into the container's namespaces. */
+  private async directExec(entry: DirectEntry, container: string, argv: string[], opts: KubeExecOptions): Promise<ExecResult> {
+    try {
+      const r = await run(directArgv(entry.nsenter, entry.pid, argv), { env: entry.env, input: opts.input, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      return { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
+    } catch (e) {
+      throw new KubeAccessError(`Could not run nsenter into node container ${container}: ${(e as Error).message}`, 'FAILED', { cause: e });
+    }
+  }
+
+  /** `<runtime> exec -i <container> argv...`; failures of the runtime itself (not of argv) become one-sentence errors. */
+  private async runtimeExec(container: string, argv: string[], opts: KubeExecOptions): Promise<ExecResult> {
     const full = [this.runtime, 'exec', '-i', container, ...argv];
     let r;
     try {

@@ -75,6 +75,8 @@ describe('chooseNodeAccess on the Docker test bed (real docker inspect) and the 
     const access = await choose(nodes, { api, env: engine.env, debugPods: { image: bed.image, namespace: 'default' } });
     assert.equal(access.method, 'container');
     assert.match(access.description, /docker exec into the node containers \(kind\)/);
+    // The tests run as root on the engine's own machine: every node container is entered directly.
+    assert.match(access.description, /\(entered directly with nsenter: same machine, root\)$/);
     for (const node of nodes) {
       const r = await access.execNode(node, ['ip', '-j', 'addr', 'show']);
       assert.ok(addresses(r.stdout).includes(node.internalIP), r.stdout + r.stderr);

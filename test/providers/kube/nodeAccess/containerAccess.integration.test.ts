@@ -16,8 +16,15 @@ interface IpLink {
   linkinfo?: { info_kind?: string };
 }
 
-for (const cni of ['ptp', 'bridge'] as const) {
-  describe(`ContainerNodeAccess on the Docker test bed of kind-shaped nodes (${cni})`, function () {
+/** Each CNI with the direct path (nsenter from this machine, as root); ptp also through `docker exec` only. */
+const RUNS = [
+  { cni: 'ptp', direct: true },
+  { cni: 'ptp', direct: false },
+  { cni: 'bridge', direct: true },
+] as const;
+
+for (const { cni, direct } of RUNS) {
+  describe(`ContainerNodeAccess on the Docker test bed of kind-shaped nodes (${cni}, ${direct ? 'entered directly with nsenter' : 'docker exec only'})`, function () {
     this.timeout(240_000);
     let engine: DockerEngine;
     let bed: Testbed;
@@ -25,7 +32,7 @@ for (const cni of ['ptp', 'bridge'] as const) {
     let hostBefore: Record<string, unknown>;
     const node = (name: string): KubeNode => kubeNodeOf(bed.nodes.find((n) => n.name === name)!);
     const pod = (name: string): KubePod => kubePodOf(bed.pods.find((p) => p.name === name)!);
-    const cluster = `pn-ca-${cni}`;
+    const cluster = `pn-ca-${cni}${direct ? '' : '-exec'}`;
 
     before(async function () {
       engine = await dockerEngineForTest(this);
@@ -42,12 +49,34 @@ for (const cni of ['ptp', 'bridge'] as const) {
           { namespace: 'kube-system', name: 'proxy', node: `${cluster}-worker`, hostNetwork: true, containers: [{ name: 'proxy', port: 10256 }] },
         ],
       });
-      access = new ContainerNodeAccess({ runtime: 'docker', env: engine.env });
+      access = new ContainerNodeAccess({ runtime: 'docker', env: engine.env, direct });
+      await access.prepare(bed.nodes.map((n) => n.container));
     });
 
     after(async () => {
       if (engine && bed) await destroyTestbed(engine, bed);
       if (hostBefore) assert.deepEqual(hostNetworkState(), hostBefore, 'the host network namespace changed');
+    });
+
+    it(direct ? 'says every node container is entered directly (same machine, root)' : 'says the containers are not entered directly, and why', () => {
+      if (direct) assert.equal(access.description, 'docker exec into the node containers (kind) (entered directly with nsenter: same machine, root)');
+      else assert.equal(access.description, 'docker exec into the node containers (kind) (not entered directly: turned off)');
+    });
+
+    it('reads /proc/sys/net from the namespace it runs in: forwarding is on in the node and off in a Pod', async () => {
+      const onNode = await access.execNode(node(`${cluster}-worker`), ['cat', '/proc/sys/net/ipv4/ip_forward']);
+      const inPod = await access.execPod(pod('a'), node(`${cluster}-worker`), ['cat', '/proc/sys/net/ipv4/ip_forward']);
+      assert.equal(onNode.stdout.trim(), '1', onNode.stderr);
+      assert.equal(inPod.stdout.trim(), '0', inPod.stderr);
+    });
+
+    it("sees the node's own files and PIDs (mount and PID namespaces) exactly as docker exec does", async () => {
+      const argv = ['cat', '/etc/hostname', '/proc/1/comm'];
+      const r = await access.execNode(node(`${cluster}-worker`), argv);
+      const viaDocker = await engine.dockerOk(['exec', `${cluster}-worker`, ...argv]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, viaDocker.stdout);
+      assert.match(r.stdout, new RegExp(`^${cluster}-worker\n`));
     });
 
     it('execNode runs ip -j addr in the node container and sees its address on the kind network', async () => {
@@ -143,6 +172,35 @@ for (const cni of ['ptp', 'bridge'] as const) {
         });
       });
 
+    }
+
+    if (cni === 'ptp' && direct) {
+      it('enters a paused node container directly, where docker exec refuses it (so the commands do not go through the daemon)', async () => {
+        const worker = node(`${cluster}-worker`);
+        const viaDocker = new ContainerNodeAccess({ runtime: 'docker', env: engine.env, direct: false });
+        await engine.dockerOk(['pause', `${cluster}-worker`]);
+        try {
+          const r = await access.execNode(worker, ['ip', '-j', 'addr', 'show', 'dev', 'eth0']);
+          assert.equal(r.code, 0, r.stderr);
+          assert.ok(r.stdout.includes(worker.internalIP));
+          await assert.rejects(viaDocker.execNode(worker, ['true']), (e: unknown) => e instanceof KubeAccessError && /is not running/.test(e.message));
+        } finally {
+          await engine.dockerOk(['unpause', `${cluster}-worker`]);
+        }
+      });
+
+      it('enters the new container after a node container restarted (its init has a new PID)', async () => {
+        const worker2 = node(`${cluster}-worker2`);
+        const pidOf = async () => (await engine.dockerOk(['inspect', '-f', '{{.State.Pid}}', `${cluster}-worker2`])).stdout.trim();
+        const before = await pidOf();
+        await engine.dockerOk(['restart', '-t', '1', `${cluster}-worker2`]);
+        assert.notEqual(await pidOf(), before);
+        const r = await access.execNode(worker2, ['cat', '/etc/hostname']);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout.trim(), `${cluster}-worker2`);
+        assert.match(access.description, /\(entered directly with nsenter: same machine, root/);
+        assert.doesNotMatch(access.description, /worker2/, 'the restarted container is still entered directly');
+      });
     }
   });
 }
