@@ -87,6 +87,7 @@ export class LabSession implements vscode.Disposable {
     this.dirWatcher = undefined;
     this.details.clear();
     this.cluster = await ClusterLink.open(provider, (c) => this.onClusterChange(c), onTrouble);
+    this.changed.fire({ kind: 'all' }); // the link's first 'all' came before it was this session's cluster
   }
 
   /** Closes the cluster connection (deleting any debug Pod PodNet created) and goes back to the embedded lab. */

@@ -50,6 +50,11 @@ export interface CodeServerOptions {
   colorTheme?: ColorTheme;
   /** Extra user settings, merged over the defaults below. */
   settings?: Record<string, unknown>;
+  /**
+   * Remote (machine) settings, written to `<userDataDir>/Machine/settings.json`. code-server's window is a remote one,
+   * where settings of scope `machine` (e.g. `podnet.kubeconfig`) are read from there, not from the user settings.
+   */
+  machineSettings?: Record<string, unknown>;
   /** Extra environment for code-server and so for the extension host. */
   env?: Record<string, string>;
   /** How long to wait for the server to answer HTTP. Default 90 s. */
@@ -140,6 +145,11 @@ function writeSettings(opts: CodeServerOptions): void {
     ...opts.settings,
   };
   writeFileSync(join(userDir, 'settings.json'), `${JSON.stringify(settings, null, 2)}\n`);
+  if (opts.machineSettings) {
+    const machineDir = join(opts.userDataDir, 'Machine');
+    mkdirSync(machineDir, { recursive: true });
+    writeFileSync(join(machineDir, 'settings.json'), `${JSON.stringify(opts.machineSettings, null, 2)}\n`);
+  }
 }
 
 const liveGroups = new Set<number>();
