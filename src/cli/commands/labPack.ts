@@ -104,7 +104,8 @@ function tearDownOnSignal(lab: string, ours: () => boolean): () => void {
     const stop = ours();
     console.error(`\npodnet: ${sig}: ${stop ? `tearing down the lab "${lab}"` : 'stopping'}`);
     process.on('unhandledRejection', () => undefined); // calls still in flight fail as the lab goes away
-    (stop ? stopLab(lab) : Promise.resolve()).catch(() => undefined).finally(() => process.exit(130));
+    const failed = (e: unknown) => console.error(`podnet: tearing down the lab "${lab}" failed: ${(e as Error).message} (run \`podnet lab down --lab ${lab}\`)`);
+    (stop ? stopLab(lab) : Promise.resolve()).catch(failed).finally(() => process.exit(130));
   };
   process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   return () => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
