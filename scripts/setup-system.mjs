@@ -9,7 +9,7 @@ import { join } from 'node:path';
 /** Each requirement: a file that must exist (any of `paths`) and the Debian package that provides it. */
 const REQUIREMENTS = [
   { what: 'ip (iproute2)', pkg: 'iproute2', bins: ['ip'] },
-  { what: 'unshare and nsenter (util-linux)', pkg: 'util-linux', bins: ['unshare', 'nsenter'] },
+  { what: 'unshare, nsenter and setpriv (util-linux)', pkg: 'util-linux', bins: ['unshare', 'nsenter', 'setpriv'] },
   { what: 'mount and umount', pkg: 'mount', bins: ['mount', 'umount'] },
   { what: 'busybox (the containers\' workloads)', pkg: 'busybox', bins: ['busybox'] },
   { what: 'nft (nftables: the Docker host\'s NAT, and the packet tracer)', pkg: 'nftables', bins: ['nft'] },

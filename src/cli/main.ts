@@ -17,6 +17,7 @@ import { getCommand } from './commands/get';
 import { labCommand } from './commands/lab';
 import { podCommand } from './commands/pod';
 import { kindCommand } from './commands/kind';
+import { guardOutput } from './outputGuard';
 import { snapshotCommand } from './commands/snapshot';
 import { traceCommand } from './commands/trace';
 import { topologyCommand } from './commands/topology';
@@ -55,7 +56,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 
 /** Commands that also run on a cluster (--context/--kubeconfig). */
 const CLUSTER_COMMANDS: Record<string, (argv: string[], cluster?: ClusterSelection) => Promise<number>> = {
-  get: getCommand, exec: execCommand, snapshot: snapshotCommand, trace: traceCommand, cluster: clusterCommand,
+  get: getCommand, exec: execCommand, snapshot: snapshotCommand, trace: traceCommand, cluster: clusterCommand, pod: podCommand,
 };
 
 function daemonOption(argv: string[], name: string): string {
@@ -91,10 +92,36 @@ export async function main(argv: string[]): Promise<number> {
     });
     return -1; // keep running: the lab process lives until shutdown
   }
+  const output = guardOutput(); // a reader that leaves (`| head -1`) or a full disk must not crash a command midway
+  try {
+    return output.exitCode(await dispatch(argv));
+  } finally {
+    output.release();
+  }
+}
+
+/** `--lab NAME` given before the command moves behind it, where every command reads it: `podnet --lab x get pods`. */
+export function moveLeadingLabOption(argv: string[]): string[] {
+  const lead: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i].startsWith('--lab')) {
+    if (argv[i] === '--lab') {
+      lead.push(...argv.slice(i, i + 2));
+      i += 2;
+    } else if (argv[i].startsWith('--lab=')) {
+      lead.push(argv[i]);
+      i += 1;
+    } else break;
+  }
+  if (!lead.length || i >= argv.length) return argv;
+  return [argv[i], ...lead, ...argv.slice(i + 1)];
+}
+
+async function dispatch(argv: string[]): Promise<number> {
   try {
     // Cluster options may stand before the command too: `podnet --context kind-lab get pods`.
     const { rest: all, cluster } = extractClusterOptions(argv);
-    const [cmd, ...rest] = all;
+    const [cmd, ...rest] = moveLeadingLabOption(all);
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return void console.log(MAIN_HELP), 0;
     if (cmd === '--version' || cmd === 'version') return void console.log(VERSION), 0;
     const onCluster = CLUSTER_COMMANDS[cmd];
