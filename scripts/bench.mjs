@@ -23,12 +23,13 @@ const BASELINE = join(ROOT, 'scripts', 'bench-baseline.sh');
 const PREDICT = join(ROOT, 'scripts', 'bench-predict.ts');
 const VSCODE = join(ROOT, 'scripts', 'bench-vscode.ts');
 const CLUSTER = join(ROOT, 'scripts', 'bench-cluster.ts');
+const CLUSTER_VSCODE = join(ROOT, 'scripts', 'bench-cluster-vscode.ts');
 const PACKAGE_VSIX = join(ROOT, 'scripts', 'package-vsix.mjs');
 const SETUP_E2E = join(ROOT, 'scripts', 'setup-e2e.mjs');
 const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
 const BASH = '/bin/bash';
 const LAB = 'bench';
-const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30 };
+const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30, clusterVscodeEvents: 10 };
 const BIG = { nodes: 3, podsPerNode: 50 };
 const TIMEOUT = {
   up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000,
@@ -37,7 +38,7 @@ const TIMEOUT = {
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
 const TARGETS = {
   articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024,
-  articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 2,
+  articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 0.5,
   activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000, clusterTreeMs: 1000, clusterEventMs: 1000, clusterMemoryMiB: 50,
 };
 const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode', 'cluster'];
@@ -197,21 +198,23 @@ async function snapshotVsRaw(file, runs = RUNS.snapshot) {
 async function trace(args) {
   const argv = cliArgv(CLI, 'trace', ...args);
   const r = await run(argv, { timeoutMs: TIMEOUT.trace });
-  // 0 delivered (as predicted), 4 not delivered, 5 observation differs: all are measurements; anything else is a failure.
+  // 0 delivered and answered, 4 not delivered or not answered, 5 observation differs: all are measurements; anything else is a failure.
   if (![0, 4, 5].includes(r.code)) {
     const why = r.timedOut ? `timed out after ${TIMEOUT.trace / 1000} s` : `exited with ${r.code}`;
     throw new Error(`${argv.join(' ')} ${why}:\n    ${(r.stderr.trim() || r.stdout.trim()).split('\n').slice(-6).join('\n    ')}`);
   }
   const st = /\(snapshot ([\d.]+) ms, prediction ([\d.]+) ms, kernel check ([\d.]+) ms(?:, probe ([\d.]+) ms)?[^)]*\)\s*$/.exec(r.stdout);
   if (!st) throw new Error(`${argv.join(' ')} printed no "(snapshot X ms, prediction Y ms, ...)" line:\n${r.stdout.slice(-500)}`);
-  const disp = /^(?:(DELIVERED) in \d+ hops\.|([A-Z_]+): .*)$/m.exec(r.stdout);
-  const ver = /^Verified with .*: (every predicted hop was observed|prediction and observation DIFFER)\.$/m.exec(r.stdout);
+  const disp = /^(?:(DELIVERED) in \d+ hops\b.*|The request (?:was|would be) delivered .*|([A-Z_]+): .*)$/m.exec(r.stdout);
+  const ver = /^Probe: .*: (every predicted hop was observed|prediction and observation DIFFER)\.$/m.exec(r.stdout);
+  const outcome = /^Outcome: ([A-Z-]+):/m.exec(r.stdout);
   return {
     exitCode: r.code, seconds: r.seconds,
     stages: { snapshotMs: Number(st[1]), predictMs: Number(st[2]), kernelMs: Number(st[3]), probeMs: st[4] === undefined ? null : Number(st[4]) },
     disposition: disp ? disp[1] ?? disp[2] : null,
     hops: (r.stdout.match(/^ [✓✗! ] +\d+\. /gm) ?? []).length,
     observedAsPredicted: ver ? ver[1].startsWith('every') : null,
+    outcome: outcome ? outcome[1].toLowerCase() : null,
   };
 }
 
@@ -221,7 +224,7 @@ function traceStats(runs) {
   return {
     wall: stats(runs.map((r) => r.seconds)),
     stagesMs: { snapshot: stage('snapshotMs'), prediction: stage('predictMs'), kernelCheck: stage('kernelMs'), probe: stage('probeMs') },
-    outcomes: runs.map((r) => ({ exitCode: r.exitCode, disposition: r.disposition, hops: r.hops, observedAsPredicted: r.observedAsPredicted })),
+    outcomes: runs.map((r) => ({ exitCode: r.exitCode, disposition: r.disposition, hops: r.hops, observedAsPredicted: r.observedAsPredicted, outcome: r.outcome })),
   };
 }
 
@@ -299,8 +302,13 @@ async function vscode() {
   return lastJson(await runOk(tsx(VSCODE, 'codeserver', LAB, String(RUNS.codeServer)), { timeoutMs: TIMEOUT.codeServer, cwd: ROOT, graceMs: TIMEOUT.grace }));
 }
 
-/** 1,000 Pods from a list + watch into the tree, in one plain Node process (the stand-in API in it too); see docs/benchmarks.md. */
-const cluster = async () => lastJson(await runOk([process.execPath, '--expose-gc', '--import', 'tsx', CLUSTER, String(RUNS.clusterPods), String(RUNS.clusterEvents)], { timeoutMs: TIMEOUT.cluster, cwd: ROOT }));
+/** 1,000 Pods from a list + watch into the tree: in one plain Node process, then in code-server; see docs/benchmarks.md. */
+async function cluster() {
+  const plain = lastJson(await runOk([process.execPath, '--expose-gc', '--import', 'tsx', CLUSTER, String(RUNS.clusterPods), String(RUNS.clusterEvents)], { timeoutMs: TIMEOUT.cluster, cwd: ROOT }));
+  if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < statSync(join(ROOT, 'dist', 'extension.js')).mtimeMs) await packageVsix();
+  const vscode = lastJson(await runOk(tsx(CLUSTER_VSCODE, String(RUNS.clusterPods), String(RUNS.clusterVscodeEvents)), { timeoutMs: TIMEOUT.codeServer, cwd: ROOT, graceMs: TIMEOUT.grace }));
+  return { ...plain, vscode };
+}
 
 /** The cluster section's lines of the report. */
 function clusterReport(c) {
@@ -316,6 +324,15 @@ function clusterReport(c) {
       [`watch event (a Pod's new IP) to its row rebuilt, ${c.event.runs} events: median / p95 / max`, `${fmtMs(c.event.medianMs)} / ${fmtMs(c.event.p95Ms)} / ${fmtMs(c.event.maxMs)}`],
     ]),
     `  memory growth after the connect, events and a full GC: heap ${fmtMiB(c.memory.heapGrowthMiB)}, RSS ${fmtMiB(c.memory.rssGrowthMiB)} (process heap ${fmtMiB(c.memory.heapAfterMiB)}); Pod lists served: ${c.listRequests} (one per connect)`,
+    ...(c.vscode ? [
+      `The same ${c.vscode.pods} Pods in ${c.vscode.environment}`,
+      table([
+        ['', 'ms'],
+        ['context picked in Connect to Cluster → first Pod row drawn', fmtMs(c.vscode.connectToFirstRowMs, 0)],
+        [`watch event (a Pod's new IP) → its row redrawn, ${c.vscode.event.runs} events: median / max`, `${fmtMs(c.vscode.event.medianMs, 0)} / ${fmtMs(c.vscode.event.maxMs, 0)}`],
+      ]),
+      `  extension host PSS ${fmtMiB(c.vscode.extensionHost.before.pssMiB)} → ${fmtMiB(c.vscode.extensionHost.after.pssMiB)} (growth ${fmtMiB(c.vscode.extensionHost.growthPssMiB)}; RSS growth ${fmtMiB(c.vscode.extensionHost.growthRssMiB)}), no GC forced`,
+    ] : []),
     '',
   ];
 }
@@ -490,6 +507,9 @@ function report() {
     ['1,000-Pod cluster: connect to tree built (plain Node)', `≤ ${TARGETS.clusterTreeMs} ms`, fmtMs(cl?.connectToTreeMs, 0), cl && cl.connectToTreeMs <= TARGETS.clusterTreeMs],
     ['1,000-Pod cluster: watch event to row, p95 (plain Node)', `≤ ${TARGETS.clusterEventMs} ms`, fmtMs(cl?.event.p95Ms), cl && cl.event.p95Ms <= TARGETS.clusterEventMs],
     ['1,000-Pod cluster: heap growth (plain Node)', `≤ ${TARGETS.clusterMemoryMiB} MiB`, cl ? fmtMiB(cl.memory.heapGrowthMiB) : 'n/a', cl && cl.memory.heapGrowthMiB <= TARGETS.clusterMemoryMiB],
+    ['1,000-Pod cluster: pick → first row (code-server)', `≤ ${TARGETS.clusterTreeMs} ms`, fmtMs(cl?.vscode?.connectToFirstRowMs, 0), cl?.vscode && cl.vscode.connectToFirstRowMs <= TARGETS.clusterTreeMs],
+    ['1,000-Pod cluster: event → row, max (code-server)', `≤ ${TARGETS.clusterEventMs} ms`, fmtMs(cl?.vscode?.event.maxMs, 0), cl?.vscode && cl.vscode.event.maxMs <= TARGETS.clusterEventMs],
+    ['1,000-Pod cluster: extension host PSS growth', `≤ ${TARGETS.clusterMemoryMiB} MiB`, cl?.vscode ? fmtMiB(cl.vscode.extensionHost.growthPssMiB) : 'n/a', cl?.vscode && cl.vscode.extensionHost.growthPssMiB <= TARGETS.clusterMemoryMiB],
   ];
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');

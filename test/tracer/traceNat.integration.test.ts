@@ -51,6 +51,15 @@ for (const mode of testableModes()) {
       assert.equal(t.verification?.natVerdict, 'no-nat');
     });
 
+    it("a Pod to the host's published port: the request arrives, the reply cannot return (no route to Pods), exit 4", async () => {
+      const res = await runCli(mode, ['trace', '--lab', lab, 'pod-a', '192.168.1.10:8081']);
+      assert.equal(res.code, 4, res.stdout);
+      assert.match(res.stdout, /but REPLY-PATH-BROKEN: the request arrived at web-a .*, the reply cannot return: docker-host has no route to 10\.244\.1\.\d+/);
+      const t = await trace(['pod-a', '192.168.1.10:8081', '--no-verify'], 4);
+      assert.equal(t.disposition, 'DELIVERED');
+      assert.equal(t.returnPath?.disposition, 'NO_ROUTE');
+    });
+
     it('the Docker host is outside the cluster network: it has no route to a Pod', async () => {
       const t = await trace(['docker-host', 'pod-c'], 4);
       assert.equal(t.disposition, 'NO_ROUTE');

@@ -15,6 +15,8 @@ export interface TraceEvent {
   headers: Partial<PacketHeaders>;
   icmpId?: number;
   icmpSeq?: number;
+  /** The IP total length (`ip length`), which tells one trace's sized probe from another's. */
+  ipLength?: number;
 }
 
 /** A rule that decided a traced packet's fate (e.g. a drop). */
@@ -46,7 +48,7 @@ function numberField(text: string, re: RegExp): number | undefined {
 }
 
 /** Parses the `packet:` part of a trace line into headers. */
-export function parsePacket(text: string): Pick<TraceEvent, 'iif' | 'oif' | 'headers' | 'icmpId' | 'icmpSeq'> {
+export function parsePacket(text: string): Pick<TraceEvent, 'iif' | 'oif' | 'headers' | 'icmpId' | 'icmpSeq' | 'ipLength'> {
   const proto = field(text, /\bip protocol (\w+)/) as PacketHeaders['proto'] | undefined;
   const sport = numberField(text, /\b(?:tcp|udp) sport (\d+)/);
   const dport = numberField(text, /\b(?:tcp|udp) dport (\d+)/);
@@ -65,6 +67,7 @@ export function parsePacket(text: string): Pick<TraceEvent, 'iif' | 'oif' | 'hea
     },
     icmpId: numberField(text, /\bicmp id (\d+)/),
     icmpSeq: numberField(text, /\bicmp sequence (\d+)/),
+    ipLength: numberField(text, /\bip length (\d+)/),
   };
 }
 

@@ -6,11 +6,15 @@ import type { TraceProto } from '../types';
 const MARK_PRIORITY = -350;
 const OBSERVE_PRIORITY = 300;
 
-/** The nft match that selects the probe's first packet. */
-export function probeMatch(proto: TraceProto, ports: number[]): string {
-  if (proto === 'icmp') return 'icmp type echo-request';
+/**
+ * The nft match that selects the probe's first packet. `ipLength` (ICMP, UDP: the probe's size is chosen per trace)
+ * keeps a concurrent trace's probes unmarked; it survives NAT and forwarding, unlike an address.
+ */
+export function probeMatch(proto: TraceProto, ports: number[], ipLength?: number): string {
+  const length = ipLength === undefined ? '' : ` ip length ${ipLength}`;
+  if (proto === 'icmp') return `icmp type echo-request${length}`;
   const set = `{ ${[...new Set(ports)].join(', ')} }`;
-  return proto === 'tcp' ? `tcp dport ${set} tcp flags & (syn | ack) == syn` : `udp dport ${set}`;
+  return proto === 'tcp' ? `tcp dport ${set} tcp flags & (syn | ack) == syn` : `udp dport ${set}${length}`;
 }
 
 function table(family: 'inet' | 'bridge', name: string, match: string): string {
@@ -30,12 +34,7 @@ export function traceTableName(runId: string): string {
 }
 
 /** The nft script (for `nft -f -`) that installs the marking and observing chains. */
-export function installScript(name: string, proto: TraceProto, ports: number[]): string {
-  const match = probeMatch(proto, ports);
+export function installScript(name: string, proto: TraceProto, ports: number[], ipLength?: number): string {
+  const match = probeMatch(proto, ports, ipLength);
   return `${table('inet', name, match)}\n${table('bridge', name, match)}\n`;
-}
-
-/** The nft script that removes them again. */
-export function removeScript(name: string): string {
-  return `delete table inet ${name}\ndelete table bridge ${name}\n`;
 }

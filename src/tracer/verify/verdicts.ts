@@ -41,13 +41,15 @@ function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {
 /** Compares prediction and observation and states the verdicts. */
 export function summarize(t: TraceResult, probe: string, out: ProbeOutput): Verification {
   const differences: string[] = [];
-  for (const h of t.hops) {
+  const outcome = probeOutcome(t, out);
+  // Nothing was sent, so nothing could be seen: say that once instead of "not seen" at every hop.
+  if (outcome.kind === 'not-sent') differences.push(`the probe could not be sent: ${outcome.detail}`);
+  else for (const h of t.hops) {
     if (!h.observation) continue;
     if (!h.observation.observed && h.decision !== 'drop') differences.push(`hop ${h.index} (${h.where}, ${h.decision}) was predicted but not seen`);
     for (const d of h.observation.differences ?? []) differences.push(`hop ${h.index} (${h.where}): ${d}`);
   }
   const stop = t.hops[t.hops.length - 1];
-  const outcome = probeOutcome(t, out);
   // An answer where the tables say the request cannot arrive: the prediction is wrong, whatever the hops showed.
   if (t.disposition !== 'DELIVERED' && outcome.kind === 'answered') differences.push(`the probe was answered (${outcome.detail}), but the prediction says ${t.disposition}`);
   if (t.disposition === 'DELIVERED' && outcome.kind === 'answered' && t.returnPath && !t.returnPath.notPredicted && t.returnPath.disposition !== 'DELIVERED') {

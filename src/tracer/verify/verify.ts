@@ -2,50 +2,23 @@
 import { randomBytes } from 'node:crypto';
 import type { LabProvider } from '../../providers/provider';
 import type { Snapshot } from '../../snapshot/types';
-import { sleep } from '../../util/concurrency';
 import type { TraceResult, Verification } from '../types';
+import { type Monitor, socketsBefore, startMonitors, stopMonitors } from './monitors';
 import { execTargetFor } from './namespaceTarget';
 import { observeHops } from './observe';
-import { type TraceEvent, type TraceVerdict, parseTraceOutput } from './traceEvents';
-import { installScript, removeScript, traceTableName } from './traceTables';
+import { type Attempt, collect, sendProbe } from './probeRun';
+import { type Probe, probeAlternatives, probeExtraBytes, probeIpLength, programMissing } from './probeTools';
+import type { TraceEvent } from './traceEvents';
+import { removeTraceTables } from './tableCleanup';
+import { installScript, traceTableName } from './traceTables';
 import { summarize } from './verdicts';
+import { listenWithDelays } from './fixedWindow';
 
-/** When the probe goes out after the monitors start, per attempt: a busy machine gets a second, slower try. */
-export const PROBE_DELAYS_MS = [250, 800];
-/** How long the monitors keep listening after the probe went out. */
-export const LISTEN_AFTER_PROBE_MS = 650;
-
-/** A probe: the argv sent from the source namespace, its stdin, and what it sends in words. */
-export interface Probe {
-  argv: string[];
-  input?: string;
-  label: string;
-}
+export { type Probe, probeAlternatives, programMissing } from './probeTools';
 
 /** argv of the probe sent from the source namespace (busybox, which the embedded lab and the test bed nodes have). */
 export function probeArgv(t: TraceResult): Probe {
   return probeAlternatives(t)[0];
-}
-
-/** The probe with busybox first, then the same probe with tools a node without busybox may have (kind nodes: ping, curl). */
-export function probeAlternatives(t: TraceResult): Probe[] {
-  const { to, proto, port } = t.request;
-  if (proto === 'icmp') {
-    const label = `one ICMP echo to ${to.ip}`;
-    return [['busybox', 'ping'], ['ping']].map((p) => ({ argv: [...p, '-c', '1', '-W', '1', to.ip], label }));
-  }
-  const url = `http://${to.ip}:${port}/`;
-  if (proto === 'tcp') {
-    const label = `an HTTP GET to ${to.ip}:${port}`;
-    return [['busybox', 'wget', '-q', '-O', '-', url], ['curl', '-s', '-m', '2', url], ['wget', '-q', '-O', '-', '-T', '2', url]].map((argv) => ({ argv, label }));
-  }
-  const label = `one UDP datagram to ${to.ip}:${port}`;
-  return [['busybox', 'nc'], ['nc']].map((p) => ({ argv: [...p, '-u', '-w', '1', to.ip, String(port)], input: 'podnet probe\n', label }));
-}
-
-/** True when a command could not start because its program is not installed where it ran (exit 127/126 or the runtime's "not found"). */
-export function programMissing(res: { code: number; stderr: string }): boolean {
-  return res.code === 127 || res.code === 126 || (res.code !== 0 && /executable file not found|failed to execute/.test(res.stderr));
 }
 
 /** The probe could not be observed: nft tracing cannot run in one of the namespaces on the path. */
@@ -61,45 +34,36 @@ function destinationPorts(t: TraceResult): number[] {
   return ports.length ? ports : [t.request.port ?? 8080];
 }
 
-/** Keeps only the events of the probe's own packet (same ICMP id or TCP/UDP source port as at the sender). */
-function probeEvents(events: TraceEvent[], origin: string): TraceEvent[] {
-  const first = events.find((e) => e.namespace === origin && (e.hook === 'output' || e.hook === 'postrouting'));
+/**
+ * Keeps only the events of the probe's own packet: its size (ICMP, UDP) and the ICMP id or source port it left the
+ * sender with; a concurrent trace's probes pass the same chains.
+ */
+function probeEvents(events: TraceEvent[], origin: string, ipLength: number | undefined, dst: string): TraceEvent[] {
+  if (ipLength !== undefined) events = events.filter((e) => e.ipLength === undefined || e.ipLength === ipLength);
+  const first = events.find((e) => e.namespace === origin && (e.hook === 'output' || e.hook === 'postrouting') && (e.headers.dstIP === undefined || e.headers.dstIP === dst));
   if (!first) return events;
   return events.filter((e) => (first.icmpId === undefined || e.icmpId === first.icmpId) && (first.headers.srcPort === undefined || e.headers.srcPort === first.headers.srcPort));
 }
 
-interface Attempt {
-  events: TraceEvent[];
-  verdicts: TraceVerdict[];
-  output: { code: number; stdout: string; stderr: string };
+/** Monitors proven listening, the probe, then the monitors stopped once they read everything: no fixed window to miss. */
+async function probeOnEvidence(lab: LabProvider, monitors: Monitor[], origin: string, probes: Probe[], afterProbe: () => unknown): Promise<Attempt> {
+  const sent = await sendProbe(lab, origin, probes).then((s) => ({ s }), (error: unknown) => ({ error }));
+  afterProbe();
+  // Stop the monitors whatever happened to the probe: none may outlive the trace.
+  const outputs = await stopMonitors(lab, monitors);
+  if ('error' in sent) throw sent.error;
+  return collect(outputs, sent.s);
 }
 
-/** Starts `nft monitor trace` in every namespace, sends the probe after `delay`, and collects what each monitor saw. */
-async function probeOnce(lab: LabProvider, namespaces: string[], origin: string, probes: Probe[], delay: number): Promise<Attempt & { probe: Probe }> {
-  const events: TraceEvent[] = [];
-  const verdicts: TraceVerdict[] = [];
-  const monitors = namespaces.map(async (ns) => {
-    const res = await lab.exec(execTargetFor(ns), ['nft', 'monitor', 'trace'], { timeoutMs: delay + LISTEN_AFTER_PROBE_MS });
-    const parsed = parseTraceOutput(ns, res.stdout);
-    events.push(...parsed.events);
-    verdicts.push(...parsed.verdicts);
-  });
-  await sleep(delay);
-  const sent = sendProbe(lab, origin, probes);
-  await Promise.all(monitors);
-  const { probe, output } = await sent;
-  return { events, verdicts, output, probe };
-}
-
-/** Sends the first probe whose program exists in `origin` (a missing one sends nothing, so trying the next is safe). */
-async function sendProbe(lab: LabProvider, origin: string, probes: Probe[]): Promise<{ probe: Probe; output: Attempt['output'] }> {
-  let last: { probe: Probe; output: Attempt['output'] } | undefined;
-  for (const probe of probes) {
-    const output = await lab.exec(execTargetFor(origin), probe.argv, { timeoutMs: 3000, input: probe.input });
-    last = { probe, output };
-    if (!programMissing(output)) return last;
+/** Waits for the monitors and the table installs; if the installs fail, stops the monitors that started before rethrowing. */
+async function allOrStop(lab: LabProvider, monitors: Promise<Monitor[] | undefined>, installs: Promise<void>): Promise<[Monitor[] | undefined]> {
+  const [m, i] = await Promise.allSettled([monitors, installs]);
+  if (i.status === 'rejected') {
+    if (m.status === 'fulfilled' && m.value) await stopMonitors(lab, m.value);
+    throw i.reason;
   }
-  return last!;
+  if (m.status === 'rejected') throw m.reason;
+  return [m.value];
 }
 
 /** Adds the trace table in every namespace, recording each one installed in `installed`; the first failure rejects after all finished. */
@@ -119,34 +83,30 @@ async function installTables(lab: LabProvider, namespaces: string[], script: str
   if (failed) throw failed.reason;
 }
 
-/** The probe delays for this lab: a monitor only listens once its command started, which through a cluster's node access takes far longer than in the embedded lab. */
-async function probeDelays(lab: LabProvider, origin: string): Promise<number[]> {
-  const started = performance.now();
-  await lab.exec(execTargetFor(origin), ['true'], { timeoutMs: 10_000 });
-  const startup = performance.now() - started;
-  return PROBE_DELAYS_MS.map((d) => Math.round(d + 2 * startup));
-}
-
 /** Runs the probe with tracing in every namespace on the path and fills `result.verification` and each hop's observation. */
 export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: TraceResult): Promise<Verification> {
   const origin = result.hops[0]?.namespace ?? result.request.from.namespace ?? '';
   const namespaces = [...new Set([origin, ...result.hops.map((h) => h.namespace)])];
-  const table = traceTableName(randomBytes(3).toString('hex'));
+  const runId = randomBytes(3).toString('hex');
+  const table = traceTableName(runId);
   const installed: string[] = [];
-  const probes = probeAlternatives(result);
-  let attempt: Attempt & { probe: Probe } = { events: [], verdicts: [], output: { code: -1, stdout: '', stderr: '' }, probe: probes[0] };
+  const extra = probeExtraBytes(runId);
+  const ipLength = probeIpLength(result.request.proto, extra);
+  const probes = probeAlternatives(result, extra);
+  let attempt: Attempt;
+  let removal: Promise<string[]> | undefined;
+  // Once the probe is done the tables have served: remove them while the monitors drain (monitors only read events).
+  const remove = () => (removal ??= removeTraceTables(lab, installed, table, snapshot.source));
   try {
-    await installTables(lab, namespaces, installScript(table, result.request.proto, destinationPorts(result)), installed);
-    for (const delay of await probeDelays(lab, origin)) {
-      attempt = await probeOnce(lab, namespaces, origin, probes, delay);
-      // No event even where the probe was sent: the monitors were not listening yet, so try again, later.
-      if (attempt.events.some((e) => e.namespace === origin) || result.hops[0]?.decision === 'drop') break;
-    }
+    const before = await socketsBefore(lab, namespaces);
+    // Monitors need no table to subscribe: start them while the tables go in.
+    const [monitors] = await allOrStop(lab, startMonitors(lab, namespaces, before, runId), installTables(lab, namespaces, installScript(table, result.request.proto, destinationPorts(result), ipLength), installed));
+    // Where /proc/net/netlink cannot be read, readiness cannot be proven: fall back to measured fixed windows.
+    attempt = monitors ? await probeOnEvidence(lab, monitors, origin, probes, remove) : await listenWithDelays(lab, namespaces, origin, probes, result);
   } finally {
-    // Best effort: a namespace that vanished meanwhile has no table left to remove; `podnet cluster cleanup` catches the rest.
-    await Promise.all(installed.map((ns) => lab.exec(execTargetFor(ns), ['nft', '-f', '-'], { input: removeScript(table), timeoutMs: 5000 }).catch(() => undefined)));
+    result.warnings.push(...await remove());
   }
-  const mine = probeEvents(attempt.events, origin);
+  const mine = probeEvents(attempt.events, origin, ipLength, result.hops[0]?.headers.dstIP ?? result.request.to.ip);
   observeHops(result.hops, snapshot, mine, attempt.verdicts.filter((v) => mine.some((e) => e.traceId === v.traceId && e.namespace === v.namespace)));
   result.verification = summarize(result, attempt.probe.label, attempt.output);
   return result.verification;
