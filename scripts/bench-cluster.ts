@@ -4,21 +4,15 @@
 // the Network view's rows (networkChildren + the row texts the tree items show). VS Code's own TreeItem rendering is not
 // in these numbers. Run through tsx:  node --expose-gc --import tsx scripts/bench-cluster.ts [PODS] [EVENTS]
 // Prints progress on stderr and one line of JSON on stdout.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { LabStatus } from '../src/providers/embedded/control/protocol';
 import { KubeProvider } from '../src/providers/kube/kubeProvider';
 import { ClusterLink, type ClusterViewChange } from '../src/vscode/cluster/clusterLink';
 import { clusterNodeDescription, clusterPodDescription } from '../src/vscode/tree/clusterText';
 import { ElementCache, type NetElement, networkChildren, podNamed } from '../src/vscode/tree/elements';
-import { writeKubeconfig } from '../test/support/kubeApiStandIn/kubeconfigFile';
-import { KubeApiStandIn } from '../test/support/kubeApiStandIn/server';
-import { nodeObject, podObject, type TestbedPodFacts } from '../test/support/testbedCluster';
+import { podObject } from '../test/support/testbedCluster';
+import { benchPod, seedBenchCluster } from './bench-cluster-seed';
 
-const NODES = 3;
-const NAMESPACES = ['default', 'shop', 'kube-system'];
 const log = (msg: string) => process.stderr.write(`bench-cluster: ${msg}\n`);
 const r1 = (x: number) => Number(x.toFixed(1));
 const mib = (b: number) => r1(b / 1048576);
@@ -35,15 +29,6 @@ const mem = () => {
   const m = process.memoryUsage();
   return { rss: m.rss, heapUsed: m.heapUsed, external: m.external + m.arrayBuffers };
 };
-
-/** Pod i of the seeded cluster: spread over the nodes and namespaces, IPs from each node's /24. */
-function pod(i: number, ipOctet = 2 + Math.floor(i / NODES) % 250, gen = 0): TestbedPodFacts {
-  const node = i % NODES;
-  return {
-    namespace: NAMESPACES[i % NAMESPACES.length], name: `web-${String(i).padStart(4, '0')}`, uid: `uid-${i}-${gen}`,
-    node: `bench-worker${node}`, ip: `10.${100 + Math.floor(i / (NODES * 250))}.${node}.${ipOctet}`, containers: [{ name: 'web', port: 8080 }],
-  };
-}
 
 /** Every row of the Network view, expanded, with the texts the tree items show; returns the row count. */
 function buildRows(st: LabStatus, cache: ElementCache, el?: NetElement): number {
@@ -63,17 +48,12 @@ function buildRows(st: LabStatus, cache: ElementCache, el?: NetElement): number 
 async function main(): Promise<void> {
   const pods = Number(process.argv[2] ?? 1000);
   const events = Number(process.argv[3] ?? 30);
-  const standIn = await KubeApiStandIn.start();
-  const dir = mkdtempSync(join(tmpdir(), 'podnet-bench-cluster-'));
+  const cluster = await seedBenchCluster(pods);
+  const { standIn, kubeconfig, dir } = cluster;
   let link: ClusterLink | undefined;
   try {
-    for (let n = 0; n < NODES; n++) {
-      standIn.upsert(nodeObject({ name: `bench-worker${n}`, ip: `172.18.0.${10 + n}`, podCIDR: `10.100.${n}.0/24`, providerID: `bench://bench-worker${n}` }, n === 0));
-    }
-    for (let i = 0; i < pods; i++) standIn.upsert(podObject(pod(i)));
-    const kubeconfig = writeKubeconfig(dir, { target: standIn, context: 'bench', cluster: 'bench' });
     const connect = () => KubeProvider.connect({ kubeconfig, context: 'bench', namespace: 'all', env: { HOME: dir, PATH: process.env.PATH } });
-    log(`stand-in seeded with ${NODES} nodes and ${pods} Pods; a first (cold) connect loads the Kubernetes client`);
+    log(`stand-in seeded with ${cluster.nodes} nodes and ${pods} Pods; a first (cold) connect loads the Kubernetes client`);
     const c0 = performance.now();
     const cold = await connect();
     const coldMs = performance.now() - c0;
@@ -96,7 +76,7 @@ async function main(): Promise<void> {
     const latencies: number[] = [];
     for (let e = 0; e < events; e++) {
       const i = (e * 37) % pods;
-      const next = pod(i, 251 + (e % 4), e + 1);
+      const next = benchPod(i, 251 + (e % 4), e + 1);
       const seen = new Promise<number>((resolve) => {
         waiting = (c) => {
           if (c.kind !== 'pod' || c.pod.name !== `${next.namespace}/${next.name}` || c.pod.ip !== next.ip) return;
@@ -116,7 +96,7 @@ async function main(): Promise<void> {
     const after = mem();
     const result = {
       environment: 'plain Node process: real KubeProvider over HTTPS to the in-process stand-in, ClusterLink, Network view rows (no VS Code)',
-      pods, nodes: NODES, rows, access: provider.source.access,
+      pods, nodes: cluster.nodes, rows, access: provider.source.access,
       coldConnectMs: r1(coldMs), connectMs: r1(tConnected - t0), sessionMs: r1(tSession - tConnected), treeMs: r1(tTree - tSession), connectToTreeMs: r1(tTree - t0),
       event: { runs: latencies.length, medianMs: r1(pct(latencies, 0.5)), p95Ms: r1(pct(latencies, 0.95)), maxMs: r1(Math.max(...latencies)) },
       memory: {
@@ -128,8 +108,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
     await link?.close().catch((e: unknown) => log(`closing the provider failed: ${String(e)}`));
-    await standIn.close();
-    rmSync(dir, { recursive: true, force: true });
+    await cluster.close();
   }
 }
 

@@ -16,6 +16,7 @@ import {
   fmt, fmtMiB, fmtMs, abortAll, fileSize, kib, labMemory, mark, median, rawSnapshot, rawTargets, round, run, runOk, SNAPSHOT_CONCURRENCY, stats, table,
   topologyYaml,
 } from './bench-lib.mjs';
+import { clusterReport } from './bench-cluster-report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -308,33 +309,6 @@ async function cluster() {
   if (!existsSync(VSIX) || statSync(VSIX).mtimeMs < statSync(join(ROOT, 'dist', 'extension.js')).mtimeMs) await packageVsix();
   const vscode = lastJson(await runOk(tsx(CLUSTER_VSCODE, String(RUNS.clusterPods), String(RUNS.clusterVscodeEvents)), { timeoutMs: TIMEOUT.codeServer, cwd: ROOT, graceMs: TIMEOUT.grace }));
   return { ...plain, vscode };
-}
-
-/** The cluster section's lines of the report. */
-function clusterReport(c) {
-  return [
-    `Cluster in the extension's tree: ${c.pods} Pods on ${c.nodes} nodes (${c.rows} Network-view rows), ${c.environment}; node access ${c.access}`,
-    table([
-      ['', 'ms'],
-      ['first connect in the process (loads the Kubernetes client; not in the target)', fmtMs(c.coldConnectMs, 0)],
-      ['connect: KubeProvider.connect (list + watch of Nodes and Pods, node access chosen)', fmtMs(c.connectMs, 0)],
-      ['  session: ClusterLink.open (the status, sorted)', fmtMs(c.sessionMs, 0)],
-      ['  tree: every row and its text built', fmtMs(c.treeMs, 0)],
-      ['connect to tree built', fmtMs(c.connectToTreeMs, 0)],
-      [`watch event (a Pod's new IP) to its row rebuilt, ${c.event.runs} events: median / p95 / max`, `${fmtMs(c.event.medianMs)} / ${fmtMs(c.event.p95Ms)} / ${fmtMs(c.event.maxMs)}`],
-    ]),
-    `  memory growth after the connect, events and a full GC: heap ${fmtMiB(c.memory.heapGrowthMiB)}, RSS ${fmtMiB(c.memory.rssGrowthMiB)} (process heap ${fmtMiB(c.memory.heapAfterMiB)}); Pod lists served: ${c.listRequests} (one per connect)`,
-    ...(c.vscode ? [
-      `The same ${c.vscode.pods} Pods in ${c.vscode.environment}`,
-      table([
-        ['', 'ms'],
-        ['context picked in Connect to Cluster → first Pod row drawn', fmtMs(c.vscode.connectToFirstRowMs, 0)],
-        [`watch event (a Pod's new IP) → its row redrawn, ${c.vscode.event.runs} events: median / max`, `${fmtMs(c.vscode.event.medianMs, 0)} / ${fmtMs(c.vscode.event.maxMs, 0)}`],
-      ]),
-      `  extension host PSS ${fmtMiB(c.vscode.extensionHost.before.pssMiB)} → ${fmtMiB(c.vscode.extensionHost.after.pssMiB)} (growth ${fmtMiB(c.vscode.extensionHost.growthPssMiB)}; RSS growth ${fmtMiB(c.vscode.extensionHost.growthRssMiB)}), no GC forced`,
-    ] : []),
-    '',
-  ];
 }
 
 // ---- report ---------------------------------------------------------------------------------
