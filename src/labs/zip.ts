@@ -57,6 +57,7 @@ export function crc32(data: Uint8Array): number {
 }
 
 function nameProblem(name: string, limits: ZipLimits): string | undefined {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   if (name === '' || /[\0-\x1f]/.test(name)) return 'its name is empty or contains control characters';
   if (name.includes('\\')) return 'its name contains a backslash (a Windows path separator that could be read as a folder)';
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) return 'it has an absolute path';

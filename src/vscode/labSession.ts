@@ -135,7 +135,7 @@ export class LabSession implements vscode.Disposable {
     const [{ connectLab }, { EmbeddedLab: Embedded }] = [await import('../providers/embedded/launcher'), await import('../providers/embedded/embeddedLab')];
     const client = await connectLab(this.lab).catch(() => undefined);
     if (!client) {
-      this.watchForLab();
+      void this.watchForLab(); // it reports its own failures
       if (!this.replay && this.current) this.setStatus(undefined);
       return;
     }
@@ -153,7 +153,7 @@ export class LabSession implements vscode.Disposable {
     this.live = undefined;
     this.details.clear();
     if (!this.replay && !this.cluster) this.setStatus(undefined);
-    this.watchForLab();
+    void this.watchForLab(); // it reports its own failures
   }
 
   /** Waits for the lab's socket to appear (a lab started from a terminal), without polling. */

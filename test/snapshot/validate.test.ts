@@ -63,13 +63,13 @@ describe('snapshot validation', () => {
   });
 
   it('rejects a value outside an enum, a fractional integer and a wrong array item', () => {
-    const a = article() as unknown as Record<string, any>;
+    const a = article() as unknown as { namespaces: { kind: string }[] };
     a.namespaces[3].kind = 'vm';
     assert.match(errorOf(a), /\$\.namespaces\[3\]\.kind: expected one of "wire", "node", "pod", "host", "container", got "vm"/);
-    const b = article() as unknown as Record<string, any>;
+    const b = article() as unknown as { namespaces: { links: { mtu: number }[] }[] };
     b.namespaces[1].links[0].mtu = 1500.5;
     assert.match(errorOf(b), /\$\.namespaces\[1\]\.links\[0\]\.mtu: expected an integer, got 1500\.5/);
-    const c = article() as unknown as Record<string, any>;
+    const c = article() as unknown as { cluster: { pods: { containers: { ports: unknown[] }[] }[] } };
     c.cluster.pods[0].containers[0].ports = ['8080'];
     assert.match(errorOf(c), /\$\.cluster\.pods\[0\]\.containers\[0\]\.ports\[0\]: expected a number, got "8080"/);
   });

@@ -3,7 +3,7 @@
  * are refused, and a broken lab.yaml in the folder gets its errors in the Problems panel with line numbers.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -63,7 +63,7 @@ describe('PodNet in Restricted Mode (code-server + Chromium)', function () {
     await wb.runCommand(page!, 'PodNet: Open This File as a PodNet Snapshot');
     await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /snapshot article\.snapshot\.json/, 20_000);
     const rows = await wb.treeItems(page!, 'Network');
-    const snapshot = JSON.parse(require('node:fs').readFileSync(join(workspace, 'article.snapshot.json'), 'utf8')) as { cluster: { pods: { name: string; ip: string }[] } };
+    const snapshot = JSON.parse(readFileSync(join(workspace, 'article.snapshot.json'), 'utf8')) as { cluster: { pods: { name: string; ip: string }[] } };
     for (const p of snapshot.cluster.pods) assert.ok(rows.some((r) => r.label === p.name && r.description.startsWith(p.ip)), `${p.name} ${p.ip} in ${JSON.stringify(rows)}`);
     assert.match(rows[0].description, /read-only/);
     const diagram = await wb.webviewFrame(page!, 'PodNet Diagram');

@@ -8,11 +8,13 @@ export interface KindStage {
 
 // kind prints " • STAGE  ..." when a stage starts (without a terminal), " ✓ STAGE" when it ends, " ✗ STAGE" when it fails;
 // STAGE may end with emoji. ANSI colours appear when kind thinks it writes to a terminal.
+// eslint-disable-next-line no-control-regex -- ESC starts the colour codes this removes
 const ANSI = /\x1b\[[0-9;]*m/g;
 const LINE = /^\s*([•✓✗])\s+(.*?)\s*(?:\.\.\.)?\s*$/u;
 
 /** Strips the trailing emoji and spaces kind decorates stage names with. */
 function stageName(text: string): string {
+  // eslint-disable-next-line no-misleading-character-class -- the variation selector and skin tones are stripped one by one on purpose
   return text.replace(/[\s\p{Extended_Pictographic}\u{FE0F}\u{1F3FB}-\u{1F3FF}]+$/u, '').trim();
 }
 
