@@ -1,15 +1,9 @@
 /** The `podnet` command line: the engine without VS Code, for learners in a terminal, trainers' CI and our tests. */
-import { SpecError } from '../model/topology';
-import { LabError } from '../providers/embedded/control/labError';
 import { runDaemon } from '../providers/embedded/daemon/main';
 import { useLabProcessEntry } from '../providers/embedded/launcher';
-import { PreflightError } from '../providers/embedded/preflight';
-import { RunError, ToolMissingError } from '../util/exec';
-import { KubeAccessError } from '../providers/kube/kubeAccessError';
 import { UsageError } from './cliError';
 import { extractClusterOptions, type ClusterSelection } from './clusterArgs';
 import { embeddedOnly } from './clusterProvider';
-import { printable } from './table';
 import { clusterCommand } from './commands/cluster';
 import { demoCommand } from './commands/demo';
 import { execCommand } from './commands/exec';
@@ -18,11 +12,14 @@ import { labCommand } from './commands/lab';
 import { podCommand } from './commands/pod';
 import { kindCommand } from './commands/kind';
 import { guardOutput } from './outputGuard';
+import { outputModeOf, reportError } from './reportError';
+import { version } from '../../package.json';
 import { snapshotCommand } from './commands/snapshot';
 import { traceCommand } from './commands/trace';
 import { topologyCommand } from './commands/topology';
 
-const VERSION = '0.1.0';
+// esbuild inlines just this field of package.json into dist/cli.js.
+const VERSION: string = version;
 
 /** Help text of `podnet`. */
 export const MAIN_HELP = `podnet ${VERSION}: see and prove how Kubernetes Pod networking works, on a real lab.
@@ -65,23 +62,6 @@ function daemonOption(argv: string[], name: string): string {
   return argv[i + 1];
 }
 
-/** Turns any error into one line on stderr and an exit code; stack traces only with PODNET_DEBUG=1. */
-export function reportError(e: unknown): number {
-  if (process.env.PODNET_DEBUG) console.error(e);
-  if (e instanceof UsageError) {
-    console.error(`podnet: ${e.message}${e.help ? `\n\n${e.help}` : ''}`);
-    return 2;
-  }
-  if (e instanceof SpecError) return console.error(`podnet: invalid topology: ${e.format()}`), 1;
-  if (e instanceof LabError) return console.error(`podnet: ${e.field ? `${e.field}: ` : ''}${e.message}`), 1;
-  if (e instanceof PreflightError) return console.error(`podnet: this machine cannot run the embedded lab yet:\n${e.problems.map((p) => `  - ${p.message}\n    fix: ${p.fix}`).join('\n')}`), 1;
-  if (e instanceof ToolMissingError || e instanceof RunError) return console.error(`podnet: ${e.message}`), 1;
-  // A cluster's error text may quote what its API server said: keep escape sequences off the terminal.
-  if (e instanceof KubeAccessError) return console.error(`podnet: ${printable(e.message)}`), 1;
-  console.error(`podnet: unexpected error: ${e instanceof Error ? e.message : String(e)} (set PODNET_DEBUG=1 for details)`);
-  return 1;
-}
-
 /** Runs the CLI with `argv` (without node and script) and resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -118,6 +98,7 @@ export function moveLeadingLabOption(argv: string[]): string[] {
 }
 
 async function dispatch(argv: string[]): Promise<number> {
+  const mode = outputModeOf(argv.find((a) => !a.startsWith('-')), argv);
   try {
     // Cluster options may stand before the command too: `podnet --context kind-lab get pods`.
     const { rest: all, cluster } = extractClusterOptions(argv);
@@ -127,11 +108,11 @@ async function dispatch(argv: string[]): Promise<number> {
     const onCluster = CLUSTER_COMMANDS[cmd];
     if (onCluster) return await onCluster(rest, cluster);
     const run = COMMANDS[cmd];
-    if (!run) return reportError(new UsageError(`unknown command "${cmd}"`, MAIN_HELP));
+    if (!run) return reportError(new UsageError(`unknown command "${cmd}"`, MAIN_HELP), mode);
     if (cluster) throw embeddedOnly(cmd);
     return await run(rest);
   } catch (e) {
-    return reportError(e);
+    return reportError(e, mode);
   }
 }
 

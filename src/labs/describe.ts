@@ -2,11 +2,15 @@
 import { prettyCommand } from '../util/exec';
 import type { LabAction, LabCheck, LabPack } from './types';
 
-/** The exact argv an action runs with (before `{{ip:NAME}}` is filled): `--lab NAME` goes before the first `--`, or at the end. */
-export function actionArgv(action: LabAction, lab: string): string[] {
+/** Where a pack's actions run: an embedded lab (`--lab NAME`) or a cluster's kubeconfig context (`--context kind-NAME`). */
+export type ActionTarget = string | { context: string };
+
+/** The exact argv an action runs with (before `{{ip:NAME}}` is filled): `--lab NAME` (or `--context CTX`) goes before the first `--`, or at the end. */
+export function actionArgv(action: LabAction, lab: ActionTarget): string[] {
   const cut = action.run.indexOf('--');
   const at = cut < 0 ? action.run.length : cut;
-  return [...action.run.slice(0, at), '--lab', lab, ...action.run.slice(at)];
+  const flag = typeof lab === 'string' ? ['--lab', lab] : ['--context', lab.context];
+  return [...action.run.slice(0, at), ...flag, ...action.run.slice(at)];
 }
 
 /** A short label for a check without a title: "trace pod-a → pod-c", "podExists web-2 on node2". */
@@ -37,7 +41,7 @@ export interface PlannedAction {
 }
 
 /** Every action of the pack in run order, with `--lab` as the runner will add it. */
-export function planOf(pack: LabPack, lab: string): PlannedAction[] {
+export function planOf(pack: LabPack, lab: ActionTarget): PlannedAction[] {
   return pack.steps.flatMap((s) => s.actions.map((a) => {
     const argv = actionArgv(a, lab);
     return { step: s.id, id: a.id, ...(a.title ? { title: a.title } : {}), argv, display: prettyCommand(argv), usesShell: !!a.usesShell };

@@ -1,28 +1,45 @@
 /**
- * `{{ip:NAME}}` in an action's argv: the current IP of a Pod, node, Docker-style host or container,
- * filled in from the live lab just before the action runs (so a re-created Pod's new IP is used).
- * The value is always a dotted quad, and argv never reaches a shell, so nothing can be injected.
+ * Placeholders in an action's argv and in a check's address, CIDR and regex fields: `{{ip:NAME}}` (the current IP of a
+ * Pod, node, Docker-style host or container) and `{{podCIDR:NODE}}` (a node's Pod CIDR), filled in from the live lab
+ * just before the action runs or the check is graded (so a re-created Pod's new IP is used, and a kind cluster's own
+ * addresses replace the article's). A value is always a dotted quad or a CIDR; argv never reaches a shell, and a value
+ * filled into a regular expression is escaped, so nothing can be injected.
  */
 import type { LabStatus } from '../providers/embedded/control/protocol';
+import type { LabCheck } from './types';
+import { findNode, findPod } from './lookup';
 
 const ANY = /\{\{(.*?)\}\}/g;
-const IP_REF = /^ip:([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
+const REF = /^(ip|podCIDR):([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
 
-/** A placeholder found in argv word `arg`. */
+/** What a placeholder stands for. */
+export type PlaceholderKind = 'ip' | 'podCIDR';
+
+/** A placeholder found in argv word `arg` (or in a check field, arg 0). */
 export interface PlaceholderRef {
+  kind: PlaceholderKind;
   name: string;
   arg: number;
 }
 
-/** Every `{{ip:NAME}}` in argv, and a problem for every other `{{...}}`. */
-export function scanPlaceholders(argv: string[]): { refs: PlaceholderRef[]; problems: { message: string; hint: string; arg: number }[] } {
+/** A `{{...}}` that is not a placeholder. */
+export interface PlaceholderProblem {
+  message: string;
+  hint: string;
+  arg: number;
+}
+
+const HINT = 'the placeholders are {{ip:NAME}} (the current IP of the Pod, node or Docker host NAME) and {{podCIDR:NODE}} (the Pod CIDR of node NODE)';
+
+/** Every placeholder in argv, and a problem for every other `{{...}}`. */
+export function scanPlaceholders(argv: string[]): { refs: PlaceholderRef[]; problems: PlaceholderProblem[] } {
   const refs: PlaceholderRef[] = [];
-  const problems: { message: string; hint: string; arg: number }[] = [];
+  const problems: PlaceholderProblem[] = [];
   argv.forEach((word, arg) => {
     for (const m of word.matchAll(ANY)) {
-      const ref = IP_REF.exec(m[1].trim());
-      if (ref) refs.push({ name: ref[1], arg });
-      else problems.push({ message: `unknown placeholder {{${m[1]}}}`, hint: 'the only placeholder is {{ip:NAME}}: the current IP of the Pod, node or Docker host NAME', arg });
+      const ref = REF.exec(m[1].trim());
+      if (ref) refs.push({ kind: ref[1] as PlaceholderKind, name: ref[2], arg });
+      else problems.push({ message: `unknown placeholder {{${m[1]}}}`, hint: HINT, arg });
     }
   });
   return { refs, problems };
@@ -33,19 +50,47 @@ export function hasPlaceholder(word: string): boolean {
   return /\{\{.*?\}\}/.test(word);
 }
 
-function ipOf(st: LabStatus, name: string): string | undefined {
+/** The value of one placeholder now, or undefined when NAME is not in the lab (or has no such value). */
+export function placeholderValue(st: LabStatus, kind: PlaceholderKind, name: string): string | undefined {
+  if (kind === 'podCIDR') return findNode(st, name)?.podCIDR || undefined;
   const host = st.dockerHost;
-  return st.pods.find((p) => p.name === name)?.ip
-    ?? st.nodes.find((n) => n.name === name)?.ip
-    ?? (host?.name === name ? host.ip : host?.containers.find((c) => c.name === name)?.ip);
+  return findPod(st, name)?.ip
+    ?? findNode(st, name)?.ip
+    ?? (host?.name === name ? host.ip : host?.containers.find((c) => c.name === name)?.ip)
+    ?? undefined;
 }
 
-/** argv with every `{{ip:NAME}}` replaced by NAME's IP now; throws a learner-readable error when NAME is not in the lab. */
+/** `text` with every placeholder replaced by its value now (regex-escaped when `regex`); throws a learner-readable error when one has no value. */
+export function fillText(text: string, st: LabStatus, opts: { regex?: boolean; what?: string } = {}): string {
+  return text.replace(ANY, (whole, inner: string) => {
+    const ref = REF.exec(inner.trim());
+    const value = ref ? placeholderValue(st, ref[1] as PlaceholderKind, ref[2]) : undefined;
+    if (!value) throw new Error(`${whole} has no value: ${ref?.[2] ?? inner} is not in the lab right now, so ${opts.what ?? 'this command was not run'}`);
+    return opts.regex ? escapeRegex(value) : value;
+  });
+}
+
+/** argv with every placeholder replaced by its value now; throws a learner-readable error when NAME is not in the lab. */
 export function fillPlaceholders(argv: string[], st: LabStatus): string[] {
-  return argv.map((word) => word.replace(ANY, (whole, inner: string) => {
-    const name = IP_REF.exec(inner.trim())?.[1];
-    const ip = name === undefined ? undefined : ipOf(st, name);
-    if (ip === undefined || ip === '') throw new Error(`${whole} has no value: ${name ?? inner} is not in the lab right now, so this command was not run`);
-    return ip;
-  }));
+  return argv.map((word) => fillText(word, st));
+}
+
+/** `s` with every character a regular expression treats specially escaped. */
+export function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+/** The fields of a check that may hold placeholders, and whether each is a regular expression. */
+export const CHECK_PLACEHOLDER_FIELDS: readonly { key: 'cidr' | 'matches' | 'to'; regex: boolean }[] = [
+  { key: 'cidr', regex: false }, { key: 'matches', regex: true }, { key: 'to', regex: false },
+];
+
+/** The check with its placeholders filled from the live lab; throws (as {@link fillText}) when one has no value. */
+export function fillCheck<C extends LabCheck>(check: C, st: LabStatus): C {
+  const out: Record<string, unknown> = { ...check };
+  for (const { key, regex } of CHECK_PLACEHOLDER_FIELDS) {
+    const v = out[key];
+    if (typeof v === 'string' && hasPlaceholder(v)) out[key] = fillText(v, st, { regex, what: 'this check cannot be graded' });
+  }
+  return out as C;
 }

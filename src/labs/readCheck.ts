@@ -6,6 +6,7 @@ import type { Disposition } from '../tracer/types';
 import type { LabCheck, LabCheckType, TracePass } from './types';
 import { bool, fieldPath, intIn, oneOf, requiredStr } from './yamlFields';
 import { compileCheckRegex } from './safeRegex';
+import { hasPlaceholder, scanPlaceholders } from './placeholders';
 
 /** A check as written in a step, with its optional learner-facing title. */
 export type StepCheck = LabCheck & { title?: string };
@@ -33,9 +34,20 @@ const EXPECT_KEYS = ['disposition', 'passes', 'nat'];
 const PASS_KEYS = ['where', 'interface'];
 const IFNAME = /^[A-Za-z0-9_.@-]{1,15}$/;
 
+/** Reports every `{{...}}` in a check field that is not a placeholder; true when the field holds any placeholder. */
+function placeholders(r: SpecReader, f: Fields, key: string, v: string): boolean {
+  if (!hasPlaceholder(v)) return false;
+  for (const p of scanPlaceholders([v]).problems) r.fail(fieldPath(f, key), p.message, p.hint);
+  return true;
+}
+
 function cidr(r: SpecReader, f: Fields, key: string): string | undefined {
   const v = r.str(f, key);
   if (v === undefined) return undefined;
+  if (placeholders(r, f, key, v)) {
+    if (!/^\{\{\s*podCIDR:[^}]*\}\}$/.test(v.trim())) r.fail(fieldPath(f, key), `${v} is not a CIDR`, 'write a CIDR such as 10.244.2.0/24, or {{podCIDR:NODE}} for a node\'s Pod CIDR in the running lab');
+    return v;
+  }
   try {
     const c = parseCIDR(v);
     if (formatCIDR(c) !== v) r.fail(fieldPath(f, key), `${v} is not written as its network address`, `write ${formatCIDR(c)}`);
@@ -110,13 +122,18 @@ const READERS: Record<LabCheckType, Reader> = {
   actionOutput: (r, f, w) => {
     const matches = need(r, f, 'matches', w, "'inet 10\\.244\\.'");
     if (matches !== undefined) {
-      const bad = compileCheckRegex(matches);
+      // A placeholder becomes an escaped address or CIDR when the check runs; compile with one in its place.
+      const bad = compileCheckRegex(placeholders(r, f, 'matches', matches) ? matches.replace(/\{\{.*?\}\}/g, '10\\.0\\.0\\.0') : matches);
       if (typeof bad === 'string') r.fail(fieldPath(f, 'matches'), `the regular expression does not compile: ${bad}`, 'fix it; in YAML, single quotes keep backslashes as they are');
     }
     return { action: need(r, f, 'action', w, 'the id of an action'), matches, stream: oneOf(r, f, 'stream', ['stdout', 'stderr'] as const) };
   },
   podExists: (r, f, w) => ({ pod: need(r, f, 'pod', w, 'web-2'), node: r.str(f, 'node') }),
-  reachable: (r, f, w) => ({ from: need(r, f, 'from', w, 'pod-a'), to: need(r, f, 'to', w, 'pod-c'), expect: bool(r, f, 'expect') }),
+  reachable: (r, f, w) => {
+    const to = need(r, f, 'to', w, 'pod-c');
+    if (to !== undefined) placeholders(r, f, 'to', to);
+    return { from: need(r, f, 'from', w, 'pod-a'), to, expect: bool(r, f, 'expect') };
+  },
 };
 
 const ALL_KEYS = ['type', 'title', ...new Set(Object.values(CHECK_TYPES).flatMap((t) => t.keys))];

@@ -8,7 +8,7 @@ import type { Topology } from '../model/topology';
 import type { SpecReader } from '../model/topologyYaml';
 import type { ActionRefs } from './actionPolicy';
 import { resolveInPack } from './packPaths';
-import { hasPlaceholder } from './placeholders';
+import { CHECK_PLACEHOLDER_FIELDS, hasPlaceholder, scanPlaceholders } from './placeholders';
 import type { StepCheck } from './readCheck';
 import type { ReadStep } from './readSteps';
 
@@ -109,7 +109,8 @@ class ReferenceChecker {
     for (const n of refs.nodes) this.node(n.name, argField(n.arg));
     refs.endpoints.forEach((e, i) => hasPlaceholder(e.name) || this.endpoint(e.name, argField(e.arg), i === 0 ? 'from' : 'to'));
     for (const ip of refs.ips) {
-      if (!world.names().includes(ip.name)) r.fail(argField(ip.arg), `{{ip:${ip.name}}} names '${ip.name}', which is not a Pod, node or Docker-style host of this lab at this step`, `use one of: ${list(world.names())}`);
+      const names = ip.kind === 'podCIDR' ? world.nodes : world.names();
+      if (!names.includes(ip.name)) r.fail(argField(ip.arg), `{{${ip.kind}:${ip.name}}} names '${ip.name}', which is not a ${ip.kind === 'podCIDR' ? 'node' : 'Pod, node or Docker-style host'} of this lab at this step`, `use one of: ${list(names)}`);
     }
     if (refs.dockerHost && !world.dockerHost) r.fail(argField(refs.dockerHost.arg), 'the topology has no Docker-style host', 'add dockerHost: {} to the topology');
     for (const c of refs.dockerContainers) {
@@ -144,8 +145,22 @@ class ReferenceChecker {
     return this.topologyPods.has(pod);
   }
 
+  /** Every `{{ip:NAME}}` and `{{podCIDR:NODE}}` in the check's address, CIDR and regex fields names something of the lab at this step. */
+  private checkPlaceholders(c: StepCheck, path: string): void {
+    const fields = c as unknown as Record<string, unknown>;
+    for (const { key } of CHECK_PLACEHOLDER_FIELDS) {
+      const v = fields[key];
+      if (typeof v !== 'string') continue;
+      for (const ref of scanPlaceholders([v]).refs) {
+        const names = ref.kind === 'podCIDR' ? this.world.nodes : this.world.names();
+        if (!names.includes(ref.name)) this.r.fail(`${path}.${key}`, `{{${ref.kind}:${ref.name}}} names '${ref.name}', which is not a ${ref.kind === 'podCIDR' ? 'node' : 'Pod, node or Docker-style host'} of this lab at this step`, `use one of: ${list(names)}`);
+      }
+    }
+  }
+
   private check(c: StepCheck, path: string, stepIndex: number): void {
     const { r, world } = this;
+    this.checkPlaceholders(c, path);
     switch (c.type) {
       case 'podIpInCidr':
         return this.pod(c.pod, `${path}.pod`);
@@ -182,7 +197,7 @@ class ReferenceChecker {
         return;
       case 'reachable':
         this.endpoint(c.from, `${path}.from`, 'from');
-        return this.endpoint(c.to, `${path}.to`, 'to');
+        return hasPlaceholder(c.to) ? undefined : this.endpoint(c.to, `${path}.to`, 'to');
       case 'uniquePodIps':
         return;
     }

@@ -1,5 +1,6 @@
 /** Where lab packs come from: the built-in `labs/` folder, extra folders of packs, or a path to a pack folder or .zip. */
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { kindIncompatibility as kindNote } from './kindCompat';
 import { join, resolve } from 'node:path';
 import { LabPackError, LabPackInvalidError } from './errors';
 import { LAB_FILE, parseLabPack } from './parse';
@@ -16,6 +17,8 @@ export interface LabPackSummary {
   steps: number;
   dir: string;
   builtIn: boolean;
+  /** Why the pack cannot run on a kind cluster (`podnet lab run --kind`); absent when it can. */
+  kind?: string;
 }
 
 /** A pack folder that was found but does not validate. */
@@ -58,7 +61,7 @@ export function listLabPacks(extraDirs: string[] = []): { packs: LabPackSummary[
     for (const dir of packFolders(root)) {
       try {
         const p = parseLabPack(dir);
-        packs.push({ id: p.id, title: p.title, version: p.version, author: p.author, minutes: p.minutes, steps: p.steps.length, dir, builtIn: isBuiltIn });
+        packs.push({ id: p.id, title: p.title, version: p.version, author: p.author, minutes: p.minutes, steps: p.steps.length, dir, builtIn: isBuiltIn, ...(kindNote(p) ? { kind: kindNote(p) } : {}) });
       } catch (e) {
         problems.push({ dir, errors: e instanceof LabPackInvalidError ? e.errors : [new LabPackError((e as Error).message, { file: dir })] });
       }

@@ -8,7 +8,9 @@ import { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import { startLab, stopLab } from '../providers/embedded/launcher';
 import { isValidLabName } from '../providers/embedded/labPaths';
 import { evaluateCheck } from './checks';
-import { actionArgv, describeCheck } from './describe';
+import type { LabProvider } from '../providers/provider';
+import { type ActionTarget, actionArgv, describeCheck } from './describe';
+import { runLabPackOnKind } from './kindRun';
 import { fillPlaceholders } from './placeholders';
 import { createRunState, type LabRunState, recordActionOutput } from './state';
 import type { LabAction, LabPack, LabStep } from './types';
@@ -27,6 +29,10 @@ export interface RunOptions {
   onEvent?: (e: RunEvent) => void;
   /** Stops the run before the next action or check (the lab is still torn down), e.g. when nobody reads the output any more. */
   signal?: AbortSignal;
+  /** Run on this existing kind cluster (made by `podnet kind create`, context kind-NAME) instead of an embedded lab. */
+  kind?: string;
+  /** On kind: the image of the pack's Pods (default: that of the Pods PodNet made there, else agnhost). */
+  workloadImage?: string;
 }
 
 /** What one action printed. */
@@ -76,7 +82,7 @@ export interface LabRunResult {
 
 /** Progress, in order, for a UI or the CLI to print as it happens. */
 export type RunEvent =
-  | { kind: 'lab-up'; lab: string; nodes: number; pods: number; rootless: boolean }
+  | { kind: 'lab-up'; lab: string; nodes: number; pods: number; rootless: boolean; cluster?: string }
   | { kind: 'step'; index: number; total: number; step: LabStep }
   | { kind: 'action-start'; step: string; id: string; title?: string; argv: string[]; usesShell: boolean }
   | { kind: 'action'; step: string; result: ActionResult }
@@ -111,10 +117,12 @@ export function runAction(argv: string[], opts: { cliEntry: string; cwd: string;
   });
 }
 
-interface StepContext {
+/** What running a pack's steps needs, on an embedded lab or a cluster alike. */
+export interface StepContext {
   pack: LabPack;
-  lab: string;
-  provider: EmbeddedLab;
+  /** `--lab NAME`, or `--context CTX` on a cluster. */
+  lab: ActionTarget;
+  provider: LabProvider;
   state: LabRunState;
   cliEntry: string;
   emit: (e: RunEvent) => void;
@@ -123,7 +131,7 @@ interface StepContext {
 }
 
 /** Throws when the run was asked to stop, with the reason given (an Error's message) or a generic one. */
-function throwIfStopped(signal: AbortSignal | undefined): void {
+export function throwIfStopped(signal: AbortSignal | undefined): void {
   if (!signal?.aborted) return;
   const reason: unknown = signal.reason;
   throw new Error(`it was stopped (${reason instanceof Error ? reason.message : 'asked to stop'})`, { cause: reason });
@@ -147,7 +155,7 @@ async function runOneAction(action: LabAction, ctx: StepContext, step: string): 
 }
 
 /** Runs a step's actions in order, then grades its checks in order. */
-async function runStep(step: LabStep, ctx: StepContext): Promise<StepResult> {
+export async function runStep(step: LabStep, ctx: StepContext): Promise<StepResult> {
   const res: StepResult = { id: step.id, title: step.title, passed: true, actions: [], checks: [], hints: step.hints };
   for (const action of step.actions) {
     throwIfStopped(ctx.signal);
@@ -169,6 +177,7 @@ async function runStep(step: LabStep, ctx: StepContext): Promise<StepResult> {
 
 /** Brings up the pack's lab, runs every step, and tears the lab down (unless `keep`), whatever happens. */
 export async function runLabPack(pack: LabPack, opts: RunOptions = {}): Promise<LabRunResult> {
+  if (opts.kind !== undefined) return runLabPackOnKind(pack, { ...opts, kind: opts.kind });
   const started = Date.now();
   const lab = opts.lab ?? `pack-${pack.id}`;
   if (!isValidLabName(lab)) throw new Error(`"${lab}" is not a valid lab name (lowercase letters, digits and "-", at most 32); pass another with --lab`);

@@ -38,7 +38,7 @@ describe('action policy', () => {
   it('collects what the argv names: Pods, nodes, endpoints, created Pods, placeholders', () => {
     const r = run(['podnet', 'exec', 'pod-a', '-c', 'web', '--', 'busybox', 'wget', '-qO-', 'http://{{ip:pod-c}}:8080/']);
     assert.deepEqual(r.refs.pods, [{ name: 'pod-a', container: 'web', arg: 2 }]);
-    assert.deepEqual(r.refs.ips, [{ name: 'pod-c', arg: 9 }]);
+    assert.deepEqual(r.refs.ips, [{ kind: 'ip', name: 'pod-c', arg: 9 }]);
     assert.deepEqual(run(['podnet', 'pod', 'create', 'duo', '--node', 'node1', '--container', 'web', '--container', 'helper:sleep']).refs.creates, { pod: 'duo', node: 'node1', containers: ['web', 'helper'], arg: 3 });
     assert.match(messages(['podnet', 'exec', 'pod-a', '--', 'ping', '{{pod-c}}'])[0], /unknown placeholder \{\{pod-c\}\}/);
   });

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline/promises';
 import { describeCheck, planOf } from '../../labs/describe';
 import { LabPackError, LabPackInvalidError } from '../../labs/errors';
+import { kindIncompatibility } from '../../labs/kindCompat';
 import { findLabPack, listLabPacks, validateLabPackPath } from '../../labs/registry';
+import { kindContext } from '../../providers/kind/createCluster';
 import { type LabRunResult, type RunEvent, runLabPack } from '../../labs/runner';
 import type { LabPack } from '../../labs/types';
 import { isValidLabName } from '../../providers/embedded/labPaths';
@@ -20,9 +22,14 @@ export const LAB_PACK_HELP = `  podnet lab list [--dir DIR]... [--json]     the 
                                               file:line:column: field: message (exit 1 if any)
   podnet lab run PATH|ID [--json] [--keep] [--yes] [--lab NAME]
                                               start the pack's lab, run each step's actions, grade its checks,
-                                              tear the lab down; exit 0 only if every check passes`;
+                                              tear the lab down; exit 0 only if every check passes
+  podnet lab run PATH|ID --kind NAME [--workload-image IMAGE] [--json] [--keep] [--yes]
+                                              the same on a kind cluster made by \`podnet kind create --name NAME\`:
+                                              the pack's Pods are made there, actions run with --context kind-NAME,
+                                              and the Pods are deleted afterwards (packs with a Docker-style host,
+                                              --wire or --docker-host are embedded-only: \`podnet lab list\` says so)`;
 
-const OPTIONS = { json: { type: 'boolean' }, keep: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, dir: { type: 'string', multiple: true }, 'cni-path': { type: 'string' } } as const;
+const OPTIONS = { json: { type: 'boolean' }, keep: { type: 'boolean' }, yes: { type: 'boolean', short: 'y' }, dir: { type: 'string', multiple: true }, 'cni-path': { type: 'string' }, kind: { type: 'string' }, 'workload-image': { type: 'string' } } as const;
 
 function printErrors(errors: LabPackError[]): void {
   for (const e of errors) console.error(e.format());
@@ -32,7 +39,9 @@ function list(dirs: string[], json: boolean): number {
   const { packs, problems } = listLabPacks(dirs);
   if (json) return void console.log(JSON.stringify({ packs, problems: problems.map((p) => ({ dir: p.dir, errors: p.errors.map((e) => e.format()) })) }, null, 2)), 0;
   if (packs.length === 0) console.log('no lab packs found');
-  else console.log(table(['ID', 'TITLE', 'VERSION', 'MINUTES', 'STEPS', 'PATH'], packs.map((p) => [p.id, p.title, p.version, String(p.minutes), String(p.steps), p.dir])));
+  else console.log(table(['ID', 'TITLE', 'VERSION', 'MINUTES', 'STEPS', 'KIND', 'PATH'], packs.map((p) => [p.id, p.title, p.version, String(p.minutes), String(p.steps), p.kind ? 'no' : 'yes', p.dir])));
+  const embeddedOnly = packs.filter((p) => p.kind);
+  if (!json && embeddedOnly.length) console.log(`\nKIND no: the pack cannot run with --kind (embedded lab only):\n${embeddedOnly.map((p) => `  ${p.id}: ${p.kind}`).join('\n')}`);
   for (const p of problems) console.error(`podnet: ${p.dir} is not a valid lab pack (${p.errors.length} problem${p.errors.length === 1 ? '' : 's'}; see \`podnet lab validate ${p.dir}\`)`);
   return 0;
 }
@@ -64,7 +73,7 @@ function indent(text: string, max = 15): string {
 
 function printEvent(e: RunEvent): void {
   switch (e.kind) {
-    case 'lab-up': return console.log(`  ✓ lab "${e.lab}" is up: ${e.nodes} nodes, ${e.pods} Pods (${e.rootless ? 'rootless sandbox' : 'sandbox as root'})`);
+    case 'lab-up': return console.log(e.cluster !== undefined ? `  ✓ the pack's Pods are Running on kind cluster "${e.cluster}" (context ${e.lab}): ${e.nodes} nodes, ${e.pods} Pods` : `  ✓ lab "${e.lab}" is up: ${e.nodes} nodes, ${e.pods} Pods (${e.rootless ? 'rootless sandbox' : 'sandbox as root'})`);
     case 'step': return console.log(`\nStep ${e.index + 1}/${e.total}: ${e.step.title}`);
     case 'action-start': return console.log(`  $ ${prettyCommand(e.argv)}${e.usesShell ? '   <- starts a shell inside the lab' : ''}`);
     case 'action': {
@@ -82,7 +91,8 @@ function printEvent(e: RunEvent): void {
 function summary(r: LabRunResult): string {
   const checks = r.steps.flatMap((s) => s.checks);
   const passed = checks.filter((c) => c.passed).length;
-  const lab = r.kept ? `The lab "${r.lab}" is still running: \`podnet lab down --lab ${r.lab}\` stops it.` : `The lab "${r.lab}" was torn down.`;
+  const onKind = r.lab.startsWith('kind-');
+  const lab = onKind ? (r.kept ? `The pack's Pods are still on ${r.lab}.` : `The pack's Pods were deleted from ${r.lab}.`) : r.kept ? `The lab "${r.lab}" is still running: \`podnet lab down --lab ${r.lab}\` stops it.` : `The lab "${r.lab}" was torn down.`;
   return `${r.error ? `\npodnet: ${r.error}` : ''}\n${r.passed ? 'PASS' : 'FAIL'}: ${r.steps.filter((s) => s.passed).length}/${r.steps.length} steps, ${passed}/${checks.length} checks passed in ${(r.durationMs / 1000).toFixed(1)} s. ${lab}`;
 }
 
@@ -111,7 +121,9 @@ function tearDownOnSignal(lab: string, ours: () => boolean): () => void {
   return () => void process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
 }
 
-async function run(target: string, values: { json?: boolean; keep?: boolean; yes?: boolean; lab?: string; dir?: string[]; 'cni-path'?: string }): Promise<number> {
+type RunValues = { json?: boolean; keep?: boolean; yes?: boolean; lab?: string; dir?: string[]; 'cni-path'?: string; kind?: string; 'workload-image'?: string };
+
+async function run(target: string, values: RunValues): Promise<number> {
   const opened = findLabPack(target, values.dir ?? []);
   const output = guardOutput(); // from the first line on: a reader that leaves must not crash the run before its teardown
   try {
@@ -119,7 +131,12 @@ async function run(target: string, values: { json?: boolean; keep?: boolean; yes
     const lab = values.lab ?? `pack-${pack.id}`;
     if (!isValidLabName(lab)) throw new UsageError(`--lab "${lab}" is not a valid lab name (lowercase letters, digits and "-", at most 32)`);
     const say = values.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
-    const plan = planOf(pack, lab);
+    if (values.kind !== undefined && values.lab !== undefined) throw new UsageError('--lab names an embedded lab and --kind a kind cluster: use one of them');
+    if (values.kind !== undefined) {
+      const why = kindIncompatibility(pack);
+      if (why) return console.error(`podnet: the lab pack "${pack.id}" cannot run on kind: ${why}; run it on the embedded lab (drop --kind). Nothing was run.`), output.exitCode(1);
+    }
+    const plan = planOf(pack, values.kind !== undefined ? { context: kindContext(values.kind) } : lab);
     say(`Lab pack "${pack.id}" ${pack.version}: ${pack.title} (about ${pack.minutes} min, ${pack.steps.length} step${pack.steps.length === 1 ? '' : 's'}), by ${pack.author}`);
     say(plan.length ? `It runs these commands, each without a shell:\n${plan.map((a) => `  ${a.usesShell ? '! ' : '  '}${a.display}${a.usesShell ? '   <- starts a shell inside the lab' : ''}`).join('\n')}` : 'It runs no commands; it only checks the lab.');
     say(`and checks: ${pack.steps.flatMap((s) => s.checks.map(describeCheck)).join('; ') || 'nothing'}`);
@@ -137,14 +154,15 @@ async function run(target: string, values: { json?: boolean; keep?: boolean; yes
 }
 
 /** Runs a pack the user agreed to; the lab is torn down even when stdout goes away (`| head -1`, a full disk). */
-async function runConsented(pack: LabPack, lab: string, values: { json?: boolean; keep?: boolean; 'cni-path'?: string }, signal: AbortSignal): Promise<number> {
+async function runConsented(pack: LabPack, lab: string, values: RunValues, signal: AbortSignal): Promise<number> {
   let up = false;
-  const release = tearDownOnSignal(lab, () => up && !values.keep);
+  // On kind a signal ends the run without touching the cluster (its Pods stay; the message says so).
+  const release = tearDownOnSignal(lab, () => up && !values.keep && values.kind === undefined);
   const onEvent = (e: RunEvent) => {
     if (e.kind === 'lab-up') up = true;
     if (!values.json) printEvent(e);
   };
-  const result = await runLabPack(pack, { lab, keep: values.keep, cniPath: values['cni-path'], onEvent, signal }).finally(release);
+  const result = await runLabPack(pack, { lab, keep: values.keep, cniPath: values['cni-path'], onEvent, signal, kind: values.kind, workloadImage: values['workload-image'] }).finally(release);
   if (values.json) console.log(JSON.stringify(result, null, 2));
   else console.log(summary(result));
   if (values.json && result.error) console.error(`podnet: ${result.error}`);

@@ -3,11 +3,17 @@ import type { PodRequest } from '../../providers/embedded/control/protocol';
 import { requireLab } from '../../providers/embedded/launcher';
 import { labName, parse } from '../args';
 import { UsageError } from '../cliError';
+import type { ClusterSelection } from '../clusterArgs';
+import { withProvider } from '../clusterProvider';
 
 /** Help text of `podnet pod`. */
 export const POD_HELP = `Usage:
   podnet pod create NAME --node NODE [--container NAME[:WORKLOAD[:PORT]]]...
   podnet pod delete NAME
+
+On a cluster (--context CTX): only Pods PodNet makes (label app.kubernetes.io/managed-by=podnet-lab, namespace
+default, agnhost like \`podnet kind create\`); NODE may be a topology node (node1) of a PodNet kind cluster.
+Any other Pod stays read-only.
 
 Workloads: web (HTTP on 8080 by default, answers with its Pod name, IP and the source it saw),
 sidecar (asks its Pod's web container over localhost), sleep.
@@ -26,8 +32,23 @@ export function parseContainerFlag(value: string): NonNullable<PodRequest['conta
   return { name, ...(workload ? { workload: workload as 'web' } : {}), ...(p !== undefined ? { port: p } : {}) };
 }
 
-/** Runs `podnet pod ...`. */
-export async function podCommand(argv: string[]): Promise<number> {
+/** Creates or deletes a PodNet Pod on a cluster through the kube provider and says what happened. */
+async function onCluster(sel: ClusterSelection, sub: 'create' | 'delete', req: PodRequest, json: boolean): Promise<number> {
+  return withProvider(sel, undefined, async (p) => {
+    if (sub === 'delete') {
+      const res = await p.deletePod(req.name);
+      console.log(`pod/${res.name} deleted; its IP ${res.ip} is free again`);
+      return 0;
+    }
+    const pod = await p.addPod(req);
+    if (json) console.log(JSON.stringify(pod, null, 2));
+    else console.log(`pod/${pod.name} created on ${pod.node} with IP ${pod.ip}`);
+    return 0;
+  }, { watchAll: true });
+}
+
+/** Runs `podnet pod ...` on the embedded lab, or (with a cluster selection) on PodNet's own Pods of a cluster. */
+export async function podCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
   const { values, positionals } = parse(argv, { node: { type: 'string' }, container: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } }, POD_HELP);
   if (values.help) return void console.log(POD_HELP), 0;
   const [sub, name, ...extra] = positionals;
@@ -35,6 +56,7 @@ export async function podCommand(argv: string[]): Promise<number> {
   if (sub !== 'create' && sub !== 'delete') throw new UsageError(sub ? `unknown pod command "${sub}"` : 'missing pod command (create or delete)', POD_HELP);
   if (!name) throw new UsageError(`missing the Pod NAME to ${sub}`, POD_HELP);
   if (sub === 'create' && !values.node) throw new UsageError('pod create needs --node NODE', POD_HELP);
+  if (cluster) return onCluster(cluster, sub, { name, node: values.node ?? '', containers: values.container?.map(parseContainerFlag) }, values.output === 'json');
   const client = await requireLab(labName(values.lab));
   try {
     if (sub === 'create') {

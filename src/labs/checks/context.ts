@@ -1,6 +1,7 @@
 /** What every check module gets and gives: the live lab plus the run state in, a verdict in a learner's words out. */
 import type { ExecTarget, LabStatus } from '../../providers/embedded/control/protocol';
 import type { LabProvider } from '../../providers/provider';
+import { findNode, findPod, nodeLabel, podLabel } from '../lookup';
 import type { LabRunState } from '../state';
 import type { LabCheck, LabCheckType } from '../types';
 
@@ -29,10 +30,10 @@ export interface ResolvedTarget {
 
 /** Finds a Pod, node, the Docker-style host or one of its containers by name in the live lab. */
 export function resolveTarget(st: LabStatus, name: string): ResolvedTarget | undefined {
-  const pod = st.pods.find((p) => p.name === name);
-  if (pod) return { target: { kind: 'pod', pod: name }, ip: pod.ip, label: name };
-  const node = st.nodes.find((n) => n.name === name);
-  if (node) return { target: { kind: 'node', node: name }, ip: node.ip, label: `node ${name}` };
+  const pod = findPod(st, name);
+  if (pod) return { target: { kind: 'pod', pod: pod.name }, ip: pod.ip, label: name };
+  const node = findNode(st, name);
+  if (node) return { target: { kind: 'node', node: node.name }, ip: node.ip, label: `node ${name}` };
   const host = st.dockerHost;
   if (host?.name === name) return { target: { kind: 'dockerHost' }, ip: host.ip, label: `the Docker host ${name}` };
   const c = host?.containers.find((x) => x.name === name);
@@ -43,15 +44,15 @@ export function resolveTarget(st: LabStatus, name: string): ResolvedTarget | und
 /** Who holds `ip` in the lab, as words ("node1's address", "pod-a's Pod IP"), or undefined. */
 export function ownerOf(st: LabStatus, ip: string): string | undefined {
   const pod = st.pods.find((p) => p.ip === ip);
-  if (pod) return `${pod.name}'s Pod IP`;
+  if (pod) return `${podLabel(pod)}'s Pod IP`;
   const node = st.nodes.find((n) => n.ip === ip);
-  if (node) return `${node.name}'s address`;
+  if (node) return `${nodeLabel(node)}'s address`;
   if (st.dockerHost?.ip === ip) return `the Docker host's address`;
   return undefined;
 }
 
 /** The sentence for a Pod that is not in the lab right now. */
 export function noSuchPod(st: LabStatus, pod: string): CheckOutcome {
-  const names = st.pods.map((p) => p.name).join(', ') || 'none';
+  const names = st.pods.map(podLabel).join(', ') || 'none';
   return { passed: false, message: `There is no Pod named ${pod} in the lab right now (it has: ${names}), so this cannot be checked. Create it, then check again.` };
 }

@@ -1,4 +1,5 @@
 /** `reachable`: one endpoint can (or, with `expect: false`, cannot) ping another. */
+import { execFirst, pingCommands } from '../../demo/execFirst';
 import { type CheckEvaluator, resolveTarget } from './context';
 
 /** Sends one ICMP echo from `from` to `to` (a name or an IP) and compares the answer with `expect` (default true). */
@@ -10,7 +11,7 @@ export const reachable: CheckEvaluator<'reachable'> = async (check, { lab }) => 
   const ip = named?.ip ?? (/^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(check.to) ? check.to.split(':')[0] : undefined);
   if (!ip) return { passed: false, message: `${check.to} is not in the lab right now, so there is nothing to ping.` };
   const target = named ? `${check.to} (${ip})` : ip;
-  const res = await lab.exec(from.target, ['busybox', 'ping', '-c', '1', '-W', '2', ip], { timeoutMs: 10_000 });
+  const res = await execFirst(lab, from.target, pingCommands(ip), { timeoutMs: 10_000 });
   const reached = res.code === 0;
   const expect = check.expect ?? true;
   const why = (res.stderr.trim() || res.stdout.trim().split('\n').pop() || '').slice(0, 200);

@@ -2,6 +2,8 @@
 import { traceLive } from '../../tracer/runTrace';
 import type { Hop, TraceResult } from '../../tracer/types';
 import type { LabCheck, TracePass } from '../types';
+import type { LabStatus } from '../../providers/embedded/control/protocol';
+import { findNode, findPod } from '../lookup';
 import type { CheckEvaluator } from './context';
 
 type Expect = Extract<LabCheck, { type: 'trace' }>['expect'];
@@ -12,8 +14,19 @@ export function pathOf(hops: Hop[]): string {
   return hops.filter((h) => h.decision !== 'veth').map((h) => h.where).filter((w, i, all) => w !== all[i - 1]).join(' → ');
 }
 
-function passesAt(hops: Hop[], p: TracePass): boolean {
-  return hops.some((h) => h.where === p.where && (p.interface === undefined || h.ifIn === p.interface || h.ifOut === p.interface));
+/** The names a pack's place may appear under in a trace: itself, and on a cluster the Pod's `NS/NAME` or the node's own name for its alias. */
+function namesOf(st: LabStatus, where: string): string[] {
+  return [where, findPod(st, where)?.name, findNode(st, where)?.name].filter((n): n is string => !!n);
+}
+
+function passesAt(hops: Hop[], p: TracePass, st: LabStatus): boolean {
+  const names = namesOf(st, p.where);
+  return hops.some((h) => names.includes(h.where) && (p.interface === undefined || h.ifIn === p.interface || h.ifOut === p.interface));
+}
+
+/** The name the tracer knows an endpoint by: a Pod's or node's own name, or the text as written (an address). */
+function endpointName(st: LabStatus, name: string): string {
+  return findPod(st, name)?.name ?? findNode(st, name)?.name ?? name;
 }
 
 function natProblem(r: TraceResult, want: NonNullable<Expect['nat']>, receiver: string): string | undefined {
@@ -29,7 +42,8 @@ function natProblem(r: TraceResult, want: NonNullable<Expect['nat']>, receiver: 
 
 /** Runs the whole tracer (snapshot, prediction, kernel check, verified probe) and compares with `expect`. */
 export const trace: CheckEvaluator<'trace'> = async (check, { lab }) => {
-  const { result: r } = await traceLive(lab, { from: check.from, to: check.to, proto: check.proto, port: check.port }, { verify: true });
+  const st = await lab.status();
+  const { result: r } = await traceLive(lab, { from: endpointName(st, check.from), to: endpointName(st, check.to), proto: check.proto, port: check.port }, { verify: true });
   const what = `the ${r.request.proto.toUpperCase()} packet from ${check.from} to ${check.to}`;
   const problems: string[] = [];
   const facts: string[] = [];
@@ -41,7 +55,7 @@ export const trace: CheckEvaluator<'trace'> = async (check, { lab }) => {
   else facts.push('the real probe was seen on every predicted hop');
   for (const p of want.passes ?? []) {
     const at = p.interface ? `${p.interface} in ${p.where}` : p.where;
-    if (passesAt(r.hops, p)) facts.push(`it passed ${at}`);
+    if (passesAt(r.hops, p, st)) facts.push(`it passed ${at}`);
     else problems.push(`it did not pass ${at}; its path was ${pathOf(r.hops)}`);
   }
   if (want.nat) {

@@ -26,7 +26,7 @@ function container(c: ContainerSpec, image: string): Record<string, unknown> {
 }
 
 /** The Pod manifest for one topology Pod, scheduled onto the worker labelled with its topology node. */
-export function podManifest(pod: PodSpec, topology: Topology, image = DEFAULT_WORKLOAD_IMAGE): Record<string, unknown> {
+export function podManifest(pod: PodSpec, topology: Pick<Topology, 'name'>, image = DEFAULT_WORKLOAD_IMAGE): Record<string, unknown> {
   return {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -12,6 +12,10 @@ export interface KubeNode {
   ready: boolean;
   /** spec.providerID, e.g. `kind://docker/<cluster>/<node>`; '' when unset. */
   providerID: string;
+  /** metadata.labels (kind roles, `podnet.dev/topology-node`); always set by the API reader, optional for hand-made test nodes. */
+  labels?: Record<string, string>;
+  /** metadata.creationTimestamp (ISO 8601); always set by the API reader ('' when missing). */
+  createdAt?: string;
   resourceVersion: string;
 }
 

@@ -7,12 +7,14 @@ import { KubeAccessError } from './kubeAccessError';
 import type { ClusterWatch, KubeConnectOptions, KubeParts, KubeTargetInfo } from './kubeParts';
 import { defaultKubeParts } from './defaultParts';
 import { NodeWiringCache } from './nodeWiring';
-import { podKey, toLabStatus } from './toLabStatus';
+import { isManaged, isUp, MANAGED_SELECTOR, managedPodManifest, nodeWords, waitUntil } from './managedPods';
+import { WORKLOAD_NAMESPACE } from '../kind/workloads';
+import { nodeAliases, podKey, toLabStatus } from './toLabStatus';
 
 /** The options of {@link KubeProvider.connect}, re-exported for callers that only import the provider. */
 export type { KubeConnectOptions } from './kubeParts';
 
-/** A connected cluster; read-only: it never creates or deletes workloads (only opt-in debug Pods, removed on close). */
+/** A connected cluster; read-only except for PodNet's own Pods (label app.kubernetes.io/managed-by=podnet-lab: lab Pods it may create and delete, opt-in debug Pods removed on close). */
 export class KubeProvider implements LabProvider {
   readonly kind = 'kube';
   private readonly wiring: NodeWiringCache;
@@ -98,9 +100,10 @@ export class KubeProvider implements LabProvider {
     return pod;
   }
 
-  /** The Node called `name`, or a NOT_FOUND LabError. */
+  /** The Node called `name`, or the one whose topology-node label (alias, e.g. `node1` on a PodNet kind cluster) is `name`, or a NOT_FOUND LabError. */
   findNode(name: string): KubeNode {
-    const node = this.watch.nodes().find((n) => n.name === name);
+    const nodes = this.watch.nodes();
+    const node = nodes.find((n) => n.name === name) ?? nodes.find((n) => nodeAliases(n).includes(name));
     if (!node) throw new LabError(`no node ${name} in context ${this.source.context} (nodes: ${this.watch.nodes().map((n) => n.name).join(', ') || 'none'})`, 'NOT_FOUND', 'node');
     return node;
   }
@@ -131,16 +134,38 @@ export class KubeProvider implements LabProvider {
     }
   }
 
-  async addPod(req: PodRequest): Promise<PodInfo> {
-    throw this.readOnly(`create Pods (${req.name})`);
+  /**
+   * Creates a PodNet Pod (label app.kubernetes.io/managed-by=podnet-lab, agnhost like `podnet kind create`) on the node
+   * `req.node` (its name or topology alias) in namespace default, and resolves once it is Running with an IP.
+   */
+  async addPod(req: PodRequest, opts: { timeoutMs?: number } = {}): Promise<PodInfo> {
+    const node = this.findNode(req.node);
+    const key = `${WORKLOAD_NAMESPACE}/${req.name}`;
+    if (this.watch.pods().some((p) => podKey(p) === key)) throw new LabError(`pod ${key} already exists in context ${this.source.context}: delete it first (podnet pod delete ${req.name})`, 'CONFLICT', 'name');
+    await this.api.createPod(managedPodManifest(req, node, this.watch.pods()));
+    const timeoutMs = opts.timeoutMs ?? 120_000;
+    await waitUntil(() => this.watch.pods().find((p) => podKey(p) === key && isUp(p)), timeoutMs,
+      () => `pod ${key} did not become Running on ${nodeWords(node)} within ${timeoutMs / 1000} s: look at \`kubectl describe pod ${req.name} --context ${this.source.context}\``);
+    const info = (await this.status()).pods.find((p) => p.name === key);
+    if (!info) throw new LabError(`pod ${key} was created but is gone again`, 'FAILED');
+    return info;
   }
 
-  async deletePod(name: string): Promise<{ name: string; ip: string }> {
-    throw this.readOnly(`delete Pods (${name})`);
+  /** Deletes a Pod PodNet made (waiting until it is gone, so its name can be used again); any other Pod is refused: clusters are read-only. */
+  async deletePod(name: string, opts: { timeoutMs?: number } = {}): Promise<{ name: string; ip: string }> {
+    const pod = this.findPod(name);
+    if (!isManaged(pod) || pod.namespace !== WORKLOAD_NAMESPACE) throw this.readOnly(`delete Pods it did not create as lab Pods (${podKey(pod)} is not in namespace ${WORKLOAD_NAMESPACE} with the label ${MANAGED_SELECTOR})`);
+    const ip = pod.podIPs[0] ?? '';
+    await this.api.deletePod(pod.namespace, pod.name);
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    await waitUntil(() => (this.watch.pods().some((p) => p.uid === pod.uid) ? undefined : true), timeoutMs,
+      () => `pod ${podKey(pod)} was asked to go but is still there after ${timeoutMs / 1000} s`);
+    this.access.forgetPod(pod);
+    return { name: podKey(pod), ip };
   }
 
   private readOnly(what: string): LabError {
-    return new LabError(`PodNet does not ${what} on a cluster (context ${this.source.context}): clusters are read-only; use kubectl for that`, 'BAD_REQUEST');
+    return new LabError(`PodNet does not ${what} on a cluster (context ${this.source.context}): clusters are read-only to PodNet except for the Pods it made itself; use kubectl for that`, 'BAD_REQUEST');
   }
 
   /** Stops watching and closes the node access (which deletes any debug Pod it created). */

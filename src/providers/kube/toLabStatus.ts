@@ -4,6 +4,7 @@ import type { ClusterSource, ContainerInfo, LabStatus, NodeInfo, PodInfo } from 
 import type { KubeNode, KubePod } from './clusterTypes';
 import { cmp } from '../../snapshot/parseIp';
 import { coveringCidr, isIPv4 } from './coveringCidr';
+import { TOPOLOGY_NODE_LABEL } from '../kind/kindConfig';
 
 /** How a node wires its Pods, as read from its links: a bridge (cbr0/cni0) with its address, or per-Pod veths (ptp). */
 export interface NodeWiring {
@@ -52,8 +53,16 @@ function podInfo(p: KubePod, node: KubeNode | undefined): PodInfo {
   };
 }
 
+
+/** The other names of a node: its topology node from the label, when it differs from the node's own name. */
+export function nodeAliases(n: KubeNode): string[] {
+  const alias = n.labels?.[TOPOLOGY_NODE_LABEL];
+  return alias && alias !== n.name ? [alias] : [];
+}
+
 function nodeInfo(n: KubeNode, wiring: NodeWiring): NodeInfo {
-  return { name: n.name, ip: isIPv4(n.internalIP) ? n.internalIP : '', podCIDR: firstPodCIDR(n), ...wiring, wirePort: '' };
+  const aliases = nodeAliases(n);
+  return { name: n.name, ip: isIPv4(n.internalIP) ? n.internalIP : '', podCIDR: firstPodCIDR(n), ...wiring, wirePort: '', ...(aliases.length ? { aliases } : {}) };
 }
 
 function topologyOf(name: string, nodes: NodeInfo[], pods: PodInfo[]): Topology {

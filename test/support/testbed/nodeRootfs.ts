@@ -33,6 +33,19 @@ const CLIENT_IP_CGI = [
 ].join('\n');
 /** Like agnhost's /hostname: which Pod answered (POD_NAME is set when the workload starts). */
 const HOSTNAME_CGI = '#!/bin/sh\nprintf \'Content-Type: text/plain\\r\\n\\r\\n%s\\n\' "$POD_NAME"\n';
+/**
+ * agnhost's own paths, /clientip and /hostname: busybox httpd redirects a directory URL to DIR/ and runs
+ * /cgi-bin/index.cgi for it, which answers like the CGI of the same name.
+ */
+const INDEX_CGI = [
+  '#!/bin/sh',
+  'case "$REQUEST_URI" in',
+  '  /clientip/*) exec /var/www/cgi-bin/clientip ;;',
+  '  /hostname/*) exec /var/www/cgi-bin/hostname ;;',
+  'esac',
+  'printf \'Status: 404 Not Found\\r\\nContent-Type: text/plain\\r\\n\\r\\nnot found\\n\'',
+  '',
+].join('\n');
 
 /**
  * The one script in the image: calls a CNI plugin once per stdin line, as containerd would per Pod sandbox, so a node's
@@ -77,6 +90,9 @@ export async function nodeRootfsEntries(): Promise<RootfsEntry[]> {
     { path: '/var/www/index.html', text: 'podnet test bed\n', mode: 0o644 },
     { path: '/var/www/cgi-bin/clientip', text: CLIENT_IP_CGI, mode: 0o755 },
     { path: '/var/www/cgi-bin/hostname', text: HOSTNAME_CGI, mode: 0o755 },
+    { path: '/var/www/cgi-bin/index.cgi', text: INDEX_CGI, mode: 0o755 },
+    { path: '/var/www/clientip/.keep', text: '', mode: 0o644 },
+    { path: '/var/www/hostname/.keep', text: '', mode: 0o644 },
     { path: '/usr/local/bin/podnet-cni', text: CNI_BATCH, mode: 0o755 },
   ];
   const busybox = findBin('busybox');

@@ -47,6 +47,8 @@ export interface NodeInfo {
   cni: 'bridge' | 'ptp';
   /** Name of this node's port on the physical wire bridge. */
   wirePort: string;
+  /** Other names that mean this node: on a kind cluster made by PodNet, its topology node (label `podnet.dev/topology-node`). */
+  aliases?: string[];
 }
 
 /** A container behind the Docker-style host's NAT. */

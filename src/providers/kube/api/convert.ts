@@ -48,6 +48,8 @@ export function toKubeNode(raw: unknown): KubeNode {
     podCIDRs: cidrs.length ? cidrs : [str(spec.podCIDR)].filter(Boolean),
     ready,
     providerID: str(spec.providerID),
+    labels: labels(meta.labels),
+    createdAt: timestamp(meta.creationTimestamp),
     resourceVersion: str(meta.resourceVersion),
   };
 }

@@ -4,9 +4,12 @@ import { nodeObject, podObject } from './fixtures';
 
 describe('convert: API objects to KubeNode/KubePod (untrusted input)', () => {
   it('reads a full Node and a full Pod', () => {
-    assert.deepEqual(toKubeNode({ ...nodeObject('n1', '172.18.0.2', '10.244.1.0/24'), metadata: { name: 'n1', resourceVersion: '7' } }), {
+    const labels = { 'node-role.kubernetes.io/worker': '', 'podnet.dev/topology-node': 'node1', odd: 5 };
+    assert.deepEqual(toKubeNode({ ...nodeObject('n1', '172.18.0.2', '10.244.1.0/24'), metadata: { name: 'n1', resourceVersion: '7', labels, creationTimestamp: new Date('2026-11-29T09:00:00Z') } }), {
       name: 'n1', internalIP: '172.18.0.2', podCIDRs: ['10.244.1.0/24'], ready: true, providerID: 'kind://docker/stand-in/n1', resourceVersion: '7',
-    });
+      labels: { 'node-role.kubernetes.io/worker': '', 'podnet.dev/topology-node': 'node1' }, createdAt: '2026-11-29T09:00:00.000Z',
+    }, 'string labels and the creation time (a Date from the typed client) are read; a label that is not a string is dropped');
+    assert.equal(toKubeNode({ metadata: { name: 'w', creationTimestamp: '2026-11-29T09:00:00Z' } }).createdAt, '2026-11-29T09:00:00Z', 'watch JSON carries the time as text');
     const pod = toKubePod({ ...podObject('shop', 'cart', 'n1', '10.244.1.9', { app: 'cart' }), metadata: { namespace: 'shop', name: 'cart', uid: 'u1', labels: { app: 'cart' }, creationTimestamp: new Date('2026-11-29T10:00:00Z'), resourceVersion: '9' } });
     assert.equal(pod.createdAt, '2026-11-29T10:00:00.000Z', 'a Date from the typed client becomes ISO text');
     assert.deepEqual(pod.containers, [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }] }]);
@@ -18,7 +21,7 @@ describe('convert: API objects to KubeNode/KubePod (untrusted input)', () => {
       assert.doesNotThrow(() => toKubeNode(raw));
       assert.doesNotThrow(() => toKubePod(raw));
     }
-    assert.deepEqual(toKubeNode({ metadata: { name: 'bare' } }), { name: 'bare', internalIP: '', podCIDRs: [], ready: false, providerID: '', resourceVersion: '' });
+    assert.deepEqual(toKubeNode({ metadata: { name: 'bare' } }), { name: 'bare', internalIP: '', podCIDRs: [], ready: false, providerID: '', resourceVersion: '', labels: {}, createdAt: '' });
     const odd = toKubePod({
       metadata: { name: 'odd', labels: { ok: 'yes', bad: 5 }, deletionTimestamp: '2026-01-01T00:00:00Z' },
       spec: { containers: [{ name: 'c', ports: [{ containerPort: 'eighty' }, { containerPort: 53, protocol: 'UDP' }] }, 'junk'], hostNetwork: 'true' },

@@ -1,0 +1,100 @@
+/**
+ * Runs a lab pack on an existing kind cluster made by `podnet kind create` (context kind-NAME): the pack's Pods are made
+ * there (PodNet's own, labelled), each action runs with `--context kind-NAME`, the checks go through the kube provider,
+ * and the pack's Pods are deleted afterwards (unless `keep`).
+ */
+import { kindContext } from '../providers/kind/createCluster';
+import { TOPOLOGY_LABEL, WORKLOAD_NAMESPACE, workloadManifests } from '../providers/kind/workloads';
+import type { KubeNode, KubePod } from '../providers/kube/clusterTypes';
+import { KubeProvider } from '../providers/kube/kubeProvider';
+import { isManaged, isUp, waitUntil } from '../providers/kube/managedPods';
+import { nodeAliases } from '../providers/kube/toLabStatus';
+import { join } from 'node:path';
+import type { LabRunResult, RunOptions, StepContext } from './runner';
+import { runStep, throwIfStopped } from './runner';
+import { createRunState } from './state';
+import { kindIncompatibility } from './kindCompat';
+import type { LabPack } from './types';
+
+/** The workers missing for the pack's topology nodes (by their alias label), as words; '' when every node has one. */
+function missingWorkers(pack: LabPack, nodes: readonly KubeNode[]): string[] {
+  return pack.topology.nodes.map((n) => n.name).filter((name) => !nodes.some((k) => nodeAliases(k).includes(name)));
+}
+
+/** Deletes PodNet's Pods in `default` that are not the pack's (another topology, or a name the pack does not have), and waits until they are gone. */
+async function clearOtherPods(kube: KubeProvider, pack: LabPack): Promise<void> {
+  const ours = new Set(pack.topology.pods.map((p) => p.name));
+  const others = kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE && isManaged(p) && (p.labels[TOPOLOGY_LABEL] !== pack.topology.name || !ours.has(p.name)));
+  await Promise.all(others.map((p) => kube.deletePod(`${p.namespace}/${p.name}`)));
+}
+
+/** Creates the pack's Pods that are not there yet and waits until every one is Running with an IP. */
+async function createPackPods(kube: KubeProvider, pack: LabPack, image: string | undefined, timeoutMs: number): Promise<void> {
+  const imageNow = image ?? kube.pods().find((p) => isManaged(p) && p.namespace === WORKLOAD_NAMESPACE)?.containers[0]?.image;
+  const have = new Set(kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE).map((p) => p.name));
+  await clearOtherPods(kube, pack);
+  for (const m of workloadManifests(pack.topology, imageNow)) {
+    const name = (m.metadata as { name: string }).name;
+    if (!have.has(name)) await kube.api.createPod(m);
+  }
+  const names = pack.topology.pods.map((p) => p.name);
+  const find = (n: string): KubePod | undefined => kube.pods().find((p) => p.namespace === WORKLOAD_NAMESPACE && p.name === n);
+  await waitUntil(() => (names.every((n) => { const p = find(n); return p && isUp(p); }) ? true : undefined), timeoutMs,
+    () => `the pack's Pods did not all become Running within ${timeoutMs / 1000} s (${names.map((n) => `${n}: ${find(n)?.phase ?? 'missing'}`).join(', ')})`);
+}
+
+/** Deletes the pack's Pods (those PodNet made), as a teardown: errors are collected, not thrown. */
+async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string | undefined> {
+  const problems: string[] = [];
+  for (const p of pack.topology.pods) {
+    const pod = kube.pods().find((k) => k.namespace === WORKLOAD_NAMESPACE && k.name === p.name);
+    if (pod && isManaged(pod)) await kube.deletePod(`${WORKLOAD_NAMESPACE}/${p.name}`).catch((e: unknown) => problems.push((e as Error).message));
+  }
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** Runs `pack` on the kind cluster `opts.kind`; like {@link runLabPack} it always reports, and removes what it made unless `keep`. */
+export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind: string }): Promise<LabRunResult> {
+  const started = Date.now();
+  const context = kindContext(opts.kind);
+  const emit = opts.onEvent ?? (() => undefined);
+  const result: LabRunResult = { pack: { id: pack.id, title: pack.title, version: pack.version, dir: pack.dir }, lab: context, passed: false, steps: [], kept: !!opts.keep, durationMs: 0 };
+  const done = () => ({ ...result, durationMs: Date.now() - started });
+  const why = kindIncompatibility(pack);
+  if (why) return { ...done(), error: `the lab pack "${pack.id}" cannot run on kind: ${why}; run it on the embedded lab (drop --kind)`, kept: false };
+  let kube: KubeProvider;
+  try {
+    kube = await KubeProvider.connect({ context, namespace: WORKLOAD_NAMESPACE });
+  } catch (e) {
+    return { ...done(), error: `the kind cluster "${opts.kind}" (context ${context}) could not be reached: ${(e as Error).message}; create it with \`podnet kind create --name ${opts.kind}\``, kept: false };
+  }
+  let made = false;
+  try {
+    const missing = missingWorkers(pack, kube.nodes());
+    if (missing.length) throw new Error(`the kind cluster "${opts.kind}" has no worker labelled for ${missing.join(', ')} (podnet.dev/topology-node): create one shaped like the pack's topology with \`podnet kind create --name NAME --topology FILE\``);
+    made = true;
+    await createPackPods(kube, pack, opts.workloadImage, opts.actionTimeoutMs ?? 180_000);
+    const status = await kube.status();
+    emit({ kind: 'lab-up', lab: context, nodes: status.nodes.length, pods: status.pods.length, rootless: false, cluster: opts.kind });
+    const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
+    const ctx: StepContext = { pack, lab: { context }, provider: kube, state: createRunState(status), cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000, signal: opts.signal };
+    for (const [index, step] of pack.steps.entries()) {
+      emit({ kind: 'step', index, total: pack.steps.length, step });
+      throwIfStopped(opts.signal);
+      result.steps.push(await runStep(step, ctx));
+    }
+    result.passed = result.steps.every((s) => s.passed);
+  } catch (e) {
+    result.error = `the run stopped: ${(e as Error).message}`;
+    result.passed = false;
+  } finally {
+    const problem = made && !opts.keep ? await deletePackPods(kube, pack) : undefined;
+    if (problem) {
+      result.error = `${result.error ? `${result.error}; ` : ''}deleting the pack's Pods failed: ${problem} (delete them with kubectl --context ${context})`;
+      result.passed = false;
+    }
+    await kube.closeAndWait();
+    emit({ kind: 'teardown', lab: context, kept: !!opts.keep });
+  }
+  return done();
+}
