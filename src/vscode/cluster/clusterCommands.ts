@@ -51,7 +51,14 @@ export function registerClusterCommands(context: vscode.ExtensionContext, sessio
       });
       say(`connected; node access: ${provider.source.access} (${provider.source.accessDescription})`);
       try {
-        await session.connectCluster(provider, (e) => void showError(`Lost the cluster ${name}`, e));
+        let lastShown = 0;
+        await session.connectCluster(provider, (e) => {
+          say(`watch trouble (retrying): ${e.message}`);
+          // The watch retries with backoff and reports each failure: one notification a minute is enough.
+          if (Date.now() - lastShown < 60_000) return;
+          lastShown = Date.now();
+          void showError(`Lost the cluster ${name} (PodNet keeps retrying)`, e);
+        });
       } catch (e) {
         await provider.closeAndWait().catch(() => undefined); // the connect error is the one to show
         throw e;
