@@ -3,6 +3,7 @@ import type { LabStatus, PodInfo } from '../providers/embedded/control/protocol'
 import type { LabProvider } from '../providers/provider';
 import { mapLimit } from '../util/concurrency';
 import { clusterFacts, namespaceId, namespaceTargets } from './clusterFacts';
+import { readIpBatch, readSysctlBatch } from './collectBatch';
 import { collectFilter, execIn, readIn, type NamespaceTarget } from './collectExec';
 import { parseFdb } from './parseFdb';
 import { parseAddresses, parseJsonArray, parseLinks, parseNeighbors, parseRoutes, parseRules, type ParsedLink } from './parseIp';
@@ -12,7 +13,10 @@ import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type NamespaceSnapshot, type Snapsho
 /** How many namespaces are read at once (each runs its commands concurrently). */
 export const NAMESPACE_CONCURRENCY = 8;
 
-/** The read-only commands run in every namespace. Routes are IPv4 only (`-4`); addresses keep inet6. */
+/**
+ * The read-only commands run in every namespace, one by one where their batches (./collectBatch.ts: addresses, routes,
+ * rules and neighbours in one `ip -batch`, both sysctls in one `cat`) cannot run. Routes are IPv4 only; addresses keep inet6.
+ */
 export const COMMANDS = {
   links: ['ip', '-j', '-d', 'link', 'show'],
   addresses: ['ip', '-j', 'addr', 'show'],
@@ -33,25 +37,50 @@ function parseForwarding(stdout: string): boolean {
   return v === '1';
 }
 
-/** Reads every table of one namespace, all commands at once. */
-export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): Promise<Collected> {
+type IpTables = Pick<NamespaceSnapshot, 'addresses' | 'routes' | 'rules' | 'neighbors'>;
+
+/** Addresses, routes, rules and neighbours: one `ip -batch` when it runs whole, else one command each. */
+async function readIpTables(lab: LabProvider, ns: NamespaceTarget): Promise<IpTables> {
+  const docs = await readIpBatch(lab, ns);
+  if (docs) {
+    try {
+      const [a, r, ru, n] = docs.map(parseJsonArray);
+      return { addresses: parseAddresses(a), routes: parseRoutes(r), rules: parseRules(ru), neighbors: parseNeighbors(n) };
+    } catch {
+      // A document ip printed is not what the parsers expect: the single commands below report which one and why.
+    }
+  }
   const read = <T>(argv: readonly string[], parse: (s: string) => T) => readIn(lab, ns, [...argv], parse);
-  const [parsedLinks, addresses, routes, rules, neighbors, fdb, forwarding, filter, bnf] = await Promise.all([
-    read(COMMANDS.links, (s) => parseLinks(parseJsonArray(s))),
+  const [addresses, routes, rules, neighbors] = await Promise.all([
     read(COMMANDS.addresses, (s) => parseAddresses(parseJsonArray(s))),
     read(COMMANDS.routes, (s) => parseRoutes(parseJsonArray(s))),
     read(COMMANDS.rules, (s) => parseRules(parseJsonArray(s))),
     read(COMMANDS.neighbors, (s) => parseNeighbors(parseJsonArray(s))),
-    read(COMMANDS.fdb, (s) => parseFdb(parseJsonArray(s))),
-    read(COMMANDS.forwarding, parseForwarding),
-    collectFilter(lab, ns),
-    execIn(lab, ns, [...COMMANDS.bridgeNetfilter]),
   ]);
+  return { addresses, routes, rules, neighbors };
+}
+
+/** Forwarding and bridge-netfilter: one `cat` of both files when its output is clear, else one command each. */
+async function readSysctls(lab: LabProvider, ns: NamespaceTarget): Promise<{ forwarding: boolean; bridgeNetfilter: boolean }> {
+  const both = await readSysctlBatch(lab, ns);
+  if (both) return { forwarding: parseForwarding(both.forwarding), bridgeNetfilter: both.bridgeNetfilter };
+  const [forwarding, bnf] = await Promise.all([readIn(lab, ns, [...COMMANDS.forwarding], parseForwarding), execIn(lab, ns, [...COMMANDS.bridgeNetfilter])]);
   // The file exists only while the br_netfilter module is loaded: no file means bridged frames skip the IP hooks.
-  const bridgeNetfilter = bnf.code === 0 && bnf.stdout.trim() === '1';
+  return { forwarding, bridgeNetfilter: bnf.code === 0 && bnf.stdout.trim() === '1' };
+}
+
+/** Reads every table of one namespace, its commands at once (5 processes: links, the ip batch, fdb, sysctls, filter). */
+export async function collectNamespace(lab: LabProvider, ns: NamespaceTarget): Promise<Collected> {
+  const [parsedLinks, tables, sysctls, fdb, filter] = await Promise.all([
+    readIn(lab, ns, [...COMMANDS.links], (s) => parseLinks(parseJsonArray(s))),
+    readIpTables(lab, ns),
+    readSysctls(lab, ns),
+    readIn(lab, ns, [...COMMANDS.fdb], (s) => parseFdb(parseJsonArray(s))),
+    collectFilter(lab, ns),
+  ]);
   return {
     id: ns.id, kind: ns.kind, name: ns.name, ...(ns.node !== undefined ? { node: ns.node } : {}),
-    forwarding, bridgeNetfilter, parsedLinks, addresses, routes, rules, neighbors, fdb, filter,
+    forwarding: sysctls.forwarding, bridgeNetfilter: sysctls.bridgeNetfilter, parsedLinks, ...tables, fdb, filter,
   };
 }
 

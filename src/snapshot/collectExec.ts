@@ -39,10 +39,10 @@ function toolMissing(argv: string[], res: ExecResult | Error): boolean {
   return res.code === 127 || (res.code !== 0 && /executable file not found|No such file or directory/.test(res.stderr));
 }
 
-/** Runs argv in `ns`; a vanished namespace or a failed exec call rejects with a {@link CollectError}. */
-export async function execIn(lab: LabProvider, ns: NamespaceTarget, argv: string[]): Promise<ExecResult> {
+/** Runs argv in `ns` (with `input` on its stdin); a vanished namespace or a failed exec call rejects with a {@link CollectError}. */
+export async function execIn(lab: LabProvider, ns: NamespaceTarget, argv: string[], input?: string): Promise<ExecResult> {
   try {
-    return await lab.exec(ns.target, argv, { timeoutMs: COMMAND_TIMEOUT_MS });
+    return await lab.exec(ns.target, argv, { timeoutMs: COMMAND_TIMEOUT_MS, ...(input !== undefined ? { input } : {}) });
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
     const cmd = prettyCommand(argv);
