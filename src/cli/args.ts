@@ -14,7 +14,8 @@ export function parse<O extends NonNullable<ParseArgsConfig['options']>>(argv: s
   try {
     return parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...options }, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError((e as Error).message.replace(/^.*?: /, ''), help);
+    // parseArgs' messages carry no prefix; strip only a Node-style "TypeError [ERR_X]: " one, never text of the user's own.
+    throw new UsageError((e as Error).message.replace(/^\w*Error \[ERR_\w+\]: /, ''), help);
   }
 }
 

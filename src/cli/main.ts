@@ -98,11 +98,12 @@ export function moveLeadingLabOption(argv: string[]): string[] {
 }
 
 async function dispatch(argv: string[]): Promise<number> {
-  const mode = outputModeOf(argv.find((a) => !a.startsWith('-')), argv);
+  let mode = outputModeOf(undefined, argv); // errors are JSON too when the command asked for JSON
   try {
     // Cluster options may stand before the command too: `podnet --context kind-lab get pods`.
     const { rest: all, cluster } = extractClusterOptions(argv);
     const [cmd, ...rest] = moveLeadingLabOption(all);
+    mode = outputModeOf(cmd, rest);
     if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return void console.log(MAIN_HELP), 0;
     if (cmd === '--version' || cmd === 'version') return void console.log(VERSION), 0;
     const onCluster = CLUSTER_COMMANDS[cmd];

@@ -72,6 +72,13 @@ describe('cli args', () => {
       assert.deepEqual(positionals, ['pod-a']);
     });
 
+    it('keeps an option error whole when the option itself contains ": "', () => {
+      assert.throws(
+        () => parse(['--lab: x'], {}, 'HELP'),
+        (e: unknown) => e instanceof UsageError && e.message.startsWith("Unknown option '--lab: x'."),
+      );
+    });
+
     it('turns an unknown flag into a UsageError that names it and carries the help text', () => {
       assert.throws(
         () => parse(['--bogus'], { node: { type: 'string' } }, 'HELP TEXT'),
