@@ -14,13 +14,6 @@ import { installScript, traceTableName } from './traceTables';
 import { summarize } from './verdicts';
 import { listenWithDelays } from './fixedWindow';
 
-export { type Probe, probeAlternatives, programMissing } from './probeTools';
-
-/** argv of the probe sent from the source namespace (busybox, which the embedded lab and the test bed nodes have). */
-export function probeArgv(t: TraceResult): Probe {
-  return probeAlternatives(t)[0];
-}
-
 /** The probe could not be observed: nft tracing cannot run in one of the namespaces on the path. */
 export class TraceNotObservable extends Error {
   constructor(readonly namespace: string, readonly detail: string, hint: string) {
