@@ -47,9 +47,10 @@ export function schemaProblem(value: unknown, schema: JsonSchema, path = '$'): [
   }
   if (t === 'object' && schema.properties) {
     const o = value as Record<string, unknown>;
-    for (const k of schema.required ?? []) if (o[k] === undefined) return [key(path, k), 'required field is missing'];
+    // Own properties only: a key such as "constructor" or "__proto__" must not be found through a prototype.
+    for (const k of schema.required ?? []) if (!Object.hasOwn(o, k) || o[k] === undefined) return [key(path, k), 'required field is missing'];
     for (const k of Object.keys(o)) {
-      const sub = schema.properties[k];
+      const sub = Object.hasOwn(schema.properties, k) ? schema.properties[k] : undefined;
       if (!sub) {
         if (schema.additionalProperties === false) return [key(path, k), `unknown field (expected one of ${Object.keys(schema.properties).join(', ')})`];
         continue;

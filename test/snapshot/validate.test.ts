@@ -62,6 +62,15 @@ describe('snapshot validation', () => {
     assert.match(errorOf(s), /^snap\.json: \$\.namespaces\[0\]\.links\[0\]\.ifIndex: unknown field \(expected one of ifindex, name, /);
   });
 
+  it('rejects unknown fields named like Object.prototype members (constructor, toString, __proto__)', () => {
+    for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      // Written as text: JSON.parse makes "__proto__" an own key, as it would be in a file.
+      const text = articleText.replace('"ifname":', `"${name}": {}, "ifname":`);
+      assert.notEqual(text, articleText);
+      assert.match(errorOf(text), new RegExp(`^snap\\.json: \\$\\.namespaces\\[0\\]\\.links\\[2\\]\\.peer\\.${name}: unknown field \\(expected one of namespace, ifname\\)$`), errorOf(text));
+    }
+  });
+
   it('rejects a value outside an enum, a fractional integer and a wrong array item', () => {
     const a = article() as unknown as { namespaces: { kind: string }[] };
     a.namespaces[3].kind = 'vm';
