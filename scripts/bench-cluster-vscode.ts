@@ -75,7 +75,10 @@ async function main(): Promise<void> {
       environment: `code-server ${readManifest()?.codeServer.version} in Chromium, the packaged extension; the stand-in in the bench process`,
       pods, connectToFirstRowMs: connectMs,
       event: { runs: eventMs.length, medianMs: median(eventMs), maxMs: Math.max(...eventMs), runsMs: eventMs },
-      extensionHost: { pid: host.pid, before, after, growthPssMiB: Number((after.pssMiB - before.pssMiB).toFixed(1)), growthRssMiB: Number((after.rssMiB - before.rssMiB).toFixed(1)) },
+      extensionHost: {
+        pid: host.pid, before, after,
+        growthPssMiB: Number((after.pssMiB - before.pssMiB).toFixed(1)), growthRssMiB: Number((after.rssMiB - before.rssMiB).toFixed(1)),
+      },
       listRequests: cluster.standIn.count('list', '/api/v1/pods'),
     })}\n`);
   } finally {

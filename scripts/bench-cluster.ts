@@ -97,10 +97,12 @@ async function main(): Promise<void> {
     const result = {
       environment: 'plain Node process: real KubeProvider over HTTPS to the in-process stand-in, ClusterLink, Network view rows (no VS Code)',
       pods, nodes: cluster.nodes, rows, access: provider.source.access,
-      coldConnectMs: r1(coldMs), connectMs: r1(tConnected - t0), sessionMs: r1(tSession - tConnected), treeMs: r1(tTree - tSession), connectToTreeMs: r1(tTree - t0),
+      coldConnectMs: r1(coldMs), connectMs: r1(tConnected - t0), sessionMs: r1(tSession - tConnected), treeMs: r1(tTree - tSession),
+      connectToTreeMs: r1(tTree - t0),
       event: { runs: latencies.length, medianMs: r1(pct(latencies, 0.5)), p95Ms: r1(pct(latencies, 0.95)), maxMs: r1(Math.max(...latencies)) },
       memory: {
-        rssGrowthMiB: mib(after.rss - before.rss), heapGrowthMiB: mib(after.heapUsed - before.heapUsed), externalGrowthMiB: mib(after.external - before.external),
+        rssGrowthMiB: mib(after.rss - before.rss), heapGrowthMiB: mib(after.heapUsed - before.heapUsed),
+        externalGrowthMiB: mib(after.external - before.external),
         rssAfterMiB: mib(after.rss), heapAfterMiB: mib(after.heapUsed),
       },
       listRequests: standIn.count('list', '/api/v1/pods'),

@@ -75,16 +75,16 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
       }
     }),
   );
-  const setContextKeys = () => {
-    void vscode.commands.executeCommand('setContext', 'podnet.live', session.mode === 'live');
-    void vscode.commands.executeCommand('setContext', 'podnet.replay', session.mode === 'replay');
-    void vscode.commands.executeCommand('setContext', 'podnet.cluster', session.mode === 'cluster');
-  };
-  setContextKeys();
-  context.subscriptions.push(session.onDidChange(setContextKeys));
+  setContextKeys(session);
+  context.subscriptions.push(session.onDidChange(() => setContextKeys(session)));
   void session.connect().catch(() => undefined); // find a lab started from a terminal; never blocks activation
   activationMs = Math.round((performance.now() - t0) * 10) / 10;
   return { activationMs: () => activationMs, diagramStats: () => diagram.lastRender };
+}
+
+/** The context keys menus use: which of live lab, cluster or snapshot is shown. */
+function setContextKeys(session: LabSession): void {
+  for (const mode of ['live', 'replay', 'cluster'] as const) void vscode.commands.executeCommand('setContext', `podnet.${mode}`, session.mode === mode);
 }
 
 /** Nothing to release by hand: every disposable is in context.subscriptions. */

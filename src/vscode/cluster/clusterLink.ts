@@ -102,7 +102,8 @@ export class ClusterLink {
       return;
     }
     if (c.kind === 'resync') {
-      this.resyncing ??= this.reload().catch(() => undefined /* the watcher reports trouble itself through onTrouble */).finally(() => (this.resyncing = undefined));
+      // A failed re-read is not reported here: the watcher reports its trouble itself through onTrouble.
+      this.resyncing ??= this.reload().catch(() => undefined).finally(() => (this.resyncing = undefined));
       return;
     }
     this.apply(c, true);

@@ -52,7 +52,11 @@ function upsertSorted<T extends { name: string }>(list: T[], item: T, remove: bo
  * status and what changed. `nodes` are the API's Nodes (for a hostNetwork Pod's IP). A resync changes nothing here:
  * the caller re-reads the status once.
  */
-export function applyClusterChange(st: LabStatus, c: ClusterChange, nodes: (name: string) => KubeNode | undefined): { status: LabStatus; applied: AppliedChange } {
+export function applyClusterChange(
+  st: LabStatus,
+  c: ClusterChange,
+  nodes: (name: string) => KubeNode | undefined,
+): { status: LabStatus; applied: AppliedChange } {
   const source = st.cluster;
   if (c.kind === 'resync' || !source) return { status: st, applied: { kind: 'resync' } };
   if (c.kind === 'node') {

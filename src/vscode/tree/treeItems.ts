@@ -50,6 +50,64 @@ function clusterItem(item: vscode.TreeItem, el: NetElement, st: LabStatus): bool
   return true;
 }
 
+/** The rows of links: eth0 or a wire port, a bridge, a veth. */
+function linkItem(item: vscode.TreeItem, el: NetElement): void {
+  switch (el.kind) {
+    case 'iface':
+      item.label = el.ifname;
+      item.description = el.role === 'eth0' ? `${el.ip ?? ''} · on the physical network` : 'port of wire0';
+      item.iconPath = new vscode.ThemeIcon(el.role === 'eth0' ? 'plug' : 'debug-disconnect');
+      item.contextValue = 'interface';
+      break;
+    case 'bridge':
+      item.label = el.bridge;
+      item.description = `${el.ip} · bridge (the Pods' gateway)`;
+      item.iconPath = new vscode.ThemeIcon('type-hierarchy');
+      item.collapsibleState = Expanded;
+      item.contextValue = 'bridge';
+      break;
+    case 'veth':
+      item.label = el.ifname;
+      item.description = `veth ↔ ${el.pod} eth0`;
+      item.iconPath = new vscode.ThemeIcon('arrow-swap');
+      item.collapsibleState = Expanded;
+      item.contextValue = 'veth';
+      break;
+    default:
+      break;
+  }
+}
+
+/** The rows of the wire and the Docker-style host with its containers. */
+function hostItem(item: vscode.TreeItem, el: NetElement, st: LabStatus, live: boolean): void {
+  switch (el.kind) {
+    case 'wire':
+      item.label = st.wireBridge;
+      item.description = `physical network ${st.topology.network.cidr}`;
+      item.iconPath = new vscode.ThemeIcon('radio-tower');
+      item.collapsibleState = Collapsed;
+      item.contextValue = 'wire';
+      break;
+    case 'dockerHost':
+      item.label = st.dockerHost?.name ?? 'docker-host';
+      item.description = `${st.dockerHost?.ip ?? ''} · Docker-style host (NAT)`;
+      item.iconPath = new vscode.ThemeIcon('vm');
+      item.collapsibleState = Collapsed;
+      item.contextValue = ctx('dockerHost', live);
+      break;
+    case 'dockerContainer': {
+      const c = st.dockerHost?.containers.find((x) => x.name === el.container);
+      item.label = el.container;
+      item.description = `${c?.ip ?? ''}${c?.publish ? ` · published ${st.dockerHost?.ip}:${c.publish} → :${c.port}` : ''}`;
+      item.iconPath = new vscode.ThemeIcon('symbol-method');
+      item.contextValue = ctx('dockerContainer', live);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 /** The tree row for an element of the shown lab. */
 export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean; labLabel: string }): vscode.TreeItem {
   const item = new vscode.TreeItem('', None);
@@ -74,24 +132,9 @@ export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean
       break;
     }
     case 'iface':
-      item.label = el.ifname;
-      item.description = el.role === 'eth0' ? `${el.ip ?? ''} · on the physical network` : 'port of wire0';
-      item.iconPath = new vscode.ThemeIcon(el.role === 'eth0' ? 'plug' : 'debug-disconnect');
-      item.contextValue = 'interface';
-      break;
     case 'bridge':
-      item.label = el.bridge;
-      item.description = `${el.ip} · bridge (the Pods' gateway)`;
-      item.iconPath = new vscode.ThemeIcon('type-hierarchy');
-      item.collapsibleState = Expanded;
-      item.contextValue = 'bridge';
-      break;
     case 'veth':
-      item.label = el.ifname;
-      item.description = `veth ↔ ${el.pod} eth0`;
-      item.iconPath = new vscode.ThemeIcon('arrow-swap');
-      item.collapsibleState = Expanded;
-      item.contextValue = 'veth';
+      linkItem(item, el);
       break;
     case 'pod': {
       const p = podNamed(st, el.pod);
@@ -111,27 +154,10 @@ export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean
       break;
     }
     case 'wire':
-      item.label = st.wireBridge;
-      item.description = `physical network ${st.topology.network.cidr}`;
-      item.iconPath = new vscode.ThemeIcon('radio-tower');
-      item.collapsibleState = Collapsed;
-      item.contextValue = 'wire';
-      break;
     case 'dockerHost':
-      item.label = st.dockerHost?.name ?? 'docker-host';
-      item.description = `${st.dockerHost?.ip ?? ''} · Docker-style host (NAT)`;
-      item.iconPath = new vscode.ThemeIcon('vm');
-      item.collapsibleState = Collapsed;
-      item.contextValue = ctx('dockerHost', opts.live);
+    case 'dockerContainer':
+      hostItem(item, el, st, opts.live);
       break;
-    case 'dockerContainer': {
-      const c = st.dockerHost?.containers.find((x) => x.name === el.container);
-      item.label = el.container;
-      item.description = `${c?.ip ?? ''}${c?.publish ? ` · published ${st.dockerHost?.ip}:${c.publish} → :${c.port}` : ''}`;
-      item.iconPath = new vscode.ThemeIcon('symbol-method');
-      item.contextValue = ctx('dockerContainer', opts.live);
-      break;
-    }
   }
   return item;
 }
