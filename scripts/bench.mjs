@@ -6,6 +6,8 @@
 // extension: bundle and .vsix sizes, the diagram webview's draw times in Chromium and, in code-server, the
 // activation time and the extension host's memory after a trace (scripts/bench-vscode.ts, through tsx). Then a
 // cluster: 1,000 Pods listed and watched into the extension's tree in a plain Node process (scripts/bench-cluster.ts).
+// Last a snapshot and a verified trace of a 3-node, 30-Pod Docker test bed of kind-shaped nodes, entered directly and
+// through `docker exec`, each against the same raw calls (scripts/bench-testbed.ts; needs root and docker.io).
 // Prints numbers, ratios and targets (✓/✗, information only); exits non-zero only when a benchmark step
 // itself failed. `--only SECTION,...` runs only those sections (names as in BENCH_JSON). See docs/benchmarks.md.
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -17,6 +19,7 @@ import {
   topologyYaml,
 } from './bench-lib.mjs';
 import { clusterReport } from './bench-cluster-report.mjs';
+import { testbedReport, testbedTargets } from './bench-testbed-report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
@@ -25,24 +28,25 @@ const PREDICT = join(ROOT, 'scripts', 'bench-predict.ts');
 const VSCODE = join(ROOT, 'scripts', 'bench-vscode.ts');
 const CLUSTER = join(ROOT, 'scripts', 'bench-cluster.ts');
 const CLUSTER_VSCODE = join(ROOT, 'scripts', 'bench-cluster-vscode.ts');
+const TESTBED = join(ROOT, 'scripts', 'bench-testbed.ts');
 const PACKAGE_VSIX = join(ROOT, 'scripts', 'package-vsix.mjs');
 const SETUP_E2E = join(ROOT, 'scripts', 'setup-e2e.mjs');
 const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
 const BASH = '/bin/bash';
 const LAB = 'bench';
-const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30, clusterVscodeEvents: 10 };
+const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30, clusterVscodeEvents: 10, testbed: 3 };
 const BIG = { nodes: 3, podsPerNode: 50 };
 const TIMEOUT = {
   up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000,
-  packageVsix: 300_000, webview: 300_000, codeServer: 600_000, cluster: 300_000, manifest: 60_000, setupE2e: 40 * 60_000, grace: 30_000,
+  packageVsix: 300_000, webview: 300_000, codeServer: 600_000, cluster: 300_000, manifest: 60_000, setupE2e: 40 * 60_000, grace: 30_000, testbed: 15 * 60_000,
 };
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
 const TARGETS = {
   articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024,
   articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 0.5,
-  activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000, clusterTreeMs: 1000, clusterEventMs: 1000, clusterMemoryMiB: 50,
+  activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000, clusterTreeMs: 1000, clusterEventMs: 1000, clusterMemoryMiB: 50, testbedSnapshotMs: 1500,
 };
-const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode', 'cluster'];
+const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode', 'cluster', 'testbed'];
 
 function parseArgs(argv) {
   if (argv.length === 0) return SECTIONS;
@@ -206,7 +210,7 @@ async function trace(args) {
   }
   const st = /\(snapshot ([\d.]+) ms, prediction ([\d.]+) ms, kernel check ([\d.]+) ms(?:, probe ([\d.]+) ms)?[^)]*\)\s*$/.exec(r.stdout);
   if (!st) throw new Error(`${argv.join(' ')} printed no "(snapshot X ms, prediction Y ms, ...)" line:\n${r.stdout.slice(-500)}`);
-  const disp = /^(?:(DELIVERED) in \d+ hops\b.*|The request (?:was|would be) delivered .*|([A-Z_]+): .*)$/m.exec(r.stdout);
+  const disp = /^(?:(DELIVERED) in \d+ hops\b.*|The request (?:was|would be) delivered .*|Predicted DELIVERED .*|([A-Z_]+): .*)$/m.exec(r.stdout);
   const ver = /^Probe: .*: (every predicted hop was observed|prediction and observation DIFFER)\.$/m.exec(r.stdout);
   const outcome = /^Outcome: ([A-Z-]+):/m.exec(r.stdout);
   return {
@@ -268,6 +272,8 @@ async function tracerBig() {
 
 const tsx = (script, ...args) => [process.execPath, '--import', 'tsx', script, ...args];
 const lastJson = (r) => JSON.parse(r.stdout.trim().split('\n').pop());
+/** The test bed section: scripts/bench-testbed.ts, one JSON line. */
+const testbed = async () => lastJson(await runOk([process.execPath, '--import', 'tsx', TESTBED, String(RUNS.testbed)], { timeoutMs: TIMEOUT.testbed, cwd: ROOT }));
 
 /** Packages dist/podnet-lab.vsix (scripts/package-vsix.mjs); returns its output's summary line and the seconds it took. */
 async function packageVsix() {
@@ -462,6 +468,7 @@ function report() {
   }
   const cl = results.cluster;
   if (cl) lines.push(...clusterReport(cl));
+  if (results.testbed) lines.push(...testbedReport(results.testbed));
   const ext = bu?.files.find((f) => f.file === 'dist/extension.js');
   const targets = [
     ['article lab up median', `≤ ${TARGETS.articleUpSeconds.toFixed(3)} s`, fmt(a?.up.median), a && a.up.median <= TARGETS.articleUpSeconds],
@@ -485,6 +492,7 @@ function report() {
     ['1,000-Pod cluster: event → row, max (code-server)', `≤ ${TARGETS.clusterEventMs} ms`, fmtMs(cl?.vscode?.event.maxMs, 0), cl?.vscode && cl.vscode.event.maxMs <= TARGETS.clusterEventMs],
     ['1,000-Pod cluster: extension host PSS growth', `≤ ${TARGETS.clusterMemoryMiB} MiB`, cl?.vscode ? fmtMiB(cl.vscode.extensionHost.growthPssMiB) : 'n/a', cl?.vscode && cl.vscode.extensionHost.growthPssMiB <= TARGETS.clusterMemoryMiB],
   ];
+  targets.push(...testbedTargets(results.testbed, TARGETS));
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');
   lines.push(table([['', 'target', 'measured', ''], ...targets.map(([n, t, v, ok]) => [n, t, v, mark(ok === undefined ? undefined : Boolean(ok))])]));
@@ -519,6 +527,7 @@ async function main() {
   await section('webview', webview);
   await section('vscode', vscode);
   await section('cluster', cluster);
+  await section('testbed', testbed);
   report();
   return interrupted ? 130 : results.errors.length ? 1 : 0;
 }
