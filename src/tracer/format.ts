@@ -49,7 +49,10 @@ function headline(t: TraceResult): string {
   if (t.disposition !== 'DELIVERED') return `${t.disposition}: ${t.reason}.`;
   const o = t.verification?.outcome;
   if (o?.kind === 'unknown') return `DELIVERED in ${t.hops.length} hops; whether it was answered is UNKNOWN: ${o.detail}.`;
-  if (o && o.kind !== 'answered') return `The request was delivered in ${t.hops.length} hops, but ${o.kind.toUpperCase()}: ${o.detail}.`;
+  if (o?.kind === 'not-sent') return `Predicted DELIVERED in ${t.hops.length} hops, but NOT-SENT: ${o.detail}.`;
+  const arrived = t.hops[t.hops.length - 1]?.observation?.observed;
+  const head = arrived ? `The request was delivered in ${t.hops.length} hops (seen arriving)` : `Predicted DELIVERED in ${t.hops.length} hops (not seen arriving)`;
+  if (o && o.kind !== 'answered') return `${head}, but ${o.kind.toUpperCase()}: ${o.detail}.`;
   if (o) return `DELIVERED in ${t.hops.length} hops, and answered.`;
   const back = t.returnPath;
   if (back && !back.notPredicted && back.disposition !== 'DELIVERED') return `The request would be delivered in ${t.hops.length} hops, but the reply cannot return: ${back.reason}.`;

@@ -1,6 +1,7 @@
 /** The verdict comes from what the probe saw: answered, refused, reset, unreachable, silence, or a reply that cannot return. */
 import { strict as assert } from 'node:assert';
 import { traceExitCode } from '../../../src/tracer/exitCode';
+import { formatTrace } from '../../../src/tracer/format';
 import { predictTrace } from '../../../src/tracer/predict';
 import type { TraceResult } from '../../../src/tracer/types';
 import { summarize } from '../../../src/tracer/verify/verdicts';
@@ -24,6 +25,18 @@ describe('probeOutcome and the trace verdict', () => {
     assert.match(v.outcome.detail, /nothing listens on port 9999/);
     assert.equal(v.matches, true, 'the path itself was as predicted');
     assert.equal(traceExitCode(t), 4);
+  });
+
+  it('the text verdict says what the probe saw: never "DELIVERED" for a refused connection or an unsent probe', () => {
+    const t = observed(predictTrace(loadFixture('article.json'), { from: 'pod-a', to: 'pod-c', port: 9999 }));
+    t.verification = summarize(t, 'an HTTP GET', { code: 1, stdout: '', stderr: 'wget: can\'t connect to remote host (10.244.2.2): Connection refused' });
+    const text = formatTrace(t);
+    assert.match(text, /^The request was delivered in 11 hops \(seen arriving\), but REFUSED: /m);
+    assert.doesNotMatch(text, /^DELIVERED/m);
+    const u = predictTrace(loadFixture('article.json'), { from: 'pod-a', to: 'pod-c', proto: 'udp', port: 53 });
+    u.verification = summarize(u, 'one UDP datagram', { code: 1, stdout: '', stderr: "nc: invalid option -- 'u'", missing: true });
+    assert.match(formatTrace(u), /^Predicted DELIVERED in 11 hops, but NOT-SENT: /m);
+    assert.equal(u.verification.differences.length, 1, 'one difference, not one per hop');
   });
 
   it('TCP answered: ANSWERED and exit 0; an HTTP error status is still an answer', () => {
