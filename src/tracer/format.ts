@@ -54,6 +54,7 @@ function headline(t: TraceResult): string {
   const head = arrived ? `The request was delivered in ${t.hops.length} hops (seen arriving)` : `Predicted DELIVERED in ${t.hops.length} hops (not seen arriving)`;
   if (o && o.kind !== 'answered') return `${head}, but ${o.kind.toUpperCase()}: ${o.detail}.`;
   if (o) return `DELIVERED in ${t.hops.length} hops, and answered.`;
+  if (t.verification) return `DELIVERED in ${t.hops.length} hops.`; // recorded before outcomes existed: no answer was recorded
   const back = t.returnPath;
   if (back && !back.notPredicted && back.disposition !== 'DELIVERED') return `The request would be delivered in ${t.hops.length} hops, but the reply cannot return: ${back.reason}.`;
   return `DELIVERED in ${t.hops.length} hops (predicted).`;
