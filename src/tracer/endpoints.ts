@@ -36,7 +36,7 @@ function isIPv4(text: string): boolean {
     parseIPv4(text);
     return true;
   } catch {
-    return false;
+    return false; // not an address: the caller goes on to say what the text is not
   }
 }
 

@@ -44,7 +44,14 @@ export async function crossCheckWithKernel(lab: LabProvider, hops: Hop[], origin
       hop.kernel = checkOne(hop, undefined, res.stderr.trim().replace(/^RTNETLINK answers: /, '') || `exit ${res.code}`, argv);
       return;
     }
-    const [route] = JSON.parse(res.stdout || '[]') as KernelRoute[];
+    let route: KernelRoute | undefined;
+    try {
+      [route] = JSON.parse(res.stdout || '[]') as KernelRoute[];
+    } catch (e) {
+      // Kernel output is untrusted too: an unreadable answer is recorded as such on the hop, not thrown at the user.
+      hop.kernel = checkOne(hop, undefined, `unreadable answer from ip route get (${(e as Error).message})`, argv);
+      return;
+    }
     hop.kernel = checkOne(hop, route, undefined, argv);
   }));
 }

@@ -7,6 +7,7 @@ function sawSource(out: ProbeOutput): string | undefined {
   try {
     return (JSON.parse(out.stdout) as { sawSource?: string }).sawSource;
   } catch {
+    // Not the web workload's JSON (another server, an error page, no answer): it reported nothing, which is said as unknown.
     return undefined;
   }
 }
