@@ -31,8 +31,8 @@ async function clearOtherPods(kube: KubeProvider, pack: LabPack): Promise<void> 
 /** Creates the pack's Pods that are not there yet and waits until every one is Running with an IP. */
 async function createPackPods(kube: KubeProvider, pack: LabPack, image: string | undefined, timeoutMs: number): Promise<void> {
   const imageNow = image ?? kube.pods().find((p) => isManaged(p) && p.namespace === WORKLOAD_NAMESPACE)?.containers[0]?.image;
-  const have = new Set(kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE).map((p) => p.name));
   await clearOtherPods(kube, pack);
+  const have = new Set(kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE).map((p) => p.name));
   for (const m of workloadManifests(pack.topology, imageNow)) {
     const name = (m.metadata as { name: string }).name;
     if (!have.has(name)) await kube.api.createPod(m);
@@ -43,13 +43,12 @@ async function createPackPods(kube: KubeProvider, pack: LabPack, image: string |
     () => `the pack's Pods did not all become Running within ${timeoutMs / 1000} s (${names.map((n) => `${n}: ${find(n)?.phase ?? 'missing'}`).join(', ')})`);
 }
 
-/** Deletes the pack's Pods (those PodNet made), as a teardown: errors are collected, not thrown. */
+/** Deletes the pack's Pods, and any other Pod PodNet made for the pack's topology during the run (a learner's web-2), as a teardown: errors are collected, not thrown. */
 async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string | undefined> {
   const problems: string[] = [];
-  for (const p of pack.topology.pods) {
-    const pod = kube.pods().find((k) => k.namespace === WORKLOAD_NAMESPACE && k.name === p.name);
-    if (pod && isManaged(pod)) await kube.deletePod(`${WORKLOAD_NAMESPACE}/${p.name}`).catch((e: unknown) => problems.push((e as Error).message));
-  }
+  const ours = new Set(pack.topology.pods.map((p) => p.name));
+  const pods = kube.pods().filter((k) => k.namespace === WORKLOAD_NAMESPACE && isManaged(k) && (ours.has(k.name) || k.labels[TOPOLOGY_LABEL] === pack.topology.name));
+  await Promise.all(pods.map((p) => kube.deletePod(`${WORKLOAD_NAMESPACE}/${p.name}`).catch((e: unknown) => problems.push((e as Error).message))));
   return problems.length ? problems.join('; ') : undefined;
 }
 

@@ -1,0 +1,67 @@
+import { strict as assert } from 'node:assert';
+import { resolve } from 'node:path';
+import type { LabRunResult } from '../../src/labs/runner';
+import { run, type RunResult } from '../../src/util/exec';
+import { dockerEngineForTest, type DockerEngine } from '../support/docker/engine';
+import { installKindStandIn, type KindStandIn } from '../support/kindStandIn/install';
+
+const CLI = resolve(__dirname, '../../dist/cli.js');
+
+/** Checks that failed in a run, as "step: title: message". */
+function failures(r: LabRunResult): string[] {
+  return r.steps.flatMap((s) => s.checks.filter((c) => !c.passed).map((c) => `${s.id}: ${c.title}: ${c.message}`));
+}
+
+describe('podnet lab run PACK --kind NAME, on a cluster made by podnet kind create with the kind stand-in (real node containers in the test Docker engine)', function () {
+  this.timeout(900_000);
+  let engine: DockerEngine;
+  let kind: KindStandIn;
+  const name = 'pn-labs';
+  const podnet = (args: string[], timeoutMs = 600_000): Promise<RunResult> => run([process.execPath, CLI, ...args], { env: kind.env, timeoutMs });
+
+  before(async function () {
+    engine = await dockerEngineForTest(this);
+    kind = installKindStandIn(engine);
+    const created = await podnet(['kind', 'create', '--name', name, '--cni', 'bridge']);
+    assert.equal(created.code, 0, created.stderr);
+  });
+  after(async () => {
+    await kind?.cleanup();
+  });
+
+  it('own-ip passes every check on kind, with actions run against --context kind-NAME', async () => {
+    const res = await podnet(['lab', 'run', 'own-ip', '--kind', name, '--json']);
+    const r = JSON.parse(res.stdout) as LabRunResult;
+    assert.deepEqual(failures(r), [], res.stderr);
+    assert.equal(r.passed, true, r.error);
+    assert.equal(res.code, 0);
+    const argv = r.steps.flatMap((s) => s.actions.map((a) => a.argv));
+    assert.ok(argv.length > 0 && argv.every((a) => a.includes('--context') && a.includes(`kind-${name}`) && !a.includes('--lab')), JSON.stringify(argv));
+  });
+
+  it('ephemeral-ips deletes and re-creates a Pod on kind (PodNet\'s own Pod) and sees a new IP', async () => {
+    const res = await podnet(['lab', 'run', 'ephemeral-ips', '--kind', name, '--json']);
+    const r = JSON.parse(res.stdout) as LabRunResult;
+    assert.deepEqual(failures(r), [], res.stderr);
+    assert.equal(r.passed, true, r.error);
+  });
+
+  it('deletes the pack\'s Pods afterwards, leaving no PodNet Pod of the pack behind', async () => {
+    const res = await podnet(['get', 'pods', '-o', 'json', '--context', `kind-${name}`]);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(JSON.parse(res.stdout), []);
+  });
+
+  it('refuses a pack with a Docker-style host in one sentence, running nothing', async () => {
+    const res = await podnet(['lab', 'run', 'no-nat-vs-docker', '--kind', name]);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /^podnet: the lab pack "no-nat-vs-docker" cannot run on kind: its topology has a Docker-style NAT host, which is part of the embedded lab only \(a kind cluster has no such host\); run it on the embedded lab \(drop --kind\)\. Nothing was run\.\n$/);
+    assert.equal(res.stdout, '');
+  });
+
+  it('refuses PodNet pod delete of a Pod PodNet did not make: the cluster stays read-only', async () => {
+    const res = await podnet(['pod', 'delete', 'kube-system/kube-proxy', '--context', `kind-${name}`]);
+    assert.notEqual(res.code, 0);
+    assert.match(res.stderr, /no Pod|does not delete Pods it did not create/);
+  });
+});
