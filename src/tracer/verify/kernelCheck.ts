@@ -49,7 +49,7 @@ export async function crossCheckWithKernel(lab: LabProvider, hops: Hop[], origin
       [route] = JSON.parse(res.stdout || '[]') as KernelRoute[];
     } catch (e) {
       // Kernel output is untrusted too: an unreadable answer is recorded as such on the hop, not thrown at the user.
-      hop.kernel = checkOne(hop, undefined, `unreadable answer from ip route get (${(e as Error).message})`, argv);
+      hop.kernel = { argv, agrees: false, error: `unreadable answer from ip route get (${(e as Error).message})` };
       return;
     }
     hop.kernel = checkOne(hop, route, undefined, argv);
