@@ -6,11 +6,12 @@ import type { LabSession } from '../labSession';
 import { debugPodsSetting, kubeconfigSetting } from '../settings';
 import { contextPickItems, kubeconfigSource } from './contextPick';
 import { confirmDebugPods, debugPodOptions } from './debugPodConsent';
+import { loadKube } from './kubeModules';
 
 /** Asks for a context of the kubeconfig (current first); undefined when cancelled. */
 async function pickContext(kubeconfig: string | undefined): Promise<string | undefined> {
   const source = kubeconfigSource(kubeconfig, process.env);
-  const { listContexts } = await import('../../providers/kube/api/kubeconfig');
+  const { listContexts } = await loadKube();
   const contexts = listContexts({ kubeconfig, env: process.env });
   if (!contexts.length) throw new Error(`the kubeconfig ${source.shown} has no contexts: add one (kind create cluster writes one) or set podnet.kubeconfig`);
   const picked = await vscode.window.showQuickPick(contextPickItems(contexts), {
@@ -21,7 +22,7 @@ async function pickContext(kubeconfig: string | undefined): Promise<string | und
 
 /** Connects; with debug Pods enabled in the settings, the provider shows their manifests in a modal before creating any. */
 async function connect(kubeconfig: string | undefined, context: string, say: (m: string) => void): Promise<KubeProvider> {
-  const { KubeProvider: Kube } = await import('../../providers/kube/kubeProvider');
+  const { KubeProvider: Kube } = await loadKube();
   const debug = debugPodsSetting();
   return Kube.connect({
     kubeconfig, context, namespace: 'all', env: process.env, onProgress: say,

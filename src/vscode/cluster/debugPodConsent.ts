@@ -1,9 +1,10 @@
 /** Asks, in a modal that shows the exact manifests, before PodNet creates debug Pods on a cluster's nodes. */
 import * as vscode from 'vscode';
+import { loadKube } from './kubeModules';
 
 /** The debug Pod settings to connect with (the setting's image, else the provider's default image). */
 export async function debugPodOptions(image: string | undefined): Promise<{ image: string; namespace: string }> {
-  const { DEFAULT_DEBUG_IMAGE, DEFAULT_DEBUG_NAMESPACE } = await import('../../providers/kube/nodeAccess/debugPodManifest');
+  const { DEFAULT_DEBUG_IMAGE, DEFAULT_DEBUG_NAMESPACE } = await loadKube();
   return { image: image || DEFAULT_DEBUG_IMAGE, namespace: DEFAULT_DEBUG_NAMESPACE };
 }
 
