@@ -4,6 +4,14 @@
  * Also collects what the argv names (Pods, nodes, files) so the validator can check those exist.
  */
 import { basename } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { GLOBAL_OPTIONS } from '../cli/args';
+import { EXEC_OPTIONS } from '../cli/commands/exec';
+import { GET_OPTIONS } from '../cli/commands/get';
+import { LAB_OPTIONS } from '../cli/commands/lab';
+import { POD_OPTIONS } from '../cli/commands/pod';
+import { SNAPSHOT_OPTIONS } from '../cli/commands/snapshot';
+import { TRACE_OPTIONS } from '../cli/commands/trace';
 import { pathSpellingProblem } from './packPaths';
 import { type PlaceholderRef, scanPlaceholders } from './placeholders';
 
@@ -40,20 +48,23 @@ export interface ActionPolicyResult {
   refs: ActionRefs;
 }
 
-type OptionKind = 'value' | 'flag';
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/** An action's options: the CLI's own definitions, minus those an action may not use (with the reason). */
 interface Subcommand {
-  options: Record<string, OptionKind>;
-  short: Record<string, string>;
+  options: ParseArgsOptionsConfig;
+  refused?: Record<string, string>;
 }
 
-const SUBCOMMANDS: Record<string, Subcommand> = {
-  exec: { options: { container: 'value', node: 'value', wire: 'flag', 'docker-host': 'flag', 'docker-container': 'value', timeout: 'value' }, short: { c: 'container' } },
-  trace: { options: { proto: 'value', port: 'value', json: 'flag', 'no-verify': 'flag', snapshot: 'value' }, short: {} },
-  get: { options: { output: 'value' }, short: { o: 'output' } },
-  pod: { options: { node: 'value', container: 'value', output: 'value' }, short: { o: 'output' } },
-  snapshot: { options: {}, short: {} },
-  lab: { options: { output: 'value' }, short: { o: 'output' } },
-};
+// Read when an action is checked, not at load: the command modules import the labs code in turn.
+const subcommands = (): Record<string, Subcommand> => ({
+  exec: { options: EXEC_OPTIONS, refused: { stdin: 'an action has no terminal input to pass on' } },
+  trace: { options: TRACE_OPTIONS },
+  get: { options: GET_OPTIONS },
+  pod: { options: POD_OPTIONS },
+  snapshot: { options: SNAPSHOT_OPTIONS },
+  lab: { options: LAB_OPTIONS, refused: { topology: 'it only applies to lab up', 'with-docker-host': 'it only applies to lab up', 'cni-path': 'it only applies to lab up', quiet: 'it only applies to lab up' } },
+});
 const ALLOWED = 'exec, trace, get, pod, snapshot, lab status';
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish']);
 
@@ -67,38 +78,41 @@ interface Parsed {
   positionals: { value: string; arg: number }[];
 }
 
-function parseOptions(argv: string[], from: number, spec: Subcommand, cmd: string, problems: ArgvProblem[]): Parsed {
+const optionName = (name: string, o: ParseArgsOptionsConfig[string]) => `--${name}${o.short ? ` (-${o.short})` : ''}`;
+
+/** Parses an action's options exactly as the CLI does (node's parseArgs with the command's own option table), keeping each word's index. */
+function parseOptions(argv: string[], from: number, cmd: string, problems: ArgvProblem[]): Parsed {
+  const spec = subcommands()[cmd];
   const values: Parsed['values'] = new Map();
   const positionals: Parsed['positionals'] = [];
-  const known = Object.keys(spec.options).map((o) => `--${o}`).join(', ') || 'none';
-  for (let i = from; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith('-') || a === '-') {
-      positionals.push({ value: a, arg: i });
+  const usable = Object.entries(spec.options).filter(([name]) => !spec.refused?.[name]);
+  const known = usable.map(([name, o]) => optionName(name, o)).join(', ') || 'none';
+  const options = { ...GLOBAL_OPTIONS, ...spec.options };
+  const { tokens } = parseArgs({ args: argv.slice(from), options, strict: false, allowPositionals: true, tokens: true });
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') continue; // callers split at -- before
+    const arg = from + t.index;
+    if (t.kind === 'positional') {
+      positionals.push({ value: t.value, arg });
       continue;
     }
-    const eq = a.indexOf('=');
-    const raw = a.startsWith('--') ? a.slice(2, eq > 0 ? eq : undefined) : spec.short[a.slice(1)] ?? a.slice(1);
-    if (raw === 'lab') {
-      problems.push({ message: '--lab is set by the runner: an action always works on the lab the pack started', hint: 'remove --lab and its value', arg: i });
-      if (eq < 0) i++;
+    if (t.name === 'lab') {
+      problems.push({ message: '--lab is set by the runner: an action always works on the lab the pack started', hint: 'remove --lab and its value', arg });
       continue;
     }
-    if (raw === 'help' || raw === 'h') continue;
-    const kind = spec.options[raw];
-    if (kind === undefined || (!a.startsWith('--') && !spec.short[a.slice(1)])) {
-      problems.push({ message: `podnet ${cmd} has no option ${a.startsWith('--') ? a.slice(0, eq > 0 ? eq : undefined) : a}`, hint: `options of podnet ${cmd} an action may use: ${known}`, arg: i });
+    if (t.name === 'help') continue;
+    const def = Object.hasOwn(spec.options, t.name) ? spec.options[t.name] : undefined;
+    const refused = def && spec.refused?.[t.name];
+    if (!def || refused) {
+      const message = `podnet ${cmd} has no option ${t.rawName}`;
+      problems.push({ message: refused ? `${t.rawName} may not be used in an action: ${refused}` : message, hint: `options of podnet ${cmd} an action may use: ${known}`, arg });
       continue;
     }
-    let value: string | true = true;
-    if (kind === 'value') {
-      if (eq > 0) value = a.slice(eq + 1);
-      else if (i + 1 < argv.length) value = argv[++i];
-      else problems.push({ message: `${a} needs a value`, hint: `write ${a} VALUE`, arg: i });
-    }
-    const list = values.get(raw) ?? [];
-    list.push({ value, arg: i });
-    values.set(raw, list);
+    if (def.type === 'string' && t.value === undefined) problems.push({ message: `${t.rawName} needs a value`, hint: `write ${t.rawName} VALUE`, arg });
+    if (def.type === 'boolean' && t.value !== undefined) problems.push({ message: `${t.rawName} takes no value`, hint: `write ${t.rawName} alone`, arg });
+    const list = values.get(t.name) ?? [];
+    list.push({ value: t.value ?? true, arg });
+    values.set(t.name, list);
   }
   return { values, positionals };
 }
@@ -112,7 +126,7 @@ function checkExec(argv: string[], problems: ArgvProblem[], refs: ActionRefs): b
   const dd = argv.indexOf('--');
   const before = dd < 0 ? argv : argv.slice(0, dd);
   const after = dd < 0 ? [] : argv.slice(dd + 1);
-  const p = parseOptions(before, 2, SUBCOMMANDS.exec, 'exec', problems);
+  const p = parseOptions(before, 2, 'exec', problems);
   if (after.length === 0) problems.push({ message: 'podnet exec needs the command to run after --', hint: 'e.g. [podnet, exec, pod-a, --, ip, addr]' });
   const pod = p.positionals[0];
   const node = str(p, 'node');
@@ -132,7 +146,7 @@ function checkExec(argv: string[], problems: ArgvProblem[], refs: ActionRefs): b
 }
 
 function checkTrace(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
-  const p = parseOptions(argv, 2, SUBCOMMANDS.trace, 'trace', problems);
+  const p = parseOptions(argv, 2, 'trace', problems);
   if (p.positionals.length !== 2) problems.push({ message: `podnet trace needs FROM and TO, got ${p.positionals.length} argument${p.positionals.length === 1 ? '' : 's'}`, hint: 'e.g. [podnet, trace, pod-a, pod-c]' });
   for (const e of p.positionals.slice(0, 2)) refs.endpoints.push({ name: e.value, arg: e.arg });
   const port = str(p, 'port');
@@ -144,7 +158,7 @@ function checkTrace(argv: string[], problems: ArgvProblem[], refs: ActionRefs): 
 }
 
 function checkPod(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
-  const p = parseOptions(argv, 2, SUBCOMMANDS.pod, 'pod', problems);
+  const p = parseOptions(argv, 2, 'pod', problems);
   const [sub, name, ...extra] = p.positionals;
   for (const e of extra) problems.push({ message: `unexpected argument "${e.value}"`, hint: 'podnet pod create NAME --node NODE, or podnet pod delete NAME', arg: e.arg });
   if (sub?.value !== 'create' && sub?.value !== 'delete') {
@@ -165,9 +179,9 @@ function checkPod(argv: string[], problems: ArgvProblem[], refs: ActionRefs): vo
 }
 
 function checkSnapshot(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
-  const out = argv.findIndex((a) => a === '-o' || a.startsWith('--output'));
-  if (out >= 0) return void problems.push({ message: 'podnet snapshot -o would write a file; a lab pack may not write files', hint: 'leave -o out: the snapshot is printed as the action\'s output', arg: out });
-  const p = parseOptions(argv, 2, SUBCOMMANDS.snapshot, 'snapshot', problems);
+  const p = parseOptions(argv, 2, 'snapshot', problems);
+  const out = p.values.get('output')?.[0];
+  if (out) return void problems.push({ message: 'podnet snapshot -o would write a file; a lab pack may not write files', hint: 'leave -o out: the snapshot is printed as the action\'s output', arg: out.arg });
   const [sub, file, ...extra] = p.positionals;
   if (!sub) return;
   if (sub.value !== 'validate') return void problems.push({ message: `podnet snapshot ${sub.value} is not a snapshot command`, hint: 'use [podnet, snapshot] or [podnet, snapshot, validate, FILE]', arg: sub.arg });
@@ -196,7 +210,7 @@ export function checkActionArgv(argv: string[]): ActionPolicyResult {
       checkTrace(argv, problems, refs);
       break;
     case 'get': {
-      const p = parseOptions(argv, 2, SUBCOMMANDS.get, 'get', problems);
+      const p = parseOptions(argv, 2, 'get', problems);
       const what = p.positionals.map((x) => x.value);
       if (what.length !== 1 || !['pods', 'pod', 'po', 'nodes', 'node', 'no'].includes(what[0])) problems.push({ message: `podnet get ${what.join(' ')} is not something to get`, hint: 'use podnet get pods or podnet get nodes', arg: p.positionals[0]?.arg });
       const o = str(p, 'output');
@@ -210,7 +224,7 @@ export function checkActionArgv(argv: string[]): ActionPolicyResult {
       checkSnapshot(argv, problems, refs);
       break;
     case 'lab': {
-      const p = parseOptions(argv, 2, SUBCOMMANDS.lab, 'lab', problems);
+      const p = parseOptions(argv, 2, 'lab', problems);
       const sub = p.positionals.map((x) => x.value).join(' ');
       if (sub !== 'status') problems.push({ message: `podnet lab ${sub} is not allowed in an action: the runner starts and stops the pack's lab itself`, hint: 'an action may only use podnet lab status', arg: p.positionals[0]?.arg ?? 1 });
       break;

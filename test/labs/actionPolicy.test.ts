@@ -1,5 +1,7 @@
 /** What an action may run: only podnet subcommands that inspect or change the pack's own lab, each refusal at the offending word. */
 import { strict as assert } from 'node:assert';
+import { EXEC_OPTIONS } from '../../src/cli/commands/exec';
+import { GET_OPTIONS } from '../../src/cli/commands/get';
 import { checkActionArgv } from '../../src/labs/actionPolicy';
 import { parseLabPack, validateLabPack } from '../../src/labs/parse';
 import { HEAD, makePack, posOf } from './helpers';
@@ -27,6 +29,26 @@ describe('action policy', () => {
     assert.match(messages(['podnet', 'snapshot', '-o', '/etc/passwd'])[0], /would write a file/);
     assert.match(messages(['podnet', 'get', 'pods', '--kubeconfig', 'x'])[0], /podnet get has no option --kubeconfig/);
     assert.match(messages(['podnet', 'trace', 'pod-a', 'pod-c', '--snapshot', '../../etc/x.json'])[0], /uses "\.\."/);
+  });
+
+  it('reads options exactly as the CLI does: attached short values, --opt=value, and refuses what the CLI would', () => {
+    for (const argv of [
+      ['podnet', 'exec', 'pod-a', '-cweb', '--', 'ip', 'addr'], ['podnet', 'get', 'pods', '-owide'], ['podnet', 'get', 'pods', '--output=json'],
+      ['podnet', 'lab', 'status', '-ojson'], ['podnet', 'trace', 'pod-a', 'pod-c', '--port=8080', '--proto=tcp'], ['podnet', 'pod', 'create', 'x', '--node=node1'],
+    ]) assert.deepEqual(messages(argv), [], argv.join(' '));
+    assert.deepEqual(run(['podnet', 'exec', 'pod-a', '-cweb', '--', 'id']).refs.pods, [{ name: 'pod-a', container: 'web', arg: 2 }]);
+    assert.match(messages(['podnet', 'get', 'pods', '-owide', '-x'])[0], /podnet get has no option -x/);
+    assert.match(messages(['podnet', 'trace', 'pod-a', 'pod-c', '--json=yes'])[0], /--json takes no value/);
+    assert.match(messages(['podnet', 'snapshot', '-o/etc/passwd'])[0], /would write a file/);
+    assert.match(messages(['podnet', 'exec', 'pod-a', '-i', '--', 'cat'])[0], /-i may not be used in an action: an action has no terminal input/);
+    assert.match(messages(['podnet', 'lab', 'status', '--topology', 't.yaml'])[0], /--topology may not be used in an action: it only applies to lab up/);
+  });
+
+  it('knows every option of the CLI commands it allows (no copy to drift)', () => {
+    for (const name of Object.keys(EXEC_OPTIONS).filter((n) => n !== 'stdin')) {
+      assert.doesNotMatch(messages(['podnet', 'exec', 'pod-a', `--${name}`, 'v', '--', 'id']).join('\n'), /has no option/, name);
+    }
+    for (const name of Object.keys(GET_OPTIONS)) assert.deepEqual(messages(['podnet', 'get', 'pods', `--${name}`, 'wide']), [], name);
   });
 
   it('flags a shell inside the lab, and only then', () => {

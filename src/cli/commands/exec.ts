@@ -86,10 +86,16 @@ async function execOnCluster(cluster: ClusterSelection, lab: string | undefined,
   return res.timedOut ? 124 : res.code;
 }
 
+/** Options of `podnet exec` (the lab-pack action policy reads them too). */
+export const EXEC_OPTIONS = {
+  container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, 'docker-host': { type: 'boolean' },
+  'docker-container': { type: 'string' }, timeout: { type: 'string' }, stdin: { type: 'boolean', short: 'i' },
+} as const;
+
 /** Runs `podnet exec ...` and returns the command's own exit code. */
 export async function execCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
   const { before, after } = splitAtDoubleDash(argv);
-  const { values, positionals } = parse(before, { container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, 'docker-host': { type: 'boolean' }, 'docker-container': { type: 'string' }, timeout: { type: 'string' }, stdin: { type: 'boolean', short: 'i' } }, EXEC_HELP);
+  const { values, positionals } = parse(before, EXEC_OPTIONS, EXEC_HELP);
   if (values.help) return void console.log(EXEC_HELP), 0;
   if (!after || after.length === 0) throw new UsageError('missing the command to run after --', EXEC_HELP);
   const target = targetFrom(values, positionals);

@@ -42,9 +42,12 @@ export function nodesTable(nodes: NodeInfo[], wide: boolean): string {
   return table(headers, nodes.map((n) => [n.name, n.ip, n.podCIDR, `${n.bridge} ${n.bridgeIP}`, ...(wide ? [n.wirePort] : [])]));
 }
 
+/** Options of `podnet get` (the lab-pack action policy reads them too). */
+export const GET_OPTIONS = { output: { type: 'string', short: 'o' } } as const;
+
 /** Runs `podnet get ...`. */
 export async function getCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
-  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' } }, GET_HELP);
+  const { values, positionals } = parse(argv, GET_OPTIONS, GET_HELP);
   if (values.help) return void console.log(GET_HELP), 0;
   const [what, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, GET_HELP);

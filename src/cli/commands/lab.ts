@@ -44,10 +44,16 @@ function subcommandOf(argv: string[]): string | undefined {
   return undefined;
 }
 
+/** Options of `podnet lab` (the lab-pack action policy reads them too). */
+export const LAB_OPTIONS = {
+  topology: { type: 'string' }, 'with-docker-host': { type: 'boolean' }, 'cni-path': { type: 'string' }, quiet: { type: 'boolean', short: 'q' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
 /** Runs `podnet lab ...`. */
 export async function labCommand(argv: string[]): Promise<number> {
   if (PACK_COMMANDS.includes(subcommandOf(argv) ?? '')) return labPackCommand(argv, LAB_HELP);
-  const { values, positionals } = parse(argv, { topology: { type: 'string' }, 'with-docker-host': { type: 'boolean' }, 'cni-path': { type: 'string' }, quiet: { type: 'boolean', short: 'q' }, output: { type: 'string', short: 'o' } }, LAB_HELP);
+  const { values, positionals } = parse(argv, LAB_OPTIONS, LAB_HELP);
   if (values.help) return void console.log(LAB_HELP), 0;
   const lab = labName(values.lab);
   const [sub, ...extra] = positionals;

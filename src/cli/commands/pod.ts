@@ -47,9 +47,12 @@ async function onCluster(sel: ClusterSelection, sub: 'create' | 'delete', req: P
   }, { watchAll: true });
 }
 
+/** Options of `podnet pod` (the lab-pack action policy reads them too). */
+export const POD_OPTIONS = { node: { type: 'string' }, container: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } } as const;
+
 /** Runs `podnet pod ...` on the embedded lab, or (with a cluster selection) on PodNet's own Pods of a cluster. */
 export async function podCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
-  const { values, positionals } = parse(argv, { node: { type: 'string' }, container: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' } }, POD_HELP);
+  const { values, positionals } = parse(argv, POD_OPTIONS, POD_HELP);
   if (values.help) return void console.log(POD_HELP), 0;
   const [sub, name, ...extra] = positionals;
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, POD_HELP);

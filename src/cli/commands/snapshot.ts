@@ -56,9 +56,12 @@ async function record(cluster: ClusterSelection | undefined, lab: string | undef
   return 0;
 }
 
+/** Options of `podnet snapshot` (the lab-pack action policy reads them too). */
+export const SNAPSHOT_OPTIONS = { output: { type: 'string', short: 'o' } } as const;
+
 /** Runs `podnet snapshot ...`. */
 export async function snapshotCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
-  const { values, positionals } = parse(argv, { output: { type: 'string', short: 'o' } }, SNAPSHOT_HELP);
+  const { values, positionals } = parse(argv, SNAPSHOT_OPTIONS, SNAPSHOT_HELP);
   if (values.help) return void console.log(SNAPSHOT_HELP), 0;
   const [sub, file, ...extra] = positionals;
   if (sub === undefined) return record(cluster, values.lab, values.output);

@@ -71,11 +71,14 @@ function qualify(kube: KubeProvider, req: TraceRequest, ns: string | undefined):
 }
 
 
+/** Options of `podnet trace` (the lab-pack action policy reads them too). */
+export const TRACE_OPTIONS = {
+  proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-verify': { type: 'boolean' }, snapshot: { type: 'string' },
+} as const;
+
 /** Runs `podnet trace ...`. */
 export async function traceCommand(argv: string[], cluster?: ClusterSelection): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    proto: { type: 'string' }, port: { type: 'string' }, json: { type: 'boolean' }, 'no-verify': { type: 'boolean' }, snapshot: { type: 'string' },
-  }, TRACE_HELP);
+  const { values, positionals } = parse(argv, TRACE_OPTIONS, TRACE_HELP);
   if (values.help) return void console.log(TRACE_HELP), 0;
   const [from, to, ...extra] = positionals;
   if (!from || !to) throw new UsageError('trace needs FROM and TO', TRACE_HELP);
