@@ -6,7 +6,7 @@ import type { ExecResult } from '../../embedded/control/protocol';
 import { DEFAULT_TIMEOUT_MS, run, ToolMissingError } from '../../../util/exec';
 import type { KubeExecOptions, KubeNode, KubePod, NodeAccess } from '../clusterTypes';
 import { KubeAccessError } from '../kubeAccessError';
-import { type ContainerEntry, type DirectEntry, directArgv, directEntryBlocker, entryFailed, findEntry, stillValid } from './directEntry';
+import { type ContainerEntry, type DirectEntry, directArgv, directEntryBlocker, entryFailed, findEntry, resolveInRoot, stillValid } from './directEntry';
 import { findPodNetns } from './podNetns';
 
 /** A container CLI that runs kind nodes. */
@@ -91,12 +91,12 @@ export class ContainerNodeAccess implements NodeAccess {
     const container = this.containerOf(node);
     const cached = this.netns.get(podKey(pod));
     const path = cached ?? (await this.lookUp(pod, container));
-    const result = await this.exec(container, ['nsenter', `--net=${path}`, '--', ...argv], opts);
+    const result = await this.exec(container, argv, opts, path);
     if (cached && result.code !== 0 && NSENTER_FAILED.test(result.stderr)) {
       // The cached namespace is gone (the sandbox was re-created): look it up once more.
       this.forgetPod(pod);
       const fresh = await this.lookUp(pod, container);
-      return this.exec(container, ['nsenter', `--net=${fresh}`, '--', ...argv], opts);
+      return this.exec(container, argv, opts, fresh);
     }
     return result;
   }
@@ -154,25 +154,34 @@ export class ContainerNodeAccess implements NodeAccess {
     return e;
   }
 
-  /** Runs argv in the container: directly when it can be entered (looked up again once if its PID went stale), else exec. */
-  private async exec(container: string, argv: string[], opts: KubeExecOptions): Promise<ExecResult> {
+  /**
+   * Runs argv in the container (in its network namespace at `netns`, a path in the container, when given): directly
+   * when it can be entered (looked up again once if its PID went stale), else by `<runtime> exec` and the node's nsenter.
+   */
+  private async exec(container: string, argv: string[], opts: KubeExecOptions, netns?: string): Promise<ExecResult> {
     let entry = await this.entryOf(container);
     if ('pid' in entry && !stillValid(entry)) {
       this.entries.delete(container); // the container restarted: its init has a new PID
       entry = await this.entryOf(container);
     }
-    if (!('pid' in entry)) return this.runtimeExec(container, argv, opts);
-    const r = await this.directExec(entry, container, argv, opts);
+    const inNode = netns ? ['nsenter', `--net=${netns}`, '--', ...argv] : argv;
+    if (!('pid' in entry)) return this.runtimeExec(container, inNode, opts);
+    const r = await this.directExec(entry, container, argv, inNode, opts, netns);
     if (!entryFailed(r, entry.pid)) return r;
     this.entries.delete(container); // it stopped between the check and nsenter: ask the runtime again
     const again = await this.entryOf(container);
-    return 'pid' in again ? this.directExec(again, container, argv, opts) : this.runtimeExec(container, argv, opts);
+    return 'pid' in again ? this.directExec(again, container, argv, inNode, opts, netns) : this.runtimeExec(container, inNode, opts);
   }
 
-  /** nsenter from this machine into the container's namespaces. */
-  private async directExec(entry: DirectEntry, container: string, argv: string[], opts: KubeExecOptions): Promise<ExecResult> {
+  /**
+   * nsenter from this machine into the container's namespaces; a Pod's network namespace is opened through the
+   * container's root in the same nsenter, or, where that path cannot be resolved here, by the node's own nsenter.
+   */
+  private async directExec(entry: DirectEntry, container: string, argv: string[], inNode: string[], opts: KubeExecOptions, netns?: string): Promise<ExecResult> {
+    const netFile = netns ? resolveInRoot(`/proc/${entry.pid}/root`, netns) : undefined;
+    const full = netFile ? directArgv(entry.nsenter, entry.pid, argv, netFile) : directArgv(entry.nsenter, entry.pid, inNode);
     try {
-      const r = await run(directArgv(entry.nsenter, entry.pid, argv), { env: entry.env, input: opts.input, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+      const r = await run(full, { env: entry.env, input: opts.input, timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS });
       return { code: r.code, stdout: r.stdout, stderr: r.stderr, timedOut: r.timedOut };
     } catch (e) {
       throw new KubeAccessError(`Could not run nsenter into node container ${container}: ${(e as Error).message}`, 'FAILED', { cause: e });

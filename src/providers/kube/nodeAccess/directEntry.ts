@@ -4,7 +4,7 @@
  * daemon). The namespaces entered are the container's mount, UTS, IPC, network and PID ones, so the node's own tools,
  * files, /proc and PIDs are what the command sees, exactly as under `docker exec`.
  */
-import { accessSync, constants, readFileSync, readlinkSync } from 'node:fs';
+import { accessSync, constants, lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExecResult } from '../../embedded/control/protocol';
 import { run, ToolMissingError } from '../../../util/exec';
@@ -54,9 +54,50 @@ function hasCapSysAdmin(): boolean {
   }
 }
 
-/** The argv that runs `argv` in the container whose init is `pid`: nsenter from this machine into its namespaces. */
-export function directArgv(nsenter: string, pid: number, argv: readonly string[]): string[] {
-  return [nsenter, `--target=${pid}`, '--mount', '--uts', '--ipc', '--net', '--pid', '--', ...argv];
+/**
+ * The argv that runs `argv` in the container whose init is `pid`: nsenter from this machine into its namespaces, or
+ * with `netFile` (a path on this machine, see {@link resolveInRoot}) into that network namespace instead of the node's.
+ */
+export function directArgv(nsenter: string, pid: number, argv: readonly string[], netFile?: string): string[] {
+  return [nsenter, `--target=${pid}`, '--mount', '--uts', '--ipc', netFile ? `--net=${netFile}` : '--net', '--pid', '--', ...argv];
+}
+
+const MAX_SYMLINKS = 40;
+/** What readlink of a namespace file says (`net:[4026531840]`): a magic link the kernel follows itself, not a path. */
+const NS_MAGIC = /^[a-z_]+:\[\d+\]$/;
+
+/**
+ * `path` as the container sees it, as a path on this machine under `root` (`/proc/<pid>/root`): each symlink is
+ * followed inside the container's root (kind's `/var/run` -> `/run` must not become this machine's /run), and `..`
+ * never climbs above it. Undefined when a part does not exist (the caller lets the container report that).
+ */
+export function resolveInRoot(root: string, path: string): string | undefined {
+  const done: string[] = [];
+  let todo = path.split('/').filter((p) => p && p !== '.');
+  let links = 0;
+  while (todo.length > 0) {
+    const part = todo.shift()!;
+    if (part === '..') {
+      done.pop();
+      continue;
+    }
+    const here = `${root}/${[...done, part].join('/')}`;
+    let target: string | undefined;
+    try {
+      target = lstatSync(here).isSymbolicLink() ? readlinkSync(here) : undefined;
+    } catch {
+      return undefined; // missing (or unreadable): nsenter in the container says which, in its own words
+    }
+    if (target === undefined || NS_MAGIC.test(target)) {
+      done.push(part);
+      continue;
+    }
+    if (++links > MAX_SYMLINKS) return undefined;
+    const rest = target.split('/').filter((p) => p && p !== '.');
+    if (target.startsWith('/')) done.length = 0;
+    todo = [...rest, ...todo];
+  }
+  return `${root}/${done.join('/')}`;
 }
 
 /** True when nsenter itself could not open the container's namespaces (its PID went away), as opposed to argv failing. */

@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { KubeNode, KubePod } from '../../../../src/providers/kube/clusterTypes';
 import { KubeAccessError } from '../../../../src/providers/kube/kubeAccessError';
 import { ContainerNodeAccess } from '../../../../src/providers/kube/nodeAccess/containerAccess';
+import { resolveInRoot } from '../../../../src/providers/kube/nodeAccess/directEntry';
 import { type DockerEngine, dockerEngineForTest } from '../../../support/docker/engine';
 import { hostNetworkState } from '../../../support/hostState';
 import { addTestbedPods, createTestbed, destroyTestbed, removeTestbedPod, type Testbed } from '../../../support/testbed/testbed';
@@ -175,6 +176,13 @@ for (const { cni, direct } of RUNS) {
     }
 
     if (cni === 'ptp' && direct) {
+      it("finds a Pod's namespace file inside the node's root (the node's /var/run -> ../run), not under this machine's /run", async () => {
+        const a = bed.pods.find((p) => p.name === 'a')!;
+        const pid = (await engine.dockerOk(['inspect', '-f', '{{.State.Pid}}', a.node])).stdout.trim();
+        assert.match(a.netnsPath, /^\/var\/run\/netns\//);
+        assert.equal(resolveInRoot(`/proc/${pid}/root`, a.netnsPath), `/proc/${pid}/root/run/netns/${a.netnsPath.split('/').pop()}`);
+      });
+
       it('enters a paused node container directly, where docker exec refuses it (so the commands do not go through the daemon)', async () => {
         const worker = node(`${cluster}-worker`);
         const viaDocker = new ContainerNodeAccess({ runtime: 'docker', env: engine.env, direct: false });

@@ -1,5 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { containerEnv, directArgv, directEntryBlocker, entryFailed, onPath } from '../../../../src/providers/kube/nodeAccess/directEntry';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { containerEnv, directArgv, directEntryBlocker, entryFailed, onPath, resolveInRoot } from '../../../../src/providers/kube/nodeAccess/directEntry';
 
 describe('directEntry: when and how node containers are entered with nsenter', () => {
   it('never enters containers of a daemon reached over TCP (DOCKER_HOST / CONTAINER_HOST not a Unix socket)', () => {
@@ -17,6 +20,45 @@ describe('directEntry: when and how node containers are entered with nsenter', (
     assert.deepEqual(directArgv('/usr/bin/nsenter', 42, ['ip', '-j', 'link']), [
       '/usr/bin/nsenter', '--target=42', '--mount', '--uts', '--ipc', '--net', '--pid', '--', 'ip', '-j', 'link',
     ]);
+  });
+
+  it("opens a Pod's network namespace file in the same nsenter when given one", () => {
+    assert.deepEqual(directArgv('/usr/bin/nsenter', 42, ['true'], '/proc/42/root/run/netns/cni-1'), [
+      '/usr/bin/nsenter', '--target=42', '--mount', '--uts', '--ipc', '--net=/proc/42/root/run/netns/cni-1', '--pid', '--', 'true',
+    ]);
+  });
+
+  describe('resolveInRoot: a path as the container sees it, on this machine', () => {
+    let root: string;
+    before(() => {
+      root = mkdtempSync(join(tmpdir(), 'podnet-root-'));
+      mkdirSync(join(root, 'run', 'netns'), { recursive: true });
+      mkdirSync(join(root, 'var'));
+      writeFileSync(join(root, 'run', 'netns', 'cni-1'), '');
+      symlinkSync('../run', join(root, 'var', 'run')); // kind: /var/run -> ../run
+      symlinkSync('/run', join(root, 'abs')); // absolute: must stay inside root, not become this machine's /run
+      symlinkSync('loop', join(root, 'loop'));
+    });
+    after(() => rmSync(root, { recursive: true, force: true }));
+
+    it("follows relative and absolute symlinks inside the container's root", () => {
+      assert.equal(resolveInRoot(root, '/var/run/netns/cni-1'), `${root}/run/netns/cni-1`);
+      assert.equal(resolveInRoot(root, '/abs/netns/cni-1'), `${root}/run/netns/cni-1`);
+    });
+
+    it('never climbs above the root with ..', () => {
+      assert.equal(resolveInRoot(root, '/../../../run/netns/cni-1'), `${root}/run/netns/cni-1`);
+      assert.equal(resolveInRoot(root, '/var/run/../../../run/netns/cni-1'), `${root}/run/netns/cni-1`);
+    });
+
+    it('gives up on a missing part or a symlink loop (the container then reports it itself)', () => {
+      assert.equal(resolveInRoot(root, '/var/run/netns/cni-gone'), undefined);
+      assert.equal(resolveInRoot(root, '/loop/x'), undefined);
+    });
+
+    it('keeps a namespace magic link as it is (the kernel follows it, it is not a path)', () => {
+      assert.equal(resolveInRoot('/proc/self', '/ns/net'), '/proc/self/ns/net');
+    });
   });
 
   it("tells nsenter's failure to open the container's namespaces from the command's own failure", () => {
