@@ -2,17 +2,16 @@
  * Runs a lab pack end to end: starts its topology, runs each step's actions the way a learner would (the
  * `podnet` CLI with the exact argv, never a shell), grades the step's checks, and always tears the lab down.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import { startLab, stopLab } from '../providers/embedded/launcher';
 import { isValidLabName } from '../providers/embedded/labPaths';
 import { evaluateCheck } from './checks';
 import type { LabProvider } from '../providers/provider';
-import { type ActionTarget, actionArgv, describeCheck } from './describe';
+import { DEFAULT_ACTION_TIMEOUT_MS, runActionArgv, runLabAction } from './actionRun';
+import { type ActionTarget, describeCheck } from './describe';
 import { runLabPackOnKind } from './kindRun';
-import { fillPlaceholders } from './placeholders';
-import { createRunState, type LabRunState, recordActionOutput } from './state';
+import { createRunState, type LabRunState } from './state';
 import type { LabAction, LabPack, LabStep } from './types';
 
 /** Options for {@link runLabPack}. */
@@ -90,32 +89,8 @@ export type RunEvent =
   | { kind: 'step-done'; result: StepResult }
   | { kind: 'teardown'; lab: string; kept: boolean };
 
-const MAX_OUTPUT = 1024 * 1024;
-
-/** Runs one action's argv through the CLI entry (no shell), with a timeout and capped output. */
-export function runAction(argv: string[], opts: { cliEntry: string; cwd: string; timeoutMs: number }): Promise<Omit<ActionResult, 'id' | 'title' | 'usesShell' | 'argv'>> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [opts.cliEntry, ...argv.slice(1)], {
-      shell: false, cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', PODNET_DEBUG: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.on('data', (d: Buffer) => (stdout.length < MAX_OUTPUT ? (stdout += d) : undefined));
-    child.stderr.on('data', (d: Buffer) => (stderr.length < MAX_OUTPUT ? (stderr += d) : undefined));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, opts.timeoutMs);
-    const done = (code: number, extra = '') => {
-      clearTimeout(timer);
-      resolve({ code, stdout: stdout.slice(0, MAX_OUTPUT), stderr: stderr.slice(0, MAX_OUTPUT) + extra, timedOut, ms: Date.now() - started });
-    };
-    child.once('error', (e) => done(127, `could not start ${process.execPath}: ${e.message}`));
-    child.once('close', (code) => done(code ?? (timedOut ? 124 : 1)));
-  });
-}
+/** Runs one action's argv through the CLI entry (no shell), with a timeout and capped output: see {@link runActionArgv}. */
+export const runAction = runActionArgv;
 
 /** What running a pack's steps needs, on an embedded lab or a cluster alike. */
 export interface StepContext {
@@ -137,21 +112,13 @@ export function throwIfStopped(signal: AbortSignal | undefined): void {
   throw new Error(`it was stopped (${reason instanceof Error ? reason.message : 'asked to stop'})`, { cause: reason });
 }
 
-/** Runs one action: fills `{{ip:NAME}}` from the live lab, then runs the argv; a placeholder with no value is a failed action that did not run. */
+/** Runs one action the way the lab panel does too (see {@link runLabAction}), announcing it before it runs. */
 async function runOneAction(action: LabAction, ctx: StepContext, step: string): Promise<ActionResult> {
-  let argv = actionArgv(action, ctx.lab);
-  let out: Awaited<ReturnType<typeof runAction>>;
-  const start = () => ctx.emit({ kind: 'action-start', step, id: action.id, title: action.title, argv, usesShell: !!action.usesShell });
-  try {
-    argv = fillPlaceholders(argv, await ctx.provider.status());
-    start();
-    out = await runAction(argv, { cliEntry: ctx.cliEntry, cwd: ctx.pack.dir, timeoutMs: ctx.timeoutMs });
-  } catch (e) {
-    start();
-    out = { code: 1, stdout: '', stderr: (e as Error).message, timedOut: false, ms: 0 };
-  }
-  recordActionOutput(ctx.state, action.id, { argv, title: action.title, code: out.code, stdout: out.stdout, stderr: out.stderr, timedOut: out.timedOut });
-  return { id: action.id, ...(action.title ? { title: action.title } : {}), argv, usesShell: !!action.usesShell, ...out };
+  const out = await runLabAction(action, {
+    lab: ctx.lab, provider: ctx.provider, state: ctx.state, cliEntry: ctx.cliEntry, cwd: ctx.pack.dir, timeoutMs: ctx.timeoutMs, signal: ctx.signal,
+    onStart: (argv) => ctx.emit({ kind: 'action-start', step, id: action.id, title: action.title, argv, usesShell: !!action.usesShell }),
+  });
+  return { id: action.id, ...(action.title ? { title: action.title } : {}), usesShell: !!action.usesShell, ...out };
 }
 
 /** Runs a step's actions in order, then grades its checks in order. */
@@ -201,7 +168,7 @@ export async function runLabPack(pack: LabPack, opts: RunOptions = {}): Promise<
     for (const [index, step] of pack.steps.entries()) {
       emit({ kind: 'step', index, total: pack.steps.length, step });
       throwIfStopped(opts.signal);
-      result.steps.push(await runStep(step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000, signal: opts.signal }));
+      result.steps.push(await runStep(step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, signal: opts.signal }));
     }
     result.passed = result.steps.every((s) => s.passed);
   } catch (e) {

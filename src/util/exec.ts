@@ -16,6 +16,8 @@ export interface RunOptions {
   onStderr?: (text: string) => void;
   /** Aborting kills the child (SIGTERM, then SIGKILL after 2 s); the result then has `aborted: true`. */
   signal?: AbortSignal;
+  /** Keep at most this many bytes of each of stdout and stderr in the result (callbacks still see everything); default: all. */
+  maxOutputBytes?: number;
 }
 
 /** What a finished child produced. */
@@ -63,7 +65,29 @@ export function prettyCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
-/** Runs argv to completion and resolves with its result, whatever the exit code. */
+/** One output stream of a child: kept as bytes up to a cap, and passed on as text decoded as one stream. */
+function collect(stream: NodeJS.ReadableStream, cap: number, onText?: (text: string) => void): { text: () => string; flush: () => void } {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  const decoder = onText ? new StringDecoder('utf8') : undefined;
+  stream.on('data', (d: Buffer) => {
+    if (kept < cap) {
+      const part = kept + d.length > cap ? d.subarray(0, cap - kept) : d;
+      chunks.push(part);
+      kept += part.length;
+    }
+    if (decoder) onText?.(decoder.write(d));
+  });
+  return {
+    text: () => Buffer.concat(chunks).toString('utf8'),
+    flush: () => {
+      const rest = decoder?.end();
+      if (rest) onText?.(rest);
+    },
+  };
+}
+
+/** Runs argv to completion and resolves with its result, whatever the exit code; the one place that spawns a process and waits for it. */
 export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0], argv.slice(1), {
@@ -72,8 +96,6 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
       cwd: opts.cwd,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
     let timedOut = false;
     let aborted = false;
     const timer = setTimeout(() => {
@@ -87,16 +109,9 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     };
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
-    const outText = opts.onStdout ? new StringDecoder('utf8') : undefined;
-    const errText = opts.onStderr ? new StringDecoder('utf8') : undefined;
-    child.stdout.on('data', (d: Buffer) => {
-      out.push(d);
-      if (outText) opts.onStdout?.(outText.write(d));
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      err.push(d);
-      if (errText) opts.onStderr?.(errText.write(d));
-    });
+    const cap = opts.maxOutputBytes ?? Infinity;
+    const out = collect(child.stdout, cap, opts.onStdout);
+    const err = collect(child.stderr, cap, opts.onStderr);
     child.stdin.on('error', () => undefined); // the child may exit before reading its input
     child.on('error', (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -109,18 +124,9 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      const outRest = outText?.end();
-      if (outRest) opts.onStdout?.(outRest);
-      const errRest = errText?.end();
-      if (errRest) opts.onStderr?.(errRest);
-      resolve({
-        code: code ?? -1,
-        signal,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        timedOut,
-        ...(aborted ? { aborted } : {}),
-      });
+      out.flush();
+      err.flush();
+      resolve({ code: code ?? -1, signal, stdout: out.text(), stderr: err.text(), timedOut, ...(aborted ? { aborted } : {}) });
     });
     child.stdin.end(opts.input ?? '');
   });

@@ -147,11 +147,11 @@ export class LabPanel implements vscode.Disposable {
       if (pick) await this.startLab();
       if (!o.state) return;
     }
-    const [{ actionArgv }, { fillPlaceholders }, { recordActionOutput }] = [await import('../../labs/describe'), await import('../../labs/placeholders'), await import('../../labs/state')];
-    const status = await this.session.provider!.status();
-    const argv = fillPlaceholders(actionArgv(action, o.labName), status);
-    const res = await runActionInTerminal(this.context.asAbsolutePath('dist/cli.js'), argv, o.pack.dir);
-    recordActionOutput(o.state, action.id, { argv, title: action.title, ...res });
+    const { DEFAULT_ACTION_TIMEOUT_MS } = await import('../../labs/actionRun');
+    const res = await runActionInTerminal(action, {
+      lab: o.labName, provider: this.session.provider!, state: o.state, cliEntry: this.context.asAbsolutePath('dist/cli.js'), cwd: o.pack.dir,
+      timeoutMs: DEFAULT_ACTION_TIMEOUT_MS,
+    });
     this.post({ type: 'actionDone', step: stepId, action: actionId, code: res.code });
     await this.checkStep(stepId);
   }
