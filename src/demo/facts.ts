@@ -2,7 +2,11 @@
 import { cidrContains } from '../model/cidr';
 import type { PodInfo } from '../providers/embedded/control/protocol';
 import type { LabProvider } from '../providers/provider';
-import { httpGet, kernelAddresses } from './httpProbe';
+import { answeredBy, podLabel } from '../labs/lookup';
+import { execFirst } from './execFirst';
+import { httpGet, kernelAddresses, whoSawWhat } from './httpProbe';
+
+const WORKLOADS = ['web', 'sidecar', 'sleep'];
 
 /** One observed fact. */
 export interface Fact {
@@ -33,11 +37,31 @@ const ownIp: FactCheck = async (lab) => {
   return { passed, evidence };
 };
 
+/**
+ * On a cluster the container processes are out of PodNet's sight: the two containers' ports both listen in the one
+ * network namespace PodNet enters for the Pod, and a request to 127.0.0.1 there reaches the web container.
+ */
+async function sharedOnCluster(lab: LabProvider, pod: PodInfo): Promise<Omit<Fact, 'id' | 'title'>> {
+  const [first, second] = pod.containers;
+  const ss = await execFirst(lab, { kind: 'pod', pod: pod.name }, [['ss', '-ltnH'], ['busybox', 'netstat', '-ltn']]);
+  const open = new Set([...ss.stdout.matchAll(/:(\d+)\s/g)].map((m) => Number(m[1])));
+  const both = first.port !== undefined && second.port !== undefined && open.has(first.port) && open.has(second.port);
+  const answer = await whoSawWhat(lab, { kind: 'pod', pod: pod.name }, '127.0.0.1', first.port ?? 8080);
+  return {
+    passed: ss.code === 0 && both && answeredBy(pod, answer.pod) && answer.sawSource === '127.0.0.1',
+    evidence: [
+      `${first.name} listens on ${first.port ?? 'no port'} and ${second.name} on ${second.port ?? 'no port'}; listening in ${pod.name}'s one network namespace: ${[...open].sort((a, b) => a - b).join(', ') || 'nothing'}`,
+      `in ${pod.name}'s namespace -> http://127.0.0.1:${first.port ?? 8080}/ answered by ${answer.pod || 'the web container'}, which saw ${answer.sawSource}: localhost is shared`,
+    ],
+  };
+}
+
 /** Pod A's two containers are one network namespace: same netns inode, same IP, and they talk over localhost. */
 const sharedNamespace: FactCheck = async (lab) => {
   const st = await lab.status();
   const pod = st.pods.find((p) => p.containers.length >= 2);
   if (!pod) return { passed: false, evidence: ['no Pod with two containers in this lab'] };
+  if (st.cluster) return sharedOnCluster(lab, pod);
   const [first, second] = pod.containers;
   const links = await lab.exec({ kind: 'wire' }, ['readlink', `/proc/${first.pid}/ns/net`, `/proc/${second.pid}/ns/net`]);
   const [nsA, nsB] = links.stdout.trim().split('\n');
@@ -58,14 +82,15 @@ const sharedNamespace: FactCheck = async (lab) => {
 /** Every Pod serves on port 8080 at once without a conflict: each answers on its own IP. */
 const samePort: FactCheck = async (lab) => {
   const st = await lab.status();
-  const node = st.nodes[0];
+  // A node that runs Pods (a worker, not a kind control plane).
+  const node = st.nodes.find((n) => n.name === st.pods[0]?.node) ?? st.nodes[0];
   const evidence: string[] = [];
   let passed = st.pods.length > 1;
   for (const pod of st.pods) {
     const web = pod.containers.find((c) => c.port === 8080);
     if (!web) continue;
-    const answer = await httpGet(lab, { kind: 'node', node: node.name }, pod.ip, 8080);
-    passed &&= answer.pod === pod.name && answer.podIP === pod.ip;
+    const answer = await whoSawWhat(lab, { kind: 'node', node: node.name }, pod.ip, 8080);
+    passed &&= answeredBy(pod, answer.pod);
     evidence.push(`${pod.ip}:8080 answered "${answer.pod}"`);
   }
   return { passed: passed && evidence.length > 1, evidence };
@@ -81,9 +106,9 @@ const noNat: FactCheck = async (lab) => {
   const pair = crossNodePair((await lab.status()).pods);
   if (!pair) return { passed: false, evidence: ['this lab has no two Pods on different nodes'] };
   const [a, c] = pair;
-  const answer = await httpGet(lab, { kind: 'pod', pod: a.name }, c.ip);
+  const answer = await whoSawWhat(lab, { kind: 'pod', pod: a.name }, c.ip);
   return {
-    passed: answer.pod === c.name && answer.sawSource === a.ip,
+    passed: answeredBy(c, answer.pod) && answer.sawSource === a.ip,
     evidence: [`${a.name} (${a.ip}, ${a.node}) -> ${c.name} (${c.ip}, ${c.node}): ${c.name} saw the request come from ${answer.sawSource}${answer.sawSource === a.ip ? ", the sender's own Pod IP" : ', NOT the sender\'s Pod IP'}`],
   };
 };
@@ -91,12 +116,13 @@ const noNat: FactCheck = async (lab) => {
 /** A node reaches a Pod on another node directly, and the Pod sees the node's own IP. */
 const nodeToPod: FactCheck = async (lab) => {
   const st = await lab.status();
-  const node = st.nodes[0];
+  // A node that runs Pods (a worker, not a kind control plane), reaching a Pod on another node.
+  const node = st.nodes.find((n) => n.name === st.pods[0]?.node) ?? st.nodes[0];
   const target = st.pods.find((p) => p.node !== node.name) ?? st.pods[0];
   if (!target) return { passed: false, evidence: ['no Pod to reach'] };
-  const answer = await httpGet(lab, { kind: 'node', node: node.name }, target.ip);
+  const answer = await whoSawWhat(lab, { kind: 'node', node: node.name }, target.ip);
   return {
-    passed: answer.pod === target.name && answer.sawSource === node.ip,
+    passed: answeredBy(target, answer.pod) && answer.sawSource === node.ip,
     evidence: [`${node.name} (${node.ip}) -> ${target.name} (${target.ip}): the Pod saw ${answer.sawSource}`],
   };
 };
@@ -107,10 +133,12 @@ const ephemeralIp: FactCheck = async (lab) => {
   const pod = [...st.pods].reverse().find((p) => p.containers.length === 1);
   if (!pod) return { passed: false, evidence: ['no single-container Pod to re-create'] };
   await lab.deletePod(pod.name);
-  const again = await lab.addPod({ name: pod.name, node: pod.node, containers: pod.containers.map((c) => ({ name: c.name, workload: c.workload as 'web', port: c.port })) });
-  const answer = await httpGet(lab, { kind: 'node', node: pod.node }, again.ip);
+  // On a cluster `workload` is the image: a container with a port serves HTTP (agnhost netexec) like the web workload.
+  const workload = (c: PodInfo['containers'][number]) => (WORKLOADS.includes(c.workload) ? c.workload : c.port !== undefined ? 'web' : 'sleep') as 'web';
+  const again = await lab.addPod({ name: podLabel(pod), node: pod.node, containers: pod.containers.map((c) => ({ name: c.name, workload: workload(c), port: c.port })) });
+  const answer = await whoSawWhat(lab, { kind: 'node', node: pod.node }, again.ip);
   return {
-    passed: again.ip !== pod.ip && answer.pod === pod.name,
+    passed: again.ip !== pod.ip && answeredBy(pod, answer.pod),
     evidence: [`${pod.name} had ${pod.ip}; deleted and created again on ${pod.node}, it has ${again.ip} and answers there`],
   };
 };

@@ -15,32 +15,37 @@ import { runStep, throwIfStopped } from './runner';
 import { createRunState } from './state';
 import { kindIncompatibility } from './kindCompat';
 import type { LabPack } from './types';
+import type { Topology } from '../model/topology';
 
-/** The workers missing for the pack's topology nodes (by their alias label), as words; '' when every node has one. */
-function missingWorkers(pack: LabPack, nodes: readonly KubeNode[]): string[] {
-  return pack.topology.nodes.map((n) => n.name).filter((name) => !nodes.some((k) => nodeAliases(k).includes(name)));
+/** The topology nodes that have no worker labelled for them (podnet.dev/topology-node); empty when every node has one. */
+export function missingWorkers(topology: Topology, nodes: readonly KubeNode[]): string[] {
+  return topology.nodes.map((n) => n.name).filter((name) => !nodes.some((k) => nodeAliases(k).includes(name)));
 }
 
-/** Deletes PodNet's Pods in `default` that are not the pack's (another topology, or a name the pack does not have), and waits until they are gone. */
-async function clearOtherPods(kube: KubeProvider, pack: LabPack): Promise<void> {
-  const ours = new Set(pack.topology.pods.map((p) => p.name));
-  const others = kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE && isManaged(p) && (p.labels[TOPOLOGY_LABEL] !== pack.topology.name || !ours.has(p.name)));
+/** Deletes PodNet's Pods in `default` that are not the topology's (another topology, or a name it does not have), and waits until they are gone. */
+async function clearOtherPods(kube: KubeProvider, topology: Topology): Promise<void> {
+  const ours = new Set(topology.pods.map((p) => p.name));
+  const others = kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE && isManaged(p) && (p.labels[TOPOLOGY_LABEL] !== topology.name || !ours.has(p.name)));
   await Promise.all(others.map((p) => kube.deletePod(`${p.namespace}/${p.name}`)));
 }
 
-/** Creates the pack's Pods that are not there yet and waits until every one is Running with an IP. */
-async function createPackPods(kube: KubeProvider, pack: LabPack, image: string | undefined, timeoutMs: number): Promise<void> {
+/**
+ * Makes the cluster's PodNet Pods those of `topology`: removes PodNet's Pods of another topology, creates the topology's
+ * Pods that are missing (workloadManifests, the image of PodNet's Pods already there unless `image`), and waits until
+ * every one is Running with an IP.
+ */
+export async function ensureTopologyPods(kube: KubeProvider, topology: Topology, image: string | undefined, timeoutMs: number): Promise<void> {
   const imageNow = image ?? kube.pods().find((p) => isManaged(p) && p.namespace === WORKLOAD_NAMESPACE)?.containers[0]?.image;
-  await clearOtherPods(kube, pack);
+  await clearOtherPods(kube, topology);
   const have = new Set(kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE).map((p) => p.name));
-  for (const m of workloadManifests(pack.topology, imageNow)) {
+  for (const m of workloadManifests(topology, imageNow)) {
     const name = (m.metadata as { name: string }).name;
     if (!have.has(name)) await kube.api.createPod(m);
   }
-  const names = pack.topology.pods.map((p) => p.name);
+  const names = topology.pods.map((p) => p.name);
   const find = (n: string): KubePod | undefined => kube.pods().find((p) => p.namespace === WORKLOAD_NAMESPACE && p.name === n);
   await waitUntil(() => (names.every((n) => { const p = find(n); return p && isUp(p); }) ? true : undefined), timeoutMs,
-    () => `the pack's Pods did not all become Running within ${timeoutMs / 1000} s (${names.map((n) => `${n}: ${find(n)?.phase ?? 'missing'}`).join(', ')})`);
+    () => `the Pods of "${topology.name}" did not all become Running within ${timeoutMs / 1000} s (${names.map((n) => `${n}: ${find(n)?.phase ?? 'missing'}`).join(', ')})`);
 }
 
 /** Deletes the pack's Pods, and any other Pod PodNet made for the pack's topology during the run (a learner's web-2), as a teardown: errors are collected, not thrown. */
@@ -69,10 +74,10 @@ export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind:
   }
   let made = false;
   try {
-    const missing = missingWorkers(pack, kube.nodes());
+    const missing = missingWorkers(pack.topology, kube.nodes());
     if (missing.length) throw new Error(`the kind cluster "${opts.kind}" has no worker labelled for ${missing.join(', ')} (podnet.dev/topology-node): create one shaped like the pack's topology with \`podnet kind create --name NAME --topology FILE\``);
     made = true;
-    await createPackPods(kube, pack, opts.workloadImage, opts.actionTimeoutMs ?? 180_000);
+    await ensureTopologyPods(kube, pack.topology, opts.workloadImage, opts.actionTimeoutMs ?? 180_000);
     const status = await kube.status();
     emit({ kind: 'lab-up', lab: context, nodes: status.nodes.length, pods: status.pods.length, rootless: false, cluster: opts.kind });
     const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');

@@ -3,7 +3,7 @@
  * are `NAMESPACE/NAME` (a bare `pod-a` means `default/pod-a`, or the one Pod of that name) and a PodNet kind worker
  * also answers to its topology node (`node1`).
  */
-import type { LabStatus, NodeInfo, PodInfo } from '../providers/embedded/control/protocol';
+import type { NodeInfo, PodInfo } from '../providers/embedded/control/protocol';
 
 /** The namespace a bare Pod name means on a cluster when several namespaces have a Pod of that name. */
 const HOME_NAMESPACE = 'default';
@@ -33,8 +33,7 @@ export function nodeLabel(n: Pick<NodeInfo, 'name' | 'aliases'>): string {
   return n.aliases?.[0] ?? n.name;
 }
 
-/** True when `where` (a name in a trace hop) is the node `name` means, by its own name or an alias. */
-export function isNodeNamed(st: Pick<LabStatus, 'nodes'>, where: string, name: string): boolean {
-  const node = findNode(st, name);
-  return where === name || (node !== undefined && where === node.name);
+/** True when a web server's own name for its Pod (`pod-a`, `NS/pod-a`, agnhost's hostname `pod-a`) is `pod`'s. */
+export function answeredBy(pod: Pick<PodInfo, 'name'>, said: string): boolean {
+  return said === pod.name || said === podLabel(pod) || pod.name.endsWith(`/${said}`);
 }

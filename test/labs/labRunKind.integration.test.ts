@@ -52,6 +52,24 @@ describe('podnet lab run PACK --kind NAME, on a cluster made by podnet kind crea
     assert.deepEqual(JSON.parse(res.stdout), []);
   });
 
+  it('podnet demo --kind observes every fact of the article on the cluster (PASS each), agnhost-style answers read from the node', async () => {
+    const res = await podnet(['demo', '--kind', name]);
+    assert.equal(res.code, 0, `${res.stdout}\n${res.stderr}`);
+    const marks = res.stdout.split('\n').filter((l) => /^\s+(PASS|FAIL)\s/.test(l));
+    assert.equal(marks.length, 6, res.stdout);
+    assert.ok(marks.every((l) => l.trim().startsWith('PASS')), res.stdout);
+    assert.match(res.stdout, /6\/6 facts observed on kind cluster "pn-labs"/);
+    assert.match(res.stdout, /default\/pod-a \(10\.244\.\d+\.\d+, pn-labs-worker\) -> default\/pod-c \(10\.244\.\d+\.\d+, pn-labs-worker2\): default\/pod-c saw the request come from 10\.244\.\d+\.\d+, the sender's own Pod IP/);
+  });
+
+  it('podnet lab list marks which packs cannot run on kind, and why', async () => {
+    const res = await podnet(['lab', 'list']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /^own-ip\s.*\syes\s/m);
+    assert.match(res.stdout, /^no-nat-vs-docker\s.*\sno\s/m);
+    assert.match(res.stdout, /no-nat-vs-docker: its topology has a Docker-style NAT host/);
+  });
+
   it('refuses a pack with a Docker-style host in one sentence, running nothing', async () => {
     const res = await podnet(['lab', 'run', 'no-nat-vs-docker', '--kind', name]);
     assert.equal(res.code, 1);

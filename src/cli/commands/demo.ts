@@ -7,14 +7,21 @@ import { UsageError } from '../cliError';
 import { loadTopology } from '../loadTopology';
 import { guardOutput } from '../outputGuard';
 import { podsTable } from './get';
+import { demoOnKind } from './demoKind';
 
 /** Help text of `podnet demo`. */
 export const DEMO_HELP = `Usage:
   podnet demo [--json] [--keep] [--topology FILE]
+  podnet demo --kind NAME [--json] [--topology FILE]
 
 Builds the article's cluster (2 nodes, 3 Pods, one with a sidecar) in a sandbox, prints the Pods,
 then checks each claim of the article on the real network and marks it PASS or FAIL.
-Exit code 0 only if every fact was observed. The lab is torn down afterwards unless --keep.`;
+Exit code 0 only if every fact was observed. The lab is torn down afterwards unless --keep.
+
+With --kind NAME the same facts are observed on a kind cluster made by \`podnet kind create --name NAME\`
+(context kind-NAME): the topology's Pods are made there if missing (PodNet's own, labelled), requests go from
+the node into each Pod's network namespace with the node's tools, and the "new IP" fact deletes and re-creates
+one of PodNet's Pods. The cluster and its Pods stay.`;
 
 function printFact(f: Fact): void {
   console.log(`  ${f.passed ? 'PASS' : 'FAIL'}  ${f.title}`);
@@ -23,9 +30,13 @@ function printFact(f: Fact): void {
 
 /** Runs `podnet demo`; the lab is torn down even when stdout goes away (`| head -1`, a full disk). */
 export async function demoCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, keep: { type: 'boolean' }, topology: { type: 'string' } }, DEMO_HELP);
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, keep: { type: 'boolean' }, topology: { type: 'string' }, kind: { type: 'string' } }, DEMO_HELP);
   if (values.help) return void console.log(DEMO_HELP), 0;
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`, DEMO_HELP);
+  if (values.kind !== undefined) {
+    if (values.lab !== undefined || values.keep) throw new UsageError('--kind observes a kind cluster, which stays: --lab and --keep are for the embedded lab', DEMO_HELP);
+    return demoOnKind(values.kind, loadTopology(values.topology), !!values.json);
+  }
   const lab = labName(values.lab ?? 'demo');
   const json = !!values.json;
   const topology = loadTopology(values.topology);

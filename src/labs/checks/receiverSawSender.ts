@@ -1,13 +1,7 @@
 /** `receiverSawSender`: a Pod's web server saw the sender's own IP as the source of a request, so nothing NATed it. */
 import { whoSawWhat } from '../../demo/httpProbe';
-import type { PodInfo } from '../../providers/embedded/control/protocol';
-import { findPod, podLabel } from '../lookup';
+import { answeredBy, findPod } from '../lookup';
 import { type CheckEvaluator, noSuchPod, ownerOf, resolveTarget } from './context';
-
-/** True when a web server's own name for its Pod (`pod-a`, `NS/pod-a`, agnhost's hostname `pod-a`) is `pod`. */
-export function answeredBy(pod: Pick<PodInfo, 'name'>, said: string): boolean {
-  return said === pod.name || said === podLabel(pod) || pod.name.endsWith(`/${said}`);
-}
 
 /** Sends an HTTP GET from `from` to the Pod `to` and compares the source its web server reports with the sender's address. */
 export const receiverSawSender: CheckEvaluator<'receiverSawSender'> = async (check, { lab }) => {
