@@ -3,7 +3,9 @@
  * list/watch wire format over HTTPS on 127.0.0.1) seeded with the Nodes and Pods of a Docker test bed, found through
  * the `podnet.kubeconfig` setting. Connect to Cluster from the palette, pick the context in the quick pick, see every
  * Pod with the API's IP, a hostNetwork Pod with its node's IP, a Pod re-created by its "Deployment" appear with its new
- * IP from the watch event alone (the delay is printed), then disconnect. Screenshots go to test-artifacts/e2e/.
+ * IP from the watch event alone (the delay is printed), filter by namespace, trace a packet between two Pods from the
+ * palette (drawn in the diagram, hops observed through the node containers), disconnect, and get a one-sentence error
+ * with "Select Another Context" for a context nothing answers. Screenshots go to test-artifacts/e2e/.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -114,6 +116,38 @@ describe('PodNet in VS Code connected to a cluster (code-server + Chromium, kube
     assert.ok(!rows.has(`${old.namespace}/${old.name}`), 'the deleted Pod is gone');
     assert.equal(cluster!.standIn.count('list', '/api/v1/pods'), lists, 'no re-list for an event');
     await wb.screenshot(page!, 'cluster-tree-after-recreate');
+  });
+
+  /** Runs Show Namespace... from the palette; its own quick pick opens at once, so no waiting for the palette to close. */
+  async function showNamespacePicker(): Promise<void> {
+    await wb.commandPalette(page!, 'PodNet: Show Namespace...');
+    await wb.pickQuickItem(page!, 'PodNet: Show Namespace...');
+    await wb.waitForText(page!.locator('.quick-input-widget .quick-input-title'), /^PodNet: Show Namespace$/, 30_000);
+  }
+
+  it('shows one namespace, then all again', async () => {
+    await showNamespacePicker();
+    const items = await wb.quickItems(page!);
+    assert.equal(items[0], 'All namespaces');
+    for (const ns of ['default', 'kube-system', 'shop']) assert.ok(items.includes(ns), `namespace ${ns} is offered (${items.join(', ')})`);
+    await wb.pickQuickItem(page!, 'shop');
+    await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /namespace shop/, 15_000);
+    assert.deepEqual([...(await podRows(page!)).keys()], ['shop/cart-0']);
+    await showNamespacePicker();
+    await wb.pickQuickItem(page!, 'All namespaces');
+    await wb.waitForText(wb.viewPane(page!, 'Network').locator('.pane-body'), /all namespaces/, 15_000);
+  });
+
+  it('traces a packet between two Pods of the cluster from the palette, through the same node access', async () => {
+    const [from, to] = ['default/web-6d4cf56db6-fghij', 'shop/cart-0'];
+    await wb.tracePacketFromPalette(page!, from, to);
+    const text = await wb.waitForNotification(page!, new RegExp(`^${escape(from)} → ${escape(to)}: [A-Z_]{4,}`), 120_000);
+    console.log(`      e2e: ${text}`);
+    assert.match(text, /DELIVERED/);
+    const frame = await wb.webviewFrame(page!, 'PodNet Diagram');
+    await frame.locator('.hop-marker').first().waitFor({ timeout: 60_000 });
+    assert.ok((await frame.locator('.hop-marker.observed').count()) > 0, 'the diagram marks the observed hops');
+    await wb.screenshot(page!, 'cluster-trace');
   });
 
   it('disconnects and goes back to the "no lab" view', async () => {
