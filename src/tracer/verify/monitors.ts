@@ -65,17 +65,11 @@ export interface Monitor {
   ended: boolean;
 }
 
-/** The trace sockets each namespace has before PodNet starts its monitors (undefined where they cannot be read). */
-export function socketsBefore(lab: LabProvider, namespaces: string[]): Promise<(TraceSocket[] | undefined)[]> {
-  return Promise.all(namespaces.map((ns) => readSockets(lab, ns)));
-}
-
 /**
- * Starts `nft monitor trace` in every namespace and resolves once each is subscribed (a socket not in `before`);
- * undefined when readiness cannot be read somewhere.
+ * Starts `nft monitor trace` in every namespace and resolves once each is subscribed: a trace socket whose process
+ * carries this trace's mark. No look beforehand is needed: the mark, not novelty, tells ours from a concurrent trace's.
  */
-export async function startMonitors(lab: LabProvider, namespaces: string[], before: (TraceSocket[] | undefined)[], token: string): Promise<Monitor[] | undefined> {
-  if (before.some((b) => b === undefined)) return undefined;
+export async function startMonitors(lab: LabProvider, namespaces: string[], token: string): Promise<Monitor[]> {
   // `-I DIR` only adds an include path (unused by monitor): it marks the process as this trace's, for /proc/PID/cmdline.
   const argv = ['nft', '-I', monitorMark(token), 'monitor', 'trace'];
   const monitors = namespaces.map((namespace): Monitor => {
@@ -83,7 +77,7 @@ export async function startMonitors(lab: LabProvider, namespaces: string[], befo
     m.done = lab.exec(execTargetFor(namespace), argv, { timeoutMs: MONITOR_MAX_MS }).finally(() => { m.ended = true; });
     return m;
   });
-  const ready = await Promise.allSettled(monitors.map((m, i) => waitReady(lab, m, new Set(before[i]!.map((s) => s.inode)), token)));
+  const ready = await Promise.allSettled(monitors.map((m) => waitReady(lab, m, new Set(), token)));
   const failed = ready.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) {
     // Stop those that did start before giving up; one that never subscribed ends by its own timeout.
@@ -125,7 +119,11 @@ async function waitReady(lab: LabProvider, m: Monitor, known: Set<string>, token
       throw new Error(`nft monitor trace in ${m.namespace} ended before it listened (exit ${res.code}: ${res.stderr.trim() || 'no message'}); is nftables installed there?`);
     }
     if (performance.now() > deadline) throw new Error(`nft monitor trace in ${m.namespace} did not start listening within ${MONITOR_READY_TIMEOUT_MS / 1000} s; the machine may be overloaded: try again`);
-    await claim(lab, m, (await readSockets(lab, m.namespace)) ?? [], known, token);
+    const sockets = await readSockets(lab, m.namespace);
+    // The snapshot already read /proc files with cat in every namespace, so this is not expected; if it happens the
+    // monitor cannot be shown to listen, and the trace says so rather than guess (the monitor ends by its own timeout).
+    if (!sockets) throw new Error(`cannot read /proc/net/netlink in ${m.namespace} (no cat or busybox there), so PodNet cannot tell when its nft monitor listens; trace with --no-verify`);
+    await claim(lab, m, sockets, known, token);
     if (!m.socket) await sleep(POLL_MS);
   }
 }

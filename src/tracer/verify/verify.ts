@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { LabProvider } from '../../providers/provider';
 import type { Snapshot } from '../../snapshot/types';
 import type { TraceResult, Verification } from '../types';
-import { type Monitor, socketsBefore, startMonitors, stopMonitors } from './monitors';
+import { type Monitor, startMonitors, stopMonitors } from './monitors';
 import { execTargetFor } from './namespaceTarget';
 import { observeHops } from './observe';
 import { type Attempt, collect, sendProbe } from './probeRun';
@@ -12,7 +12,6 @@ import type { TraceEvent } from './traceEvents';
 import { removeTraceTables } from './tableCleanup';
 import { installScript, traceTableName } from './traceTables';
 import { summarize } from './verdicts';
-import { listenWithDelays } from './fixedWindow';
 
 /** The probe could not be observed: nft tracing cannot run in one of the namespaces on the path. */
 export class TraceNotObservable extends Error {
@@ -49,14 +48,14 @@ async function probeOnEvidence(lab: LabProvider, monitors: Monitor[], origin: st
 }
 
 /** Waits for the monitors and the table installs; if the installs fail, stops the monitors that started before rethrowing. */
-async function allOrStop(lab: LabProvider, monitors: Promise<Monitor[] | undefined>, installs: Promise<void>): Promise<[Monitor[] | undefined]> {
+async function allOrStop(lab: LabProvider, monitors: Promise<Monitor[]>, installs: Promise<void>): Promise<Monitor[]> {
   const [m, i] = await Promise.allSettled([monitors, installs]);
   if (i.status === 'rejected') {
-    if (m.status === 'fulfilled' && m.value) await stopMonitors(lab, m.value);
+    if (m.status === 'fulfilled') await stopMonitors(lab, m.value);
     throw i.reason;
   }
   if (m.status === 'rejected') throw m.reason;
-  return [m.value];
+  return m.value;
 }
 
 /** Adds the trace table in every namespace, recording each one installed in `installed`; the first failure rejects after all finished. */
@@ -91,11 +90,10 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   // Once the probe is done the tables have served: remove them while the monitors drain (monitors only read events).
   const remove = () => (removal ??= removeTraceTables(lab, installed, table, snapshot.source));
   try {
-    const before = await socketsBefore(lab, namespaces);
     // Monitors need no table to subscribe: start them while the tables go in.
-    const [monitors] = await allOrStop(lab, startMonitors(lab, namespaces, before, runId), installTables(lab, namespaces, installScript(table, result.request.proto, destinationPorts(result), ipLength), installed));
-    // Where /proc/net/netlink cannot be read, readiness cannot be proven: fall back to measured fixed windows.
-    attempt = monitors ? await probeOnEvidence(lab, monitors, origin, probes, remove) : await listenWithDelays(lab, namespaces, origin, probes, result);
+    const script = installScript(table, result.request.proto, destinationPorts(result), ipLength);
+    const monitors = await allOrStop(lab, startMonitors(lab, namespaces, runId), installTables(lab, namespaces, script, installed));
+    attempt = await probeOnEvidence(lab, monitors, origin, probes, remove);
   } finally {
     result.warnings.push(...await remove());
   }
