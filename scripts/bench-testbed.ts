@@ -10,6 +10,7 @@ import { defaultKubeParts } from '../src/providers/kube/defaultParts';
 import { KubeProvider } from '../src/providers/kube/kubeProvider';
 import type { KubeParts } from '../src/providers/kube/kubeParts';
 import { ContainerNodeAccess } from '../src/providers/kube/nodeAccess/containerAccess';
+import { resolveInRoot } from '../src/providers/kube/nodeAccess/directEntry';
 import { collectSnapshot } from '../src/snapshot/collect';
 import { traceLive } from '../src/tracer/runTrace';
 import { dockerEngineUnavailable, ensureDockerEngine } from '../test/support/docker/engine';
@@ -31,18 +32,24 @@ function execOnlyParts(): KubeParts {
   return { ...parts, chooseAccess: (_nodes, o) => Promise.resolve(new ContainerNodeAccess({ runtime: 'docker', env: o.env, direct: false })) };
 }
 
-/** Every namespace the collector reads on the bed, as an argv prefix: `docker exec -i NODE` or nsenter into the node. */
+/**
+ * Every namespace the collector reads on the bed, as an argv prefix entering it as the access does: `docker exec -i
+ * NODE [nsenter --net=NETNS --]`, or one nsenter into the node's namespaces (a Pod's netns file opened through the
+ * node's root, src/providers/kube/nodeAccess/directEntry.ts).
+ */
 async function rawTargets(bed: Testbed, mode: Mode): Promise<RawTarget[]> {
-  const enter = new Map<string, string[]>();
-  for (const n of bed.nodes) {
-    if (mode === 'exec') enter.set(n.name, ['docker', 'exec', '-i', n.container]);
-    else {
-      const pid = ((await runOk(['docker', 'inspect', '-f', '{{.State.Pid}}', n.container])) as { stdout: string }).stdout.trim();
-      enter.set(n.name, ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', '--net', '--pid', '--']);
-    }
-  }
-  const out: RawTarget[] = bed.nodes.map((n) => ({ id: `node/${n.name}`, prefix: enter.get(n.name)! }));
-  for (const p of bed.pods) out.push({ id: `pod/${p.namespace}/${p.name}`, prefix: [...enter.get(p.node)!, 'nsenter', `--net=${p.netnsPath}`, '--'] });
+  const pids = new Map<string, number>();
+  for (const n of bed.nodes) pids.set(n.name, Number(((await runOk(['docker', 'inspect', '-f', '{{.State.Pid}}', n.container])) as { stdout: string }).stdout.trim()));
+  const node = (name: string, netns?: string): string[] => {
+    const container = bed.nodes.find((n) => n.name === name)!.container;
+    if (mode === 'exec') return ['docker', 'exec', '-i', container, ...(netns ? ['nsenter', `--net=${netns}`, '--'] : [])];
+    const pid = pids.get(name)!;
+    const netFile = netns ? resolveInRoot(`/proc/${pid}/root`, netns) : undefined;
+    if (netns && !netFile) throw new Error(`${netns} is not in node ${name}`);
+    return ['nsenter', `--target=${pid}`, '--mount', '--uts', '--ipc', netFile ? `--net=${netFile}` : '--net', '--pid', '--'];
+  };
+  const out: RawTarget[] = bed.nodes.map((n) => ({ id: `node/${n.name}`, prefix: node(n.name) }));
+  for (const p of bed.pods) out.push({ id: `pod/${p.namespace}/${p.name}`, prefix: node(p.node, p.netnsPath) });
   return out;
 }
 
