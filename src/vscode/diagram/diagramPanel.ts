@@ -90,10 +90,13 @@ export class DiagramPanel implements vscode.Disposable {
   private async sendSnapshot(): Promise<void> {
     if (!this.session.status) return;
     this.stale = false;
-    const snapshot = await this.session.snapshot();
-    const source = this.session.mode === 'replay'
+    const mode = this.session.mode;
+    const source = mode === 'replay'
       ? { label: `snapshot ${vscode.workspace.asRelativePath(this.session.replayFile ?? '')}`, live: false }
       : { label: this.session.status?.cluster ? `cluster ${this.session.status.cluster.context}` : `lab "${this.session.lab}"`, live: true };
+    const snapshot = await this.session.snapshot();
+    // What is shown changed while the snapshot was read (e.g. a cluster was disconnected): never draw it under a wrong name.
+    if (this.session.mode !== mode) return;
     this.post({ type: 'snapshot', snapshot, source });
   }
 
