@@ -1,5 +1,10 @@
-/** Runs programs as argv arrays (never through a shell), always with a timeout. */
-import { spawn } from 'node:child_process';
+/**
+ * The one module that starts processes: argv arrays only, never a shell. `run`/`runOk` run to completion with a
+ * timeout and capture output; `runAttached` gives a program this terminal (interactive `podnet exec`); `startProcess`
+ * starts one that outlives the call (the lab sandbox, containers, the mount holder), its output going to a file or pipe.
+ */
+import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 
 /** Options for {@link run}. */
@@ -137,4 +142,47 @@ export async function runOk(argv: readonly string[], opts: RunOptions = {}, cont
   const result = await run(argv, opts);
   if (result.code !== 0 || result.timedOut) throw new RunError(argv, result, context);
   return result;
+}
+
+/** Options for {@link startProcess}. */
+export interface StartOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  stdio: StdioOptions;
+  /** Its own process group, so it can outlive this process (the lab sandbox). */
+  detached?: boolean;
+}
+
+/** Starts argv without waiting for it, for a process that outlives the call; the caller owns its lifetime (kill, exit, its stdio). */
+export function startProcess(argv: readonly string[], opts: StartOptions): ChildProcess {
+  return spawn(argv[0], argv.slice(1), { shell: false, env: opts.env ?? process.env, cwd: opts.cwd, stdio: opts.stdio, detached: opts.detached });
+}
+
+/**
+ * Runs argv with this terminal attached (stdin, stdout and stderr inherited), passing SIGINT and SIGTERM on; resolves
+ * with its exit code the way a shell reports it: 128 + N when killed by signal N, 124 when `timeoutMs` (0: none) ran out.
+ */
+export function runAttached(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0], argv.slice(1), { shell: false, stdio: 'inherit', env: opts.env ?? process.env });
+    let timedOut = false;
+    const timer = opts.timeoutMs ? setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, opts.timeoutMs) : undefined;
+    const forward = (sig: NodeJS.Signals) => child.kill(sig);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    const done = () => {
+      clearTimeout(timer);
+      process.off('SIGINT', forward).off('SIGTERM', forward);
+    };
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      done();
+      reject(e.code === 'ENOENT' ? new ToolMissingError(argv[0], 'Run `npm run setup` (as root) to install the tools PodNet Lab needs.') : e);
+    });
+    child.once('close', (code, signal) => {
+      done();
+      resolve(timedOut ? 124 : code ?? 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0));
+    });
+  });
 }

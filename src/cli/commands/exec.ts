@@ -1,10 +1,8 @@
 /** `podnet exec`: run a command inside a Pod (optionally one container), a node, the wire or the Docker host and its containers, with the terminal attached. */
-import { spawn } from 'node:child_process';
-import { constants as osConstants } from 'node:os';
 import type { ExecRoute, ExecTarget } from '../../providers/embedded/control/protocol';
 import { requireLab } from '../../providers/embedded/launcher';
 import { findExecutable } from '../../providers/embedded/tools';
-import { ToolMissingError } from '../../util/exec';
+import { runAttached, ToolMissingError } from '../../util/exec';
 import { labName, parse, splitAtDoubleDash } from '../args';
 import { UsageError } from '../cliError';
 import { CLUSTER_OPTIONS_HELP, type ClusterSelection } from '../clusterArgs';
@@ -108,21 +106,6 @@ export async function execCommand(argv: string[], cluster?: ClusterSelection): P
   const nsenter = findExecutable('nsenter');
   if (!nsenter) throw new ToolMissingError('nsenter', 'Install it with: sudo apt-get install -y util-linux');
   const full = joinArgv(nsenter, route, after);
-  return new Promise((resolve, reject) => {
-    const child = spawn(full[0], full.slice(1), { shell: false, stdio: 'inherit', env: route.env });
-    let timedOut = false;
-    const timer = timeoutSec > 0 ? setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutSec * 1000) : undefined;
-    const forward = (sig: NodeJS.Signals) => child.kill(sig);
-    process.on('SIGINT', forward).on('SIGTERM', forward);
-    child.once('error', reject);
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      process.off('SIGINT', forward).off('SIGTERM', forward);
-      // like a shell: 128 + the signal's number (124 when our own --timeout killed it)
-      resolve(code ?? (timedOut ? 124 : 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0)));
-    });
-  });
+  // Our own --timeout reports 124, a signal 128 + its number, like a shell.
+  return runAttached(full, { env: route.env, timeoutMs: timeoutSec * 1000 });
 }

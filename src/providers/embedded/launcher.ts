@@ -1,5 +1,4 @@
 /** Starts and stops an embedded lab from the host side: preflight, sandbox process, build over the control socket. */
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Topology } from '../../model/topology';
@@ -10,6 +9,8 @@ import { RpcClient } from './control/rpcClient';
 import { type LabPaths, labPaths } from './labPaths';
 import { preflight } from './preflight';
 import { childPids, processAlive, sandboxArgv } from './sandboxProcess';
+import type { ChildProcess } from 'node:child_process';
+import { startProcess } from '../../util/exec';
 
 /** Options for {@link startLab}. */
 export interface StartOptions {
@@ -75,7 +76,7 @@ function tailLog(path: string): string {
   }
 }
 
-function waitForReady(child: ReturnType<typeof spawn>, log: string, timeoutMs: number): Promise<void> {
+function waitForReady(child: ChildProcess, log: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const ready = child.stdio[3] as NodeJS.ReadableStream;
     let text = '';
@@ -148,9 +149,9 @@ async function startLocked(opts: StartOptions, paths: LabPaths): Promise<LabStat
   const entry = opts.entry ?? process.env.PODNET_ENTRY ?? defaultEntry ?? join(__dirname, 'cli.js');
   const daemonArgv = [process.execPath, entry, '__lab-process', '--lab', opts.lab, '--socket', paths.socket, '--state', paths.stateDir, '--tools', JSON.stringify(tools), ...(rootless ? ['--rootless'] : [])];
   const logFd = openSync(paths.log, 'w', 0o600);
-  const child = spawn(sandboxArgv(tools, rootless, daemonArgv)[0], sandboxArgv(tools, rootless, daemonArgv).slice(1), {
+  const child = startProcess(sandboxArgv(tools, rootless, daemonArgv), {
     // Inside VS Code the runtime is Electron: ELECTRON_RUN_AS_NODE makes it the plain Node the lab process needs.
-    shell: false, detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    detached: true, stdio: ['ignore', logFd, logFd, 'pipe'], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
   });
   closeSync(logFd);
   let client: RpcClient | undefined;

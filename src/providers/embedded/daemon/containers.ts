@@ -1,5 +1,5 @@
 /** Starts and stops containers: real processes that join their Pod's network and UTS namespaces. */
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerSpec } from '../../../model/topology';
@@ -7,6 +7,7 @@ import { sleep } from '../../../util/concurrency';
 import type { ContainerInfo } from '../control/protocol';
 import type { LabTools } from '../tools';
 import type { WorkloadFiles } from './workloadScripts';
+import { startProcess } from '../../../util/exec';
 
 /** A running (or finished) container process. */
 export interface RunningContainer {
@@ -61,7 +62,7 @@ export function startContainer(tools: LabTools, spec: ContainerSpec, id: PodIden
   mkdirSync(podDir, { recursive: true });
   const logFd = openSync(join(podDir, `${spec.name}.log`), 'a');
   const argv = enter(workloadArgv(tools, spec, files));
-  const child = spawn(argv[0], argv.slice(1), { shell: false, env, stdio: ['ignore', logFd, logFd] });
+  const child = startProcess(argv, { env, stdio: ['ignore', logFd, logFd] });
   closeSync(logFd);
   const info: ContainerInfo = { name: spec.name, workload: spec.workload, port: spec.port, pid: child.pid, state: 'running' };
   const exited = new Promise<void>((resolve) => {

@@ -3,9 +3,9 @@
  * host's file systems read-only, private writable /tmp and /run, a minimal /dev, and no capability that could
  * undo that (mounting, ptrace into the lab process, raw devices). The lab process itself stays outside.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { LabTools } from '../tools';
+import { startProcess } from '../../../util/exec';
 
 /** Capabilities a container loses: with them it could remount the host read-write, enter another mount namespace, read another process's root, or write raw devices. */
 export const DROPPED_CAPS = [
@@ -77,7 +77,7 @@ export function startWorkloadMounts(tools: LabTools, stateDir: string, timeoutMs
   const remounts = readOnlyRemounts(readMountPoints(), stateDir).flatMap((m) => [m.path, m.options, m.required ? '1' : '0']);
   const argv = [tools.unshare, '--mount', '--propagation', 'private', '--', tools.busybox, 'sh', '-c', SETUP, 'podnet-mounts', tools.mount, tools.umount, tools.busybox, stateDir, ...remounts];
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { shell: false, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startProcess(argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     const fail = (why: string) => reject(new Error(`making the containers' file system view (host read-only, private /tmp and /run) failed: ${why}`));
@@ -85,15 +85,15 @@ export function startWorkloadMounts(tools: LabTools, stateDir: string, timeoutMs
       child.kill('SIGKILL');
       fail(`no answer within ${timeoutMs / 1000} s`);
     }, timeoutMs);
-    child.stdout.on('data', (d: Buffer) => {
+    child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (!out.includes('ready')) return;
       clearTimeout(timer);
-      child.stdout.destroy();
-      child.stderr.destroy();
+      child.stdout!.destroy();
+      child.stderr!.destroy();
       resolve(`/proc/${child.pid}/ns/mnt`);
     });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
     child.once('error', (e) => (clearTimeout(timer), fail(e.message)));
     child.once('exit', (code) => (clearTimeout(timer), fail(err.trim() || `the setup exited with code ${code}`)));
   });
