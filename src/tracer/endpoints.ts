@@ -48,11 +48,25 @@ function podInAnyNamespace(named: Endpoint[], text: string, role: 'from' | 'to')
   return matches[0];
 }
 
+/** `NAME:PORT` (a Pod or node, as `podnet trace pod-a pod-c:8080`): the named endpoint with that destination port; FROM has no port. */
+function namedWithPort(named: Endpoint[], text: string, role: 'from' | 'to'): Endpoint | undefined {
+  const m = /^(.+):([^:]*)$/.exec(text);
+  if (!m) return undefined;
+  const target = named.find((e) => e.name === m[1]) ?? podInAnyNamespace(named, m[1], role);
+  if (!target) return undefined;
+  if (role === 'from') throw new LabError(`"${text}": FROM has no port; give the port on TO (${m[1]} is where the packet starts)`, 'BAD_REQUEST', role);
+  const port = Number(m[2]);
+  if (!/^\d{1,5}$/.test(m[2]) || port < 1 || port > 65535) throw new LabError(`"${text}": port "${m[2]}" must be a number from 1 to 65535`, 'BAD_REQUEST', role);
+  return { ...target, input: text, port };
+}
+
 /** Resolves `text` as the trace's `role` ('from' must be a namespace; 'to' may also be an address in the lab). */
 export function resolveEndpoint(s: Snapshot, text: string, role: 'from' | 'to'): Endpoint {
   const named = namedEndpoints(s);
   const byName = named.find((e) => e.name === text) ?? podInAnyNamespace(named, text, role);
   if (byName) return { ...byName, input: text };
+  const withPort = namedWithPort(named, text, role);
+  if (withPort) return withPort;
   const [host, portText, ...rest] = text.split(':');
   if (isIPv4(host) && rest.length === 0) {
     const port = portText === undefined ? undefined : Number(portText);

@@ -16,8 +16,8 @@ import { homeNamespace, requireNodeAccess, withProvider } from '../clusterProvid
 export const TRACE_HELP = `Usage:
   podnet trace FROM TO [--proto icmp|tcp|udp] [--port N] [--json] [--no-verify] [--snapshot FILE]
 
-FROM is a Pod or node (or the Docker-style host or one of its containers); TO is a Pod, node,
-IP or IP:PORT. The path is predicted hop by hop from each namespace's own routes, rules,
+FROM is a Pod or node (or the Docker-style host or one of its containers); TO is a Pod, node
+or IP, optionally with :PORT (pod-c:8080 is the same as pod-c --port 8080). The path is predicted hop by hop from each namespace's own routes, rules,
 neighbours, bridge FDB and nftables rules, every routing decision is checked against the
 kernel's \`ip route get\`, then a real probe (ICMP echo, or an HTTP GET for tcp) is sent and
 observed in every namespace on the path with nftables tracing.
@@ -36,6 +36,7 @@ return), 5 observation differs from the prediction, 1 error, 2 usage.
 Examples:
   podnet trace pod-a pod-c
   podnet trace pod-a pod-c --proto tcp --port 8080
+  podnet trace pod-a pod-c:8080
   podnet trace pod-a 10.244.9.9 --no-verify
 
 On a cluster (--context CTX), FROM and TO are NAMESPACE/POD, POD (in the context's namespace, or -n NS),
@@ -61,11 +62,12 @@ function protoOf(value: string | undefined, port: number | undefined): TraceProt
  */
 function qualify(kube: KubeProvider, req: TraceRequest, ns: string | undefined): TraceRequest {
   const nodes = new Set(kube.nodes().map((n) => n.name));
-  const one = (text: string): string => {
-    if (nodes.has(text) || /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(text)) return text;
+  const one = (typed: string): string => {
+    const [, text, port = ''] = /^(.*?)(:\d+)?$/.exec(typed)!; // NAME:PORT keeps its port on the qualified name
+    if (nodes.has(text) || /^\d+\.\d+\.\d+\.\d+$/.test(text)) return typed;
     const name = ns && !text.includes('/') ? `${ns}/${text}` : text;
     const hostPod = kube.pods().find((p) => p.hostNetwork && p.node && (`${p.namespace}/${p.name}` === name || (!name.includes('/') && p.name === name)));
-    return hostPod ? hostPod.node : name;
+    return `${hostPod ? hostPod.node : name}${port}`;
   };
   return { ...req, from: one(req.from), to: one(req.to) };
 }
@@ -85,7 +87,9 @@ export async function traceCommand(argv: string[], cluster?: ClusterSelection): 
   if (extra.length) throw new UsageError(`unexpected argument "${extra[0]}"`, TRACE_HELP);
   const port = values.port === undefined ? undefined : Number(values.port);
   if (values.port !== undefined && (!/^\d{1,5}$/.test(values.port) || port! < 1 || port! > 65535)) throw new UsageError(`--port ${values.port} must be a number from 1 to 65535`, TRACE_HELP);
-  const req = { from, to, proto: protoOf(values.proto, port), port };
+  const typedPort = /:(\d+)$/.exec(to)?.[1];
+  if (port !== undefined && typedPort !== undefined && Number(typedPort) !== port) throw new UsageError(`${to} and --port ${port} name different ports: give one`, TRACE_HELP);
+  const req = { from, to, proto: protoOf(values.proto, port ?? (typedPort === undefined ? undefined : Number(typedPort))), port };
   let result: TraceResult;
   let note = '';
   if (values.snapshot && cluster) throw new UsageError('--snapshot predicts on a file: drop --context/--kubeconfig', TRACE_HELP);

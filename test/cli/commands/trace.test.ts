@@ -23,6 +23,16 @@ function tempCopy(name: string, edit: (json: Record<string, unknown>) => void): 
 describe('podnet trace --snapshot (no lab needed)', function () {
   this.timeout(30_000);
 
+  it('takes TO as POD:PORT like --port, and refuses both naming different ports', async () => {
+    const res = await runCli(mode, ['trace', 'pod-a', 'pod-c:8080', '--snapshot', fixture('article.json'), '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const t = JSON.parse(res.stdout) as TraceResult;
+    assert.deepEqual([t.request.to.name, t.request.proto, t.request.port], ['pod-c', 'tcp', 8080]);
+    const both = await runCli(mode, ['trace', 'pod-a', 'pod-c:8080', '--port', '80', '--snapshot', fixture('article.json')]);
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /pod-c:8080 and --port 80 name different ports/);
+  });
+
   it('predicts from a recorded snapshot and sends nothing', async () => {
     const res = await runCli(mode, ['trace', 'pod-a', 'pod-c', '--snapshot', fixture('article.json'), '--json']);
     assert.equal(res.code, 0, res.stderr);
