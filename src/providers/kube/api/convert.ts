@@ -15,9 +15,8 @@ function timestamp(v: unknown): string {
 }
 
 function labels(v: unknown): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(obj(v))) if (typeof val === 'string') out[k] = val;
-  return out;
+  // fromEntries defines own properties: a label named "__proto__" stays a label instead of setting the prototype.
+  return Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 const isIPv4 = (ip: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);

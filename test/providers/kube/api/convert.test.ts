@@ -36,6 +36,13 @@ describe('convert: API objects to KubeNode/KubePod (untrusted input)', () => {
     assert.deepEqual([odd.podIPs, odd.readyContainers, odd.restarts], [['10.0.0.1'], 1, 2]);
   });
 
+  it('keeps labels named __proto__, constructor and toString as plain labels (JSON from the API is untrusted)', () => {
+    const metadata = JSON.parse('{"namespace": "shop", "name": "cart", "labels": {"__proto__": "x", "constructor": "y", "toString": "z"}}') as unknown;
+    const pod = toKubePod({ ...podObject('shop', 'cart', 'n1', '10.244.1.9', {}), metadata });
+    assert.equal(Object.getPrototypeOf(pod.labels), Object.prototype);
+    assert.deepEqual(Object.entries(pod.labels), [['__proto__', 'x'], ['constructor', 'y'], ['toString', 'z']]);
+  });
+
   it('puts IPv4 first for dual-stack nodes and Pods', () => {
     const node = toKubeNode({ metadata: { name: 'd' }, status: { addresses: [{ type: 'InternalIP', address: 'fd00::2' }, { type: 'InternalIP', address: '172.18.0.9' }] } });
     assert.equal(node.internalIP, '172.18.0.9');
