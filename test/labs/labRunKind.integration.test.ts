@@ -62,6 +62,24 @@ describe('podnet lab run PACK --kind NAME, on a cluster made by podnet kind crea
     assert.match(res.stdout, /default\/pod-a \(10\.244\.\d+\.\d+, pn-labs-worker\) -> default\/pod-c \(10\.244\.\d+\.\d+, pn-labs-worker2\): default\/pod-c saw the request come from 10\.244\.\d+\.\d+, the sender's own Pod IP/);
   });
 
+  it('a topology node names its worker on the cluster (exec --node node1, trace to node2), and get nodes shows ROLES and AGE from the API', async () => {
+    const ctx = `kind-${name}`;
+    const nodes = await podnet(['get', 'nodes', '--context', ctx]);
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.match(nodes.stdout, new RegExp(`^${name}-control-plane\\s+Ready\\s+control-plane\\s+\\d+[smhd]`, 'm'));
+    const wide = JSON.parse((await podnet(['get', 'nodes', '-o', 'json', '--context', ctx])).stdout) as { name: string; internalIP: string; labels: Record<string, string> }[];
+    const worker = wide.find((n) => n.labels['podnet.dev/topology-node'] === 'node1');
+    assert.equal(worker?.name, `${name}-worker`);
+    const addr = await podnet(['exec', '--node', 'node1', '--context', ctx, '--', 'ip', '-4', '-o', 'addr', 'show', 'eth0']);
+    assert.equal(addr.code, 0, addr.stderr);
+    assert.match(addr.stdout, new RegExp(`inet ${worker.internalIP.replace(/\./g, '\\.')}/`));
+    const trace = await podnet(['trace', 'pod-a', 'node2', '--json', '--context', ctx]);
+    assert.equal(trace.code, 0, trace.stderr);
+    const t = JSON.parse(trace.stdout) as { disposition: string; request: { to: { name: string } } };
+    assert.equal(t.disposition, 'DELIVERED');
+    assert.equal(t.request.to.name, `${name}-worker2`);
+  });
+
   it('podnet lab list marks which packs cannot run on kind, and why', async () => {
     const res = await podnet(['lab', 'list']);
     assert.equal(res.code, 0, res.stderr);

@@ -1,6 +1,7 @@
 /** `podnet trace FROM TO`: predict a packet's path from the tables, then prove it with a real probe. */
 import { readFileSync } from 'node:fs';
 import { KubeProvider } from '../../providers/kube/kubeProvider';
+import { nodeAliases } from '../../providers/kube/toLabStatus';
 import { parseSnapshot } from '../../snapshot/validate';
 import { traceExitCode } from '../../tracer/exitCode';
 import { formatTrace } from '../../tracer/format';
@@ -57,7 +58,8 @@ function protoOf(value: string | undefined, port: number | undefined): TraceProt
 }
 
 /**
- * On a cluster, a bare Pod name means that Pod in the chosen namespace (nodes and IPs stay as typed), and a hostNetwork
+ * On a cluster, a bare Pod name means that Pod in the chosen namespace (nodes and IPs stay as typed; a topology node alias
+ * becomes its worker's name), and a hostNetwork
  * Pod means its node: it has no network namespace of its own.
  */
 function qualify(kube: KubeProvider, req: TraceRequest, ns: string | undefined): TraceRequest {
@@ -65,6 +67,9 @@ function qualify(kube: KubeProvider, req: TraceRequest, ns: string | undefined):
   const one = (typed: string): string => {
     const [, text, port = ''] = /^(.*?)(:\d+)?$/.exec(typed)!; // NAME:PORT keeps its port on the qualified name
     if (nodes.has(text) || /^\d+\.\d+\.\d+\.\d+$/.test(text)) return typed;
+    // A topology node (node1 on a PodNet kind cluster) is the worker labelled for it, unless a Pod has that name.
+    const aliased = kube.nodes().find((n) => nodeAliases(n).includes(text));
+    if (aliased && !kube.pods().some((p) => p.name === text)) return `${aliased.name}${port}`;
     const name = ns && !text.includes('/') ? `${ns}/${text}` : text;
     const hostPod = kube.pods().find((p) => p.hostNetwork && p.node && (`${p.namespace}/${p.name}` === name || (!name.includes('/') && p.name === name)));
     return `${hostPod ? hostPod.node : name}${port}`;

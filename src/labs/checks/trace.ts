@@ -19,7 +19,15 @@ function namesOf(st: LabStatus, where: string): string[] {
   return [where, findPod(st, where)?.name, findNode(st, where)?.name].filter((n): n is string => !!n);
 }
 
+/** On a cluster the wire is the nodes' own network, which PodNet does not run: a packet crossed it when one node handed it straight to another. */
+function crossedClusterWire(hops: Hop[], st: LabStatus): boolean {
+  const nodes = new Set(st.nodes.map((n) => n.name));
+  const places = hops.filter((h) => h.decision !== 'veth').map((h) => h.where);
+  return places.some((w, i) => i > 0 && nodes.has(w) && nodes.has(places[i - 1]) && w !== places[i - 1]);
+}
+
 function passesAt(hops: Hop[], p: TracePass, st: LabStatus): boolean {
+  if (p.where === 'wire' && st.cluster && p.interface === undefined) return crossedClusterWire(hops, st);
   const names = namesOf(st, p.where);
   return hops.some((h) => names.includes(h.where) && (p.interface === undefined || h.ifIn === p.interface || h.ifOut === p.interface));
 }
