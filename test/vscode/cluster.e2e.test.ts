@@ -143,7 +143,7 @@ describe('PodNet in VS Code connected to a cluster (code-server + Chromium, kube
     await wb.tracePacketFromPalette(page!, from, to);
     const text = await wb.waitForNotification(page!, new RegExp(`^${escape(from)} → ${escape(to)}: [A-Z_]{4,}`), 120_000);
     console.log(`      e2e: ${text}`);
-    assert.match(text, /DELIVERED/);
+    assert.match(text, /: ANSWERED: delivered in \d+ hops and answered/, 'the probe was answered, not only delivered');
     const frame = await wb.webviewFrame(page!, 'PodNet Diagram');
     await frame.locator('.hop-marker').first().waitFor({ timeout: 60_000 });
     assert.ok((await frame.locator('.hop-marker.observed').count()) > 0, 'the diagram marks the observed hops');

@@ -88,7 +88,7 @@ describe('PodNet in VS Code with a live lab (code-server + Chromium)', function 
 
   it('traces pod-a to pod-c from the palette: the diagram shows every hop observed and no NAT', async () => {
     await wb.tracePacketFromPalette(page!, 'pod-a', 'pod-c');
-    await wb.waitForNotification(page!, /pod-a → pod-c: DELIVERED, 11\/11 hops observed · no NAT/, 60_000);
+    await wb.waitForNotification(page!, /pod-a → pod-c: ANSWERED: delivered in 11 hops and answered: .* · 11\/11 hops observed · no NAT\. Return path: /, 60_000);
     const frame = await wb.webviewFrame(page!, 'PodNet Diagram');
     await frame.locator('.hop-marker').first().waitFor({ timeout: 30_000 });
     const markers = frame.locator('.hop-marker');

@@ -1,12 +1,14 @@
 /** Trace Packet...: pick from, to, protocol and port; predict, cross-check and verify; show the path in the diagram. */
 import * as vscode from 'vscode';
 import type { TraceProto, TraceResult } from '../../tracer/types';
+import { traceVerdict } from '../../webview/diagram/outcomeText';
 import type { DiagramPanel } from '../diagram/diagramPanel';
 import { guarded, requireTrust } from '../errors';
 import type { LabSession } from '../labSession';
 import type { NetElement } from '../tree/elements';
 import { ipOf } from './podCommands';
 import { pickEndpoint } from './pickers';
+import { traceSummary } from './traceSummary';
 
 /** Arguments the command accepts (from menus, other commands or tests). */
 export interface TraceArgs {
@@ -47,14 +49,6 @@ async function pickProto(to: string): Promise<{ proto: TraceProto; port?: number
   return port ? { proto: picked.proto, port: Number(port) } : undefined;
 }
 
-/** One line for the notification: disposition, hops observed, NAT verdict. */
-export function traceSummary(t: TraceResult): string {
-  const v = t.verification;
-  const seen = v ? `, ${t.hops.filter((h) => h.observation?.observed).length}/${t.hops.length} hops observed` : ` in ${t.hops.length} hops (predicted)`;
-  const nat = v ? (v.natVerdict === 'no-nat' ? ' · no NAT' : v.natVerdict === 'nat' ? ' · NAT' : '') : t.nat.length ? ' · NAT predicted' : ' · no NAT predicted';
-  return `${t.request.from.name ?? t.request.from.ip} → ${t.request.to.name ?? t.request.to.ip}: ${t.disposition}${seen}${nat}`;
-}
-
 /** Registers podnet.tracePacket, podnet.traceFrom and podnet.traceTo. */
 export function registerTraceCommands(context: vscode.ExtensionContext, session: LabSession, diagram: DiagramPanel, output: vscode.OutputChannel): void {
   const trace = (args: TraceArgs = {}) => guarded('Trace failed', async () => {
@@ -81,7 +75,8 @@ export function registerTraceCommands(context: vscode.ExtensionContext, session:
     output.appendLine(formatTrace(result));
     output.appendLine('');
     await diagram.showTrace(result);
-    const pick = await vscode.window.showInformationMessage(traceSummary(result), 'Show Details');
+    const show = traceVerdict(result).tone === 'bad' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    const pick = await show(traceSummary(result), 'Show Details');
     if (pick) output.show(true);
   });
   context.subscriptions.push(

@@ -1,12 +1,13 @@
 /**
  * The side panel: the current hop (where, decision, interfaces, the table rows behind it, headers before and after,
- * the probe's evidence, the learner sentence) and the trace summary (disposition, NAT verdict, TTL check).
+ * the probe's evidence, the learner sentence) and the trace summary (what the probe saw, the return path, NAT verdict, TTL check).
  * Every lab-provided string goes in through textContent.
  */
 import { rowText } from '../../tracer/format';
 import type { Hop, PacketHeaders, TraceResult } from '../../tracer/types';
 import { codicon, html } from './dom';
 import type { HopStatus, TraceStep } from './model';
+import { returnPathText, traceVerdict } from './outcomeText';
 import { STATUS_TEXT } from './traceView';
 
 const DECISION_TEXT: Record<Hop['decision'], string> = {
@@ -50,8 +51,10 @@ export function renderSummary(host: Element, t: TraceResult | undefined): void {
   html('h2', {}, `${endpoint(from)} → ${endpoint(to)}`, host);
   html('p', { class: 'muted' }, proto === 'icmp' ? 'ICMP echo' : `${proto.toUpperCase()} port ${port}`, host);
   const dl = html('dl', { class: 'facts' }, undefined, host);
-  const ok = t.disposition === 'DELIVERED';
-  field(dl, 'Outcome', ok ? `DELIVERED in ${t.hops.length} hops` : `${t.disposition}: ${t.reason ?? ''}`, ok ? 'good' : 'bad');
+  const verdict = traceVerdict(t);
+  field(dl, 'Outcome', `${verdict.label}: ${verdict.sentence}`, verdict.tone);
+  const back = returnPathText(t);
+  if (back) field(dl, 'Return path', back, t.returnPath && !t.returnPath.notPredicted && t.returnPath.disposition !== 'DELIVERED' ? 'bad' : undefined);
   const v = t.verification;
   const natWord = t.nat.length ? `NAT in the tables: ${t.nat.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ')}` : 'the tables rewrite nothing';
   if (v) {

@@ -13,6 +13,7 @@ import { Player } from './player';
 import { isHostToDiagram, type DiagramSource, type DiagramState, type DiagramToHost, type HostToDiagram } from './protocol';
 import { renderDiagram, setZoom, type Drawing } from './render';
 import { clearTrace, drawTrace } from './traceView';
+import { traceVerdict } from './outcomeText';
 import type { Snapshot } from '../../snapshot/types';
 import type { TraceResult } from '../../tracer/types';
 
@@ -69,8 +70,8 @@ function showTrace(t: TraceResult | undefined, step: number): void {
     return;
   }
   const steps = traceSteps(t);
-  const end = t.disposition === 'DELIVERED' ? 'DELIVERED' : t.disposition;
-  const overlay = drawTrace(drawn.drawing, steps, end);
+  const verdict = traceVerdict(t);
+  const overlay = drawTrace(drawn.drawing, steps, verdict.label, verdict.tone !== 'good');
   trace = { steps, player: new Player(overlay, onStep, () => reducedMotion.matches) };
   trace.player.jump(step);
 }

@@ -171,8 +171,8 @@ export function clearTrace(d: Drawing): void {
   d.svg.querySelectorAll('.on-path').forEach((e) => e.classList.remove('on-path'));
 }
 
-/** Draws the whole path (every hop), the markers and the packet; the player then moves through it. */
-export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string): TraceOverlay {
+/** Draws the whole path (every hop), the markers and the packet; the player then moves through it; `failed` marks the end label as a failure even when the last hop was seen. */
+export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string, failed = false): TraceOverlay {
   const hops = traceGeometry(d, steps);
   clearTrace(d);
   const pathLayer = svg('g', { class: 'trace-paths' }, d.traceLayer);
@@ -189,7 +189,7 @@ export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string): Tra
   });
   const end = hops[hops.length - 1];
   if (end) {
-    const stopped = end.status === 'stopped';
+    const stopped = end.status === 'stopped' || failed;
     const g = svg('g', { class: `end-label ${stopped ? 'stopped' : 'delivered'}` }, markerLayer);
     const pill = svg('rect', { class: 'pill', rx: 4 }, g);
     const text = svgText(`${stopped ? '✕' : '✓'} ${endLabel}`, { x: end.marker.x + 18, y: end.marker.y + 4, 'font-size': 12 }, g);
