@@ -33,7 +33,9 @@ const percentile = (xs: number[], p: number): number => {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 };
 const r4 = (x: number): number | null => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
-const summary = (xs: number[]) => ({ count: xs.length, median: r4(median(xs)), min: r4(Math.min(...xs)), p95: r4(percentile(xs, 95)), max: r4(Math.max(...xs)) });
+const summary = (xs: number[]) => ({
+  count: xs.length, median: r4(median(xs)), min: r4(Math.min(...xs)), p95: r4(percentile(xs, 95)), max: r4(Math.max(...xs)),
+});
 
 function main(): void {
   const [file, runsArg = '200', seedArg = '1'] = process.argv.slice(2);

@@ -81,7 +81,9 @@ async function measure(tc: TestbedCluster, bed: Testbed, mode: Mode, runs: numbe
       if (live.result.disposition !== 'DELIVERED' || live.result.warnings.some((w) => w.startsWith('predicted only'))) {
         throw new Error(`the trace ${req.from} -> ${req.to} was not verified as delivered: ${live.result.disposition} ${live.result.warnings.join('; ')}`);
       }
-      if (i > 0) traces.push({ totalMs, snapshotMs: live.timings.snapshotMs, kernelMs: live.timings.kernelMs, verifyMs: live.timings.verifyMs ?? NaN }); // run 0 warms up
+      if (i > 0) traces.push({
+        totalMs, snapshotMs: live.timings.snapshotMs, kernelMs: live.timings.kernelMs, verifyMs: live.timings.verifyMs ?? NaN,
+      }); // run 0 warms up
     }
     log(`${mode}: trace ${traces.map((t) => t.totalMs.toFixed(0)).join(', ')} ms`);
     const pick = (k: keyof (typeof traces)[number]): Stats => stats(traces.map((t) => t[k])) as Stats;

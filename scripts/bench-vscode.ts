@@ -45,7 +45,9 @@ const median = (xs: number[]): number => {
   return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 const r1 = (x: number): number | null => (Number.isFinite(x) ? Number(x.toFixed(1)) : null);
-const stats = (xs: number[]) => ({ median: r1(median(xs)), min: r1(xs.length ? Math.min(...xs) : NaN), max: r1(xs.length ? Math.max(...xs) : NaN), runs: xs.map(r1) });
+const stats = (xs: number[]) => ({
+  median: r1(median(xs)), min: r1(xs.length ? Math.min(...xs) : NaN), max: r1(xs.length ? Math.max(...xs) : NaN), runs: xs.map(r1),
+});
 
 // ---- cleanup on signals ---------------------------------------------------------------------
 

@@ -46,7 +46,9 @@ export function homeNamespace(sel: ClusterSelection): string | undefined {
  * Runs `fn` on the cluster or the embedded lab, and always releases it (deleting debug Pods on a cluster). `watchAll`
  * watches every namespace whatever -n says, for commands whose arguments may name Pods of any namespace (NS/POD).
  */
-export async function withProvider<T>(sel: ClusterSelection | undefined, lab: string | undefined, fn: (p: LabProvider) => Promise<T>, opts: { watchAll?: boolean } = {}): Promise<T> {
+export async function withProvider<T>(
+  sel: ClusterSelection | undefined, lab: string | undefined, fn: (p: LabProvider) => Promise<T>, opts: { watchAll?: boolean } = {},
+): Promise<T> {
   if (sel && lab !== undefined) throw new UsageError('--lab names an embedded lab; --context/--kubeconfig a cluster: use one of them');
   if (!sel) {
     const embedded = await EmbeddedLab.connect(labName(lab));

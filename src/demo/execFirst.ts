@@ -8,7 +8,9 @@ export function programMissing(res: Pick<ExecResult, 'code' | 'stderr'>): boolea
 }
 
 /** The result of the first alternative whose program exists; when none exists, the last result with every program named. */
-export async function execFirst(lab: LabProvider, where: ExecTarget, alternatives: string[][], opts: { timeoutMs?: number } = {}): Promise<ExecResult & { argv: string[] }> {
+export async function execFirst(
+  lab: LabProvider, where: ExecTarget, alternatives: string[][], opts: { timeoutMs?: number } = {},
+): Promise<ExecResult & { argv: string[] }> {
   let last: ExecResult | undefined;
   for (const argv of alternatives) {
     const res = await lab.exec(where, argv, opts);

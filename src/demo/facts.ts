@@ -135,7 +135,9 @@ const ephemeralIp: FactCheck = async (lab) => {
   await lab.deletePod(pod.name);
   // On a cluster `workload` is the image: a container with a port serves HTTP (agnhost netexec) like the web workload.
   const workload = (c: PodInfo['containers'][number]) => (WORKLOADS.includes(c.workload) ? c.workload : c.port !== undefined ? 'web' : 'sleep') as 'web';
-  const again = await lab.addPod({ name: podLabel(pod), node: pod.node, containers: pod.containers.map((c) => ({ name: c.name, workload: workload(c), port: c.port })) });
+  const again = await lab.addPod({
+    name: podLabel(pod), node: pod.node, containers: pod.containers.map((c) => ({ name: c.name, workload: workload(c), port: c.port })),
+  });
   const answer = await whoSawWhat(lab, { kind: 'node', node: pod.node }, again.ip);
   return {
     passed: again.ip !== pod.ip && answeredBy(pod, answer.pod),

@@ -48,7 +48,10 @@ export async function ensureTopologyPods(kube: KubeProvider, topology: Topology,
     () => `the Pods of "${topology.name}" did not all become Running within ${timeoutMs / 1000} s (${names.map((n) => `${n}: ${find(n)?.phase ?? 'missing'}`).join(', ')})`);
 }
 
-/** Deletes the pack's Pods, and any other Pod PodNet made for the pack's topology during the run (a learner's web-2), as a teardown: errors are collected, not thrown. */
+/**
+ * Deletes the pack's Pods, and any other Pod PodNet made for the pack's topology during the run (a learner's web-2), as a teardown: errors are
+ * collected, not thrown.
+ */
 async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string | undefined> {
   const problems: string[] = [];
   const ours = new Set(pack.topology.pods.map((p) => p.name));

@@ -61,7 +61,10 @@ export function listLabPacks(extraDirs: string[] = []): { packs: LabPackSummary[
     for (const dir of packFolders(root)) {
       try {
         const p = parseLabPack(dir);
-        packs.push({ id: p.id, title: p.title, version: p.version, author: p.author, minutes: p.minutes, steps: p.steps.length, dir, builtIn: isBuiltIn, ...(kindNote(p) ? { kind: kindNote(p) } : {}) });
+        packs.push({
+          id: p.id, title: p.title, version: p.version, author: p.author, minutes: p.minutes, steps: p.steps.length, dir, builtIn: isBuiltIn,
+          ...(kindNote(p) ? { kind: kindNote(p) } : {}),
+        });
       } catch (e) {
         problems.push({ dir, errors: e instanceof LabPackInvalidError ? e.errors : [new LabPackError((e as Error).message, { file: dir })] });
       }

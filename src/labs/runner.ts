@@ -150,7 +150,9 @@ export async function runLabPack(pack: LabPack, opts: RunOptions = {}): Promise<
   if (!isValidLabName(lab)) throw new Error(`"${lab}" is not a valid lab name (lowercase letters, digits and "-", at most 32); pass another with --lab`);
   const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
   const emit = opts.onEvent ?? (() => undefined);
-  const result: LabRunResult = { pack: { id: pack.id, title: pack.title, version: pack.version, dir: pack.dir }, lab, passed: false, steps: [], kept: !!opts.keep, durationMs: 0 };
+  const result: LabRunResult = {
+    pack: { id: pack.id, title: pack.title, version: pack.version, dir: pack.dir }, lab, passed: false, steps: [], kept: !!opts.keep, durationMs: 0,
+  };
   let status;
   try {
     status = await startLab({ lab, topology: pack.topology, cniPath: opts.cniPath, entry: cliEntry });
@@ -168,7 +170,9 @@ export async function runLabPack(pack: LabPack, opts: RunOptions = {}): Promise<
     for (const [index, step] of pack.steps.entries()) {
       emit({ kind: 'step', index, total: pack.steps.length, step });
       throwIfStopped(opts.signal);
-      result.steps.push(await runStep(step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, signal: opts.signal }));
+      result.steps.push(await runStep(
+        step, { pack, lab, provider, state, cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS, signal: opts.signal },
+      ));
     }
     result.passed = result.steps.every((s) => s.passed);
   } catch (e) {

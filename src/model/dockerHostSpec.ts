@@ -97,7 +97,9 @@ export function withDefaultDockerHost(t: Topology): Topology {
   if (t.dockerHost) return t;
   const ip = defaultDockerHostIp(t.network.cidr);
   if (!ip) throw new SpecError(noDefaultIp(t.network.cidr), { field: 'dockerHost.ip' }, 'add a dockerHost section with an ip to the topology file');
-  const out: Topology = { ...t, dockerHost: { name: DOCKER_HOST_DEFAULTS.name, ip, bridgeCIDR: DOCKER_HOST_DEFAULTS.bridgeCIDR, containers: defaultDockerContainers() } };
+  const out: Topology = {
+    ...t, dockerHost: { name: DOCKER_HOST_DEFAULTS.name, ip, bridgeCIDR: DOCKER_HOST_DEFAULTS.bridgeCIDR, containers: defaultDockerContainers() },
+  };
   // The same rules a file obeys; the section is not in any file, so errors carry only the field.
   const errors = checkTopology(out, (field) => ({ field }), true);
   if (errors.length > 0) throw errors[0];

@@ -46,7 +46,9 @@ export function clusterFacts(st: LabStatus): ClusterFacts {
     ...(st.topology.clusterCIDR ? { clusterCIDR: st.topology.clusterCIDR } : {}),
     nodes: st.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR })).sort((a, b) => cmp(a.name, b.name)),
     pods: runningPods(st)
-      .map((p) => ({ name: p.name, node: p.node, ip: p.ip, containers: p.containers.map((c) => ({ name: c.name, ports: c.port !== undefined ? [c.port] : [] })) }))
+      .map((p) => ({
+        name: p.name, node: p.node, ip: p.ip, containers: p.containers.map((c) => ({ name: c.name, ports: c.port !== undefined ? [c.port] : [] })),
+      }))
       .sort((a, b) => cmp(a.name, b.name)),
   };
   if (host) {

@@ -87,7 +87,9 @@ export class NetIndex {
 
   /** Who on the L2 segment of (ns, link) owns `ip` (what ARP would find), excluding the asker itself; across an unseen node network too. */
   arpResolve(ns: NamespaceSnapshot, link: SnapshotLink, ip: string): LinkRef | undefined {
-    return this.l2Segment(ns, link).find((ep) => !(ep.ns.id === ns.id && ep.link.name === link.name) && this.ipv4(ep.ns, ep.link.name).some((a) => a.address === ip))
+    return this.l2Segment(ns, link).find((ep) => !(ep.ns.id === ns.id && ep.link.name === link.name) && this.ipv4(
+      ep.ns, ep.link.name,
+    ).some((a) => a.address === ip))
       ?? this.acrossNetwork(ns, link, (other, l) => this.ipv4(other, l.name).some((a) => a.address === ip) && this.sameSubnet(ns, link, ip));
   }
 

@@ -113,7 +113,10 @@ interface EvalState {
 }
 
 function row(rule: NftRule, st: EvalState, verdict: FilterRuleRow['verdict'], changes?: HeaderChange[]): FilterRuleRow {
-  return { family: rule.family, table: rule.table, chain: rule.chain, hook: st.hook, handle: rule.handle, text: renderRule(rule), verdict, ...(changes ? { changes } : {}) };
+  return {
+    family: rule.family, table: rule.table, chain: rule.chain, hook: st.hook, handle: rule.handle, text: renderRule(rule), verdict,
+    ...(changes ? { changes } : {}),
+  };
 }
 
 function applyNat(rule: NftRule, kind: string, body: unknown, st: EvalState): void {

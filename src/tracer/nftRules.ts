@@ -39,7 +39,10 @@ export function readRuleset(filter: SnapshotFilter): NftRuleset {
     if (item.chain) {
       const c = item.chain as { family: string; table: string; name: string; type?: string; hook?: string; prio?: number | string; policy?: string };
       const prio = typeof c.prio === 'string' ? (PRIORITY_NAMES[c.prio] ?? 0) : c.prio;
-      chains.set(chainKey(c.family, c.table, c.name), { family: c.family, table: c.table, name: c.name, type: c.type, hook: c.hook, prio, policy: c.policy, rules: [] });
+      chains.set(
+        chainKey(c.family, c.table, c.name),
+        { family: c.family, table: c.table, name: c.name, type: c.type, hook: c.hook, prio, policy: c.policy, rules: [] },
+      );
     }
   }
   for (const item of items) {

@@ -42,7 +42,10 @@ class Walker {
     this.hops.push({ index: this.hops.length + 1, namespace: ns.id, where, decision, ifIn, ifOut, rows, headers: { ...this.packet }, sentence });
   }
 
-  private filter(ns: NamespaceSnapshot, families: readonly string[], hook: string, iif: string | undefined, oif: string | undefined, rows: TableRow[], masq?: string): void {
+  private filter(
+    ns: NamespaceSnapshot, families: readonly string[], hook: string, iif: string | undefined, oif: string | undefined, rows: TableRow[],
+    masq?: string,
+  ): void {
     const res = evaluateHook(this.ruleset(ns), families, hook, { packet: this.packet, iifname: iif, oifname: oif }, masq);
     this.warnings.push(...res.unknown.map((u) => `${ns.name}: nft rule not understood: ${u}`));
     for (const r of res.rows) rows.push({ kind: 'filter', rule: r });
@@ -179,7 +182,9 @@ class Walker {
     if (!peer) throw new Stop('EXITS_LAB', `the packet leaves ${ns.name} through ${link.name}, whose far end is outside this lab's namespaces`);
     const network = veth ? undefined : (this.net.sharedSubnet(ns, link, this.net.ipv4(peer.ns, peer.link.name)[0]?.address ?? '') ?? 'the node network');
     const row: TableRow = { kind: 'veth', from: { namespace: ns.id, ifname: link.name }, to: { namespace: peer.ns.id, ifname: peer.link.name }, ...(network ? { network } : {}) };
-    const sentence = network ? say.networkSentence(ns.name, link.name, peer.ns.name, peer.link.name, network) : say.vethSentence(ns.name, link.name, peer.ns.name, peer.link.name);
+    const sentence = network ? say.networkSentence(
+      ns.name, link.name, peer.ns.name, peer.link.name, network,
+    ) : say.vethSentence(ns.name, link.name, peer.ns.name, peer.link.name);
     this.hop(peer.ns, 'veth', [row], sentence, link.name, peer.link.name, `${ns.name} → ${peer.ns.name}`);
     if (!peer.link.up) throw new Stop('LINK_DOWN', `${peer.link.name} in ${peer.ns.name} is down`);
     if (peer.link.master) {

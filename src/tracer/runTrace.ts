@@ -17,7 +17,9 @@ export interface TraceTimings {
 }
 
 /** Traces on a running lab; `verify: false` stops after the prediction and the kernel cross-check. */
-export async function traceLive(lab: LabProvider, req: TraceRequest, opts: { verify: boolean }): Promise<{ result: TraceResult; snapshot: Snapshot; timings: TraceTimings }> {
+export async function traceLive(
+  lab: LabProvider, req: TraceRequest, opts: { verify: boolean },
+): Promise<{ result: TraceResult; snapshot: Snapshot; timings: TraceTimings }> {
   let t = performance.now();
   const lap = () => {
     const now = performance.now();

@@ -5,7 +5,10 @@ import type { NamespaceKind, SnapshotLink } from '../../src/snapshot/types';
 
 function link(ifindex: number, name: string, kind: SnapshotLink['kind'], raw: { linkIndex?: number; linkNetnsid?: number; master?: string } = {}): ParsedLink {
   const l: SnapshotLink = { ifindex, name, kind, mac: '02:00:00:00:00:01', mtu: 1500, state: 'UP', up: true, ...(raw.master ? { master: raw.master } : {}) };
-  return { link: l, ...(raw.linkIndex !== undefined ? { linkIndex: raw.linkIndex } : {}), ...(raw.linkNetnsid !== undefined ? { linkNetnsid: raw.linkNetnsid } : {}) };
+  return {
+    link: l, ...(raw.linkIndex !== undefined ? { linkIndex: raw.linkIndex } : {}),
+    ...(raw.linkNetnsid !== undefined ? { linkNetnsid: raw.linkNetnsid } : {}),
+  };
 }
 
 function ns(kind: NamespaceKind, name: string, links: ParsedLink[], node?: string): PeerScope {

@@ -62,7 +62,9 @@ export async function demoCommand(argv: string[]): Promise<number> {
   }
   const passed = facts.filter((f) => f.passed).length;
   if (json) {
-    console.log(JSON.stringify({ lab, upSeconds, pods: pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip })), facts, passed: passed === facts.length }, null, 2));
+    console.log(JSON.stringify(
+      { lab, upSeconds, pods: pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip })), facts, passed: passed === facts.length }, null, 2,
+    ));
   } else {
     console.log(`\n${passed}/${facts.length} facts observed. ${values.keep ? `The lab "${lab}" is still running: try \`podnet exec pod-a --lab ${lab} -- ip route\`, then \`podnet lab down --lab ${lab}\`.` : 'The lab is gone: no namespace, veth or address is left behind.'}`);
   }

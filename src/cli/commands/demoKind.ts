@@ -36,7 +36,10 @@ export async function demoOnKind(name: string, topology: Topology, json: boolean
     await kube.closeAndWait();
   }
   const passed = facts.filter((f) => f.passed).length;
-  if (json) console.log(JSON.stringify({ lab: context, cluster: name, pods: pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip })), facts, passed: passed === facts.length }, null, 2));
+  if (json) console.log(JSON.stringify(
+    { lab: context, cluster: name, pods: pods.map((p) => ({ name: p.name, node: p.node, ip: p.ip })), facts, passed: passed === facts.length }, null,
+    2,
+  ));
   else console.log(`\n${passed}/${facts.length} facts observed on kind cluster "${name}". Its Pods stay: try \`podnet trace pod-a pod-c --context ${context}\`.`);
   return output.exitCode(passed === facts.length ? 0 : 1);
 }

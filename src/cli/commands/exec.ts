@@ -72,7 +72,9 @@ async function readStdin(): Promise<string> {
 }
 
 /** Runs argv in a cluster Pod or node through the provider and prints what it printed; resolves with its exit code. */
-async function execOnCluster(cluster: ClusterSelection, lab: string | undefined, target: ExecTarget, argv: string[], timeoutSec: number, withStdin: boolean): Promise<number> {
+async function execOnCluster(
+  cluster: ClusterSelection, lab: string | undefined, target: ExecTarget, argv: string[], timeoutSec: number, withStdin: boolean,
+): Promise<number> {
   if (target.kind === 'pod' && target.container !== undefined) {
     // Every container of a Pod shares one network namespace; say so instead of pretending to enter one container.
     process.stderr.write(`podnet: on a cluster the command runs in the Pod's network namespace with the node's tools; -c ${target.container} changes nothing\n`);

@@ -37,7 +37,9 @@ function printErrors(errors: LabPackError[]): void {
 
 function list(dirs: string[], json: boolean): number {
   const { packs, problems } = listLabPacks(dirs);
-  if (json) return void console.log(JSON.stringify({ packs, problems: problems.map((p) => ({ dir: p.dir, errors: p.errors.map((e) => e.format()) })) }, null, 2)), 0;
+  if (json) return void console.log(JSON.stringify(
+    { packs, problems: problems.map((p) => ({ dir: p.dir, errors: p.errors.map((e) => e.format()) })) }, null, 2,
+  )), 0;
   if (packs.length === 0) console.log('no lab packs found');
   else console.log(table(['ID', 'TITLE', 'VERSION', 'MINUTES', 'STEPS', 'KIND', 'PATH'], packs.map((p) => [p.id, p.title, p.version, String(p.minutes), String(p.steps), p.kind ? 'no' : 'yes', p.dir])));
   const embeddedOnly = packs.filter((p) => p.kind);

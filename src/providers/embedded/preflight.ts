@@ -46,7 +46,9 @@ export function userNamespaceSysctlProblems(): PreflightProblem[] {
 }
 
 /** Finds every tool (and each optional one that is installed) or reports all required ones that are missing, each with the Debian package to install. */
-export function locateTools(configuredCniPath?: string, searchDirs?: readonly string[], env: NodeJS.ProcessEnv = process.env): { tools?: LabTools; problems: PreflightProblem[] } {
+export function locateTools(
+  configuredCniPath?: string, searchDirs?: readonly string[], env: NodeJS.ProcessEnv = process.env,
+): { tools?: LabTools; problems: PreflightProblem[] } {
   const problems: PreflightProblem[] = [];
   const found: Partial<LabTools> = {};
   for (const req of REQUIRED_TOOLS) {

@@ -38,7 +38,9 @@ export const kindContext = (name: string): string => `kind-${name}`;
 export async function createKindCluster(tools: KindTools, req: KindCreateRequest, progress: KindProgress = {}): Promise<string> {
   const step = progress.onStep ?? (() => undefined);
   step('checking kind, the container runtime and the address ranges');
-  const problems = kindPreflightProblems(await gatherKindFacts(tools), { name: req.name, podSubnet: req.topology.clusterCIDR, serviceSubnet: DEFAULT_SERVICE_SUBNET });
+  const problems = kindPreflightProblems(
+    await gatherKindFacts(tools), { name: req.name, podSubnet: req.topology.clusterCIDR, serviceSubnet: DEFAULT_SERVICE_SUBNET },
+  );
   if (problems.length) throw new KindError(problems.join(' '), '');
   const config = kindConfigYaml(req.topology, { name: req.name, cni: req.cni, image: req.image, bridgePlugin: req.bridgePlugin });
   try {

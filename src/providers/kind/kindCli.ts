@@ -104,7 +104,9 @@ export async function runKindCreate(tools: KindTools, name: string, configYaml: 
 }
 
 /** Runs a long kind call with streaming and cancellation; a missing kind becomes a KindError. */
-async function tryRun2(argv: string[], tools: KindTools, opts: { onStdout: (t: string) => void; onStderr: (t: string) => void; signal?: AbortSignal }): Promise<RunResult> {
+async function tryRun2(
+  argv: string[], tools: KindTools, opts: { onStdout: (t: string) => void; onStderr: (t: string) => void; signal?: AbortSignal },
+): Promise<RunResult> {
   try {
     return await run(argv, { env: tools.env, timeoutMs: 15 * 60_000, ...opts });
   } catch (e) {

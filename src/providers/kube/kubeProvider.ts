@@ -14,7 +14,10 @@ import { nodeAliases, podKey, toLabStatus } from './toLabStatus';
 /** The options of {@link KubeProvider.connect}, re-exported for callers that only import the provider. */
 export type { KubeConnectOptions } from './kubeParts';
 
-/** A connected cluster; read-only except for PodNet's own Pods (label app.kubernetes.io/managed-by=podnet-lab: lab Pods it may create and delete, opt-in debug Pods removed on close). */
+/**
+ * A connected cluster; read-only except for PodNet's own Pods (label app.kubernetes.io/managed-by=podnet-lab: lab Pods it may create and delete, opt-in
+ * debug Pods removed on close).
+ */
 export class KubeProvider implements LabProvider {
   readonly kind = 'kube';
   private readonly wiring: NodeWiringCache;

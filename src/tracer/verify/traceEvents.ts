@@ -80,7 +80,9 @@ export function parseTraceOutput(namespace: string, output: string): { events: T
     if (!m) continue;
     const [, traceId, family, table, chain, , packet, ruleText, ruleVerdict, , policy] = m;
     if (packet !== undefined) {
-      events.push({ namespace, traceId, family, table, chain, hook: table.startsWith(TRACE_TABLE) ? OBSERVATION_CHAINS[chain] : undefined, ...parsePacket(packet) });
+      events.push({
+        namespace, traceId, family, table, chain, hook: table.startsWith(TRACE_TABLE) ? OBSERVATION_CHAINS[chain] : undefined, ...parsePacket(packet),
+      });
     } else if (ruleText !== undefined && ruleVerdict !== 'continue') {
       verdicts.push({ namespace, traceId, family, table, chain, rule: ruleText, verdict: ruleVerdict });
     } else if (policy === 'drop') {

@@ -27,7 +27,10 @@ export async function loadCatalog(progress: ProgressStore): Promise<{ labs: LabL
     try {
       add(parseLabPack(dirname(f.fsPath)), 'workspace');
     } catch (e) {
-      problems.push({ path: vscode.workspace.asRelativePath(f), message: e instanceof LabPackInvalidError ? e.errors[0]?.format() ?? e.message : (e as Error).message });
+      problems.push({
+        path: vscode.workspace.asRelativePath(f),
+        message: e instanceof LabPackInvalidError ? e.errors[0]?.format() ?? e.message : (e as Error).message,
+      });
     }
   }
   return { labs, problems, paths };

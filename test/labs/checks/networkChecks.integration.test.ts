@@ -1,4 +1,7 @@
-/** The network checks on a real embedded lab with a Docker-style host: traces, what the receiver saw, reachability; each passes and fails for the right reason. */
+/**
+ * The network checks on a real embedded lab with a Docker-style host: traces, what the receiver saw, reachability; each passes and fails for the right
+ * reason.
+ */
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { ARTICLE_WITH_DOCKER_HOST_YAML, parseTopology } from '../../../src/model/topologySpec';

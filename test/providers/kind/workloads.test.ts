@@ -4,7 +4,8 @@ import { TOPOLOGY_NODE_LABEL } from '../../../src/providers/kind/kindConfig';
 import { DEFAULT_WORKLOAD_IMAGE, imagePullAdvice, workloadManifests } from '../../../src/providers/kind/workloads';
 
 const article = parseTopology(ARTICLE_TOPOLOGY_YAML);
-type Manifest = { metadata: { name: string; labels: Record<string, string> }; spec: { nodeSelector: Record<string, string>; containers: { name: string; image: string; args: string[]; ports?: { containerPort: number }[] }[] } };
+type Container = { name: string; image: string; args: string[]; ports?: { containerPort: number }[] };
+type Manifest = { metadata: { name: string; labels: Record<string, string> }; spec: { nodeSelector: Record<string, string>; containers: Container[] } };
 
 describe('kind workloads from a topology', () => {
   const pods = workloadManifests(article) as unknown as Manifest[];

@@ -1,4 +1,7 @@
-/** What the kind stand-in does to a kubeconfig, as kind does: add (or replace) cluster, user and context `kind-NAME`, make it current; remove them on delete. */
+/**
+ * What the kind stand-in does to a kubeconfig, as kind does: add (or replace) cluster, user and context `kind-NAME`, make it current; remove them on
+ * delete.
+ */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parse, stringify } from 'yaml';

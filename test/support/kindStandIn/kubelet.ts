@@ -45,7 +45,10 @@ export class KubeletStandIn {
   private readonly busy = new Set<string>();
   private next = 0;
 
-  constructor(private readonly engine: DockerEngine, private readonly api: KubeApiStandIn, private readonly nodes: KubeletNode[], private readonly unpullable: string[] = []) {}
+  constructor(
+    private readonly engine: DockerEngine, private readonly api: KubeApiStandIn, private readonly nodes: KubeletNode[],
+    private readonly unpullable: string[] = [],
+  ) {}
 
   /** Follows the stand-in's store from now on. */
   start(): void {
@@ -88,7 +91,10 @@ export class KubeletStandIn {
       const bad = (spec.containers ?? []).find((c) => c.image && this.unpullable.includes(c.image));
       if (bad) {
         const waiting = { waiting: { reason: 'ErrImagePull', message: `failed to pull image "${bad.image}": dial tcp: lookup registry: no such host` } };
-        return void this.patch(scheduled, {}, { containerStatuses: (spec.containers ?? []).map((c) => ({ name: c.name, ready: false, restartCount: 0, image: c.image, state: waiting })) });
+        return void this.patch(
+          scheduled, {},
+          { containerStatuses: (spec.containers ?? []).map((c) => ({ name: c.name, ready: false, restartCount: 0, image: c.image, state: waiting })) },
+        );
       }
       await this.run(scheduled, node, key);
     } finally {

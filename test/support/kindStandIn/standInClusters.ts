@@ -105,7 +105,9 @@ async function build(state: string, opts: CreateOptions, cfg: StandInKindConfig,
     await Promise.all(names.map((n) => startNode(eng, opts.name, n, cfg.nodes[n.index], image)));
     const r = await eng.dockerOk(['inspect', '--format', '{{(index .NetworkSettings.Networks "kind").IPAddress}}', ...names.map((n) => n.name)]);
     const ips = r.stdout.trim().split('\n');
-    return names.map((n, i) => ({ name: n.name, container: n.name, role: n.role, labels: cfg.nodes[n.index].labels, ip: ips[i].trim(), podCIDR: podCidrFor(cfg.podSubnet, i) }));
+    return names.map((n, i) => ({
+      name: n.name, container: n.name, role: n.role, labels: cfg.nodes[n.index].labels, ip: ips[i].trim(), podCIDR: podCidrFor(cfg.podSubnet, i),
+    }));
   });
   await stage('Writing configuration 📜', async () => {
     const cluster: DaemonCluster = { name: opts.name, nodes, unpullable: (process.env.KIND_STANDIN_UNPULLABLE ?? '').split(',').filter(Boolean) };

@@ -1,4 +1,7 @@
-/** Measures the watcher against the stand-in: 1,000 Pods from list into pods(), and upsert()-to-onChange latency (median). Run: npx tsx test/support/kubeApiStandIn/measure.ts */
+/**
+ * Measures the watcher against the stand-in: 1,000 Pods from list into pods(), and upsert()-to-onChange latency (median). Run: npx tsx
+ * test/support/kubeApiStandIn/measure.ts
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

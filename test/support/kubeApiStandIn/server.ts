@@ -184,7 +184,9 @@ export class KubeApiStandIn {
     const containers = ((pod.spec as { containers?: { name?: string }[] } | undefined)?.containers ?? []).map((c) => c.name ?? '');
     const query = { command: q.getAll('command'), container: q.get('container') || containers[0] || '', stdin: flag('stdin'), stdout: flag('stdout'), stderr: flag('stderr') };
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const record: ExecSessionRecord = { namespace, pod: name, container: query.container, command: query.command, protocol: ws.protocol, closedByClient: false };
+      const record: ExecSessionRecord = {
+        namespace, pod: name, container: query.container, command: query.command, protocol: ws.protocol, closedByClient: false,
+      };
       this.execSessions.push(record);
       void serveExec(ws, pod, query, this.execHandler, record, this.opts.execTimeoutMs ?? 20_000);
     });

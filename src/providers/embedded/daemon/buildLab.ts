@@ -64,7 +64,10 @@ async function buildNode(ctx: LabContext, topo: Topology, index: number): Promis
   return info;
 }
 
-/** Step 3 (optional): the Docker host: on the wire like a node but with no route to any Pod CIDR (it is not in the cluster), then docker0, containers and NAT. */
+/**
+ * Step 3 (optional): the Docker host: on the wire like a node but with no route to any Pod CIDR (it is not in the cluster), then docker0, containers and
+ * NAT.
+ */
 async function buildDockerHostStep(ctx: LabContext, topo: Topology): Promise<string> {
   const spec = topo.dockerHost;
   if (!spec) return '';

@@ -16,7 +16,10 @@ export interface CniAttachment {
 /** Bridge of a node's Pods; the network is named after it too. */
 export const POD_BRIDGE = 'cbr0';
 
-/** The bridge network config: `bridge` (cbr0 on a node, docker0 on the Docker host), gateway on the first address, no masquerade (the plugin's would use iptables). */
+/**
+ * The bridge network config: `bridge` (cbr0 on a node, docker0 on the Docker host), gateway on the first address, no masquerade (the plugin's would use
+ * iptables).
+ */
 export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string = POD_BRIDGE): object {
   return {
     cniVersion: '0.4.0',

@@ -56,7 +56,9 @@ function workloadArgv(tools: LabTools, spec: ContainerSpec, files: WorkloadFiles
 }
 
 /** Starts one container inside the Pod's namespaces (`enter` wraps argv with nsenter). */
-export function startContainer(tools: LabTools, spec: ContainerSpec, id: PodIdentity, files: WorkloadFiles, enter: (argv: string[]) => string[]): RunningContainer {
+export function startContainer(
+  tools: LabTools, spec: ContainerSpec, id: PodIdentity, files: WorkloadFiles, enter: (argv: string[]) => string[],
+): RunningContainer {
   const env = containerEnv(id, spec, files);
   const podDir = join(files.podsDir, id.pod);
   mkdirSync(podDir, { recursive: true });

@@ -66,7 +66,9 @@ export function requireNft(tools: LabTools): string {
 }
 
 /** One container: its namespaces, CNI ADD on docker0 (the first ADD creates the bridge), then its web server. */
-async function attachContainer(ctx: LabContext, host: DockerHostSpec, spec: DockerContainerSpec): Promise<{ info: DockerContainerInfo; running: RunningContainer }> {
+async function attachContainer(
+  ctx: LabContext, host: DockerHostSpec, spec: DockerContainerSpec,
+): Promise<{ info: DockerContainerInfo; running: RunningContainer }> {
   const nsId = ctrNsId(spec.name);
   await ctx.ns.create(nsId, spec.name);
   const att = await cniAdd(ctx.tools, {

@@ -136,7 +136,10 @@ export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: impor
     async route({ target }) {
       const { nsId, env } = resolveTarget(ctx, target);
       const files = nsId ? ctx.ns.files(nsId) : { net: '/proc/1/ns/net', uts: '/proc/1/ns/uts' };
-      return { sandboxPid: ctx.sandboxPid, rootless: ctx.rootless, netns: files.net, utsns: files.uts, mntns: ctx.ns.workloadMounts, confine: confineArgv(ctx.tools), env };
+      return {
+        sandboxPid: ctx.sandboxPid, rootless: ctx.rootless, netns: files.net, utsns: files.uts, mntns: ctx.ns.workloadMounts,
+        confine: confineArgv(ctx.tools), env,
+      };
     },
     async watch(_params, { socket }) {
       watch(socket);

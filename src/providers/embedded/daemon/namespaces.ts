@@ -32,7 +32,10 @@ export class Namespaces {
     return this.mounts;
   }
 
-  /** argv that runs `argv` as a workload: in the namespaces of `id` (or the sandbox's network for the wire), the workload mounts, without the dropped capabilities. */
+  /**
+   * argv that runs `argv` as a workload: in the namespaces of `id` (or the sandbox's network for the wire), the workload mounts, without the dropped
+   * capabilities.
+   */
   enterWorkload(id: string | undefined, argv: readonly string[]): string[] {
     const f = id ? this.files(id) : undefined;
     return [this.tools.nsenter, ...(f ? [`--net=${f.net}`, `--uts=${f.uts}`] : []), `--mount=${this.workloadMounts}`, '--', ...confineArgv(this.tools), ...argv];

@@ -7,7 +7,10 @@ import { readFileSync } from 'node:fs';
 import type { LabTools } from '../tools';
 import { startProcess } from '../../../util/exec';
 
-/** Capabilities a container loses: with them it could remount the host read-write, enter another mount namespace, read another process's root, or write raw devices. */
+/**
+ * Capabilities a container loses: with them it could remount the host read-write, enter another mount namespace, read another process's root, or write
+ * raw devices.
+ */
 export const DROPPED_CAPS = [
   'sys_admin', 'sys_ptrace', 'sys_module', 'sys_rawio', 'sys_boot', 'sys_chroot', 'mknod', 'sys_time', 'sys_resource',
   'syslog', 'mac_admin', 'mac_override', 'linux_immutable', 'dac_read_search', 'sys_pacct', 'sys_tty_config',

@@ -77,7 +77,10 @@ export class ClusterWatcher {
     );
   }
 
-  /** Lists Nodes and Pods, then watches both; rejects with a KubeAccessError when the Pods cannot be listed. Nodes that may not be listed are derived from Pods (with a warning). */
+  /**
+   * Lists Nodes and Pods, then watches both; rejects with a KubeAccessError when the Pods cannot be listed. Nodes that may not be listed are derived
+   * from Pods (with a warning).
+   */
   async start(): Promise<void> {
     if (this.started) throw new Error('ClusterWatcher.start() was called twice; create a new watcher instead');
     this.started = true;

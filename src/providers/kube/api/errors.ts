@@ -62,7 +62,10 @@ function facts(e: unknown): ErrorFacts {
   return { status, netCode, timedOut, serverMessage: statusMessage(field(e, 'body')), text };
 }
 
-/** True for what client-node's exec credential code throws (spawn failure, the plugin's stderr, its unparsable output), as opposed to request errors (FetchError, AbortError, ApiException, ws ErrorEvent). */
+/**
+ * True for what client-node's exec credential code throws (spawn failure, the plugin's stderr, its unparsable output), as opposed to request errors
+ * (FetchError, AbortError, ApiException, ws ErrorEvent).
+ */
 function fromPlugin(e: unknown): boolean {
   if (String(field(e, 'syscall') ?? '').startsWith('spawn')) return true;
   const name = String(field(e, 'name') ?? '');

@@ -85,7 +85,10 @@ function readOne(file: string): KubeConfig {
   return kc;
 }
 
-/** A credential plugin command given as a relative path with a slash (`./bin/login`) is relative to the kubeconfig's folder, as in kubectl; bare names are looked up in PATH. */
+/**
+ * A credential plugin command given as a relative path with a slash (`./bin/login`) is relative to the kubeconfig's folder, as in kubectl; bare names
+ * are looked up in PATH.
+ */
 function resolvePluginPaths(kc: KubeConfig, dir: string): void {
   for (const user of kc.getUsers()) {
     const exec = user.exec as { command?: unknown } | undefined;

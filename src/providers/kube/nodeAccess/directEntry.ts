@@ -137,7 +137,9 @@ export function containerEnv(configEnv: unknown): NodeJS.ProcessEnv {
 }
 
 /** `<runtime> inspect` of one container: its init PID (0 when stopped) and configured environment, or why not. */
-async function inspectPid(runtime: NodeContainerRuntime, container: string, env: NodeJS.ProcessEnv): Promise<{ pid: number; config: unknown } | { why: string }> {
+async function inspectPid(
+  runtime: NodeContainerRuntime, container: string, env: NodeJS.ProcessEnv,
+): Promise<{ pid: number; config: unknown } | { why: string }> {
   const r = await run([runtime, 'inspect', '--type', 'container', '--format', '{{.State.Pid}} {{json .Config.Env}}', container], { env, timeoutMs: INSPECT_TIMEOUT_MS });
   const m = /^(\d+) (.*)$/.exec(r.stdout.trim());
   if (r.code !== 0 || !m) return { why: `${runtime} inspect ${container} failed: ${r.stderr.trim().split('\n')[0] || `exit ${r.code}`}` };

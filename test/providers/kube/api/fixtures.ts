@@ -12,7 +12,9 @@ export function nodeObject(name: string, ip: string, podCIDR: string): StoredObj
 }
 
 /** A Running Pod on a node with one IP and one container. */
-export function podObject(namespace: string, name: string, node: string, ip: string, labels: Record<string, string> = {}): StoredObject & { kind: StandInKind } {
+export function podObject(
+  namespace: string, name: string, node: string, ip: string, labels: Record<string, string> = {},
+): StoredObject & { kind: StandInKind } {
   return {
     kind: 'Pod',
     metadata: { namespace, name, labels },

@@ -25,7 +25,9 @@ function config(contexts: Ctx[], current?: string): string {
     kind: 'Config',
     clusters: contexts.filter((c) => c.server).map((c) => ({ name: c.cluster, cluster: { server: c.server } })),
     users: contexts.map((c) => ({ name: c.user ?? c.name, user: { token: `t-${c.name}` } })),
-    contexts: contexts.map((c) => ({ name: c.name, context: { cluster: c.cluster, user: c.user ?? c.name, ...(c.namespace ? { namespace: c.namespace } : {}) } })),
+    contexts: contexts.map((c) => ({
+      name: c.name, context: { cluster: c.cluster, user: c.user ?? c.name, ...(c.namespace ? { namespace: c.namespace } : {}) },
+    })),
     ...(current ? { 'current-context': current } : {}),
   });
 }
