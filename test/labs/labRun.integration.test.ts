@@ -25,7 +25,7 @@ describe('podnet lab list|validate|run', function () {
 
   it('lab list shows the built-in packs; lab validate accepts the mini fixture', async () => {
     const list = await runCliOk('root', ['lab', 'list']);
-    assert.match(list.stdout, /^ID +TITLE +VERSION +MINUTES +STEPS +PATH/);
+    assert.match(list.stdout, /^ID +TITLE +VERSION +MINUTES +STEPS +KIND +PATH/);
     assert.match(list.stdout, /own-ip +Every Pod gets its own IP/);
     const ok = await runCliOk('root', ['lab', 'validate', join(FIXTURES, 'mini')]);
     assert.match(ok.stdout, /valid lab pack "mini" 1\.0\.0 \(2 steps, 5 actions, 8 checks\)/);

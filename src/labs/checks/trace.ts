@@ -20,7 +20,7 @@ function namesOf(st: LabStatus, where: string): string[] {
 }
 
 /** On a cluster the wire is the nodes' own network, which PodNet does not run: a packet crossed it when one node handed it straight to another. */
-function crossedClusterWire(hops: Hop[], st: LabStatus): boolean {
+export function crossedClusterWire(hops: Hop[], st: LabStatus): boolean {
   const nodes = new Set(st.nodes.map((n) => n.name));
   const places = hops.filter((h) => h.decision !== 'veth').map((h) => h.where);
   return places.some((w, i) => i > 0 && nodes.has(w) && nodes.has(places[i - 1]) && w !== places[i - 1]);

@@ -63,10 +63,11 @@ describe('KubeProvider in-process on a cbr0 (bridge) Docker test bed behind the 
     assert.ok(cross.result.verification?.matches, cross.result.verification?.differences.join('; '));
   });
 
-  it('refuses the wire and the Docker host, and any Pod change: a cluster is read-only', async () => {
+  it('refuses the wire and the Docker host, and any change to a Pod PodNet did not make: a cluster is read-only', async () => {
     await assert.rejects(kube.exec({ kind: 'wire' }, ['true']), (e: unknown) => e instanceof LabError && e.code === 'BAD_REQUEST' && /a cluster has no wire namespace/.test(e.message));
     await assert.rejects(kube.exec({ kind: 'dockerHost' }, ['true']), /a cluster has no Docker-style host/);
-    await assert.rejects(kube.addPod({ name: 'x', node: `${BED}-worker` }), /read-only/);
+    await assert.rejects(kube.addPod({ name: 'pod-a', node: `${BED}-worker` }), (e: unknown) => e instanceof LabError && e.code === 'CONFLICT' && /already exists/.test(e.message));
+    await assert.rejects(kube.addPod({ name: 'x', node: 'no-such-node' }), (e: unknown) => e instanceof LabError && e.code === 'NOT_FOUND');
     await assert.rejects(kube.deletePod('default/pod-a'), /read-only/);
     await assert.rejects(kube.exec({ kind: 'pod', pod: 'default/nope' }, ['true']), (e: unknown) => e instanceof LabError && e.code === 'NOT_FOUND' && /no Pod default\/nope/.test(e.message));
   });
