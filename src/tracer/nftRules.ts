@@ -34,7 +34,8 @@ const PRIORITY_NAMES: Record<string, number> = { raw: -300, mangle: -150, dstnat
 export function readRuleset(filter: SnapshotFilter): NftRuleset {
   const chains: NftRuleset = new Map();
   if (filter.tool !== 'nft' || !filter.nft) return chains;
-  const items = (Array.isArray(filter.nft) ? filter.nft : ((filter.nft as { nftables?: unknown[] }).nftables ?? [])) as Record<string, Record<string, unknown>>[];
+  const listed = Array.isArray(filter.nft) ? filter.nft : ((filter.nft as { nftables?: unknown[] }).nftables ?? []);
+  const items = listed as Record<string, Record<string, unknown>>[];
   for (const item of items) {
     if (item.chain) {
       const c = item.chain as { family: string; table: string; name: string; type?: string; hook?: string; prio?: number | string; policy?: string };

@@ -87,7 +87,8 @@ describe('predictTrace and br_netfilter (bridge-nf-call-iptables)', () => {
     const s = loadFixture('article-droprule.json');
     const node1 = s.namespaces.find((n) => n.id === 'node/node1')!;
     node1.bridgeNetfilter = bridgeNetfilter;
-    const rule = (node1.filter.nft as { rule?: { table: string; expr: { match?: { left: { payload?: { field: string; protocol: string } }; right: unknown } }[] } }[])
+    type Match = { match?: { left: { payload?: { field: string; protocol: string } }; right: unknown } };
+    const rule = (node1.filter.nft as { rule?: { table: string; expr: Match[] } }[])
       .find((i) => i.rule?.table === 'lesson')!.rule!;
     rule.expr = rule.expr.filter((e) => e.match?.left.payload?.protocol !== 'tcp');
     rule.expr.find((e) => e.match?.left.payload?.field === 'daddr')!.match!.right = podIP(s, 'pod-b');

@@ -21,7 +21,8 @@ type Rendered = Extract<DiagramToHost, { type: 'rendered' }>;
 type Rect = { x: number; y: number; width: number; height: number };
 
 const contains = (outer: Rect, inner: Rect) =>
-  inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
+  inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5
+  && inner.x + inner.width <= outer.x + outer.width + 0.5 && inner.y + inner.height <= outer.y + outer.height + 0.5;
 
 describe('diagram webview in Chromium', function () {
   this.timeout(60_000);

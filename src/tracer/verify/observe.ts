@@ -67,7 +67,8 @@ export function observeHops(hops: Hop[], snapshot: Snapshot, events: TraceEvent[
     const exp = expectationFor(hop, snapshot);
     if (!exp) continue;
     const match = exp.hooks
-      .map((hook) => inNs.find((e) => e.family === exp.family && e.hook === hook && (exp.iif === undefined || e.iif === exp.iif) && (exp.oif === undefined || e.oif === exp.oif)))
+      .map((hook) => inNs.find((e) => e.family === exp.family && e.hook === hook
+        && (exp.iif === undefined || e.iif === exp.iif) && (exp.oif === undefined || e.oif === exp.oif)))
       .find((e) => e !== undefined);
     if (!match) {
       hop.observation = { observed: false };

@@ -34,7 +34,8 @@ function probeEvents(events: TraceEvent[], origin: string, ipLength: number | un
   if (ipLength !== undefined) events = events.filter((e) => e.ipLength === undefined || e.ipLength === ipLength);
   const first = events.find((e) => e.namespace === origin && (e.hook === 'output' || e.hook === 'postrouting') && (e.headers.dstIP === undefined || e.headers.dstIP === dst));
   if (!first) return events;
-  return events.filter((e) => (first.icmpId === undefined || e.icmpId === first.icmpId) && (first.headers.srcPort === undefined || e.headers.srcPort === first.headers.srcPort));
+  return events.filter((e) => (first.icmpId === undefined || e.icmpId === first.icmpId)
+    && (first.headers.srcPort === undefined || e.headers.srcPort === first.headers.srcPort));
 }
 
 /** Monitors proven listening, the probe, then the monitors stopped once they read everything: no fixed window to miss. */

@@ -171,7 +171,10 @@ export function clearTrace(d: Drawing): void {
   d.svg.querySelectorAll('.on-path').forEach((e) => e.classList.remove('on-path'));
 }
 
-/** Draws the whole path (every hop), the markers and the packet; the player then moves through it; `failed` marks the end label as a failure even when the last hop was seen. */
+/**
+ * Draws the whole path (every hop), the markers and the packet; the player then moves through it; `failed` marks the end label as a
+ * failure even when the last hop was seen.
+ */
 export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string, failed = false): TraceOverlay {
   const hops = traceGeometry(d, steps);
   clearTrace(d);
