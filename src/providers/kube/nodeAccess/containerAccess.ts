@@ -43,7 +43,10 @@ export function parseKindProviderID(id: string): KindProviderID | undefined {
   return { runtime: m[1] as NodeContainerRuntime, cluster: m[2], node: m[3] };
 }
 
-/** Runs commands in kind node containers with `<runtime> exec -i`, and in Pods by nsenter into their namespace from the node. */
+/**
+ * Runs commands in kind node containers, entered directly with nsenter where this process may (./directEntry.ts), else
+ * with `<runtime> exec -i`; and in Pods by entering their network namespace from the node.
+ */
 export class ContainerNodeAccess implements NodeAccess {
   readonly method = 'container';
   private readonly base: string;
