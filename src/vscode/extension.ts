@@ -8,6 +8,7 @@ import { registerPodCommands } from './commands/podCommands';
 import { registerSnapshotCommands } from './commands/snapshotCommands';
 import { registerTraceCommands, traceName } from './commands/traceCommand';
 import { DIAGRAM_VIEW_TYPE, DiagramPanel } from './diagram/diagramPanel';
+import { registerKindCommands } from './kind/kindCommands';
 import { LabSession } from './labSession';
 import { registerLabDiagnostics } from './labs/labDiagnostics';
 import { LabPanel } from './labs/labPanel';
@@ -44,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   registerFindIpCommand(context, session, reveal);
   registerSnapshotCommands(context, session);
   registerClusterCommands(context, session);
+  registerKindCommands(context, session);
   registerLabDiagnostics(context);
   const labs = new LabPanel(context, session, new ProgressStore(context.globalState));
   context.subscriptions.push(

@@ -1,5 +1,5 @@
 /**
- * The one place the extension loads the Kubernetes side (client-node, the kube provider), on first use: activation stays
+ * The one place the extension loads the Kubernetes side (client-node, the kube provider, kind), on first use: activation stays
  * light, and a separate bundle for it would change only this file.
  */
 
@@ -11,4 +11,15 @@ export async function loadKube() {
     import('../../providers/kube/nodeAccess/debugPodManifest'),
   ]);
   return { listContexts, KubeProvider, DEFAULT_DEBUG_IMAGE, DEFAULT_DEBUG_NAMESPACE };
+}
+
+/** The kind side (create, delete, list, and running lab packs on kind), loaded on first use like the rest of the Kubernetes side. */
+export async function loadKind() {
+  const [{ createKindCluster, deleteKindCluster, kindContext }, { defaultKindTools, listKindClusters }, { ARTICLE_TOPOLOGY_YAML, parseTopology }, { runLabPackOnKind }] = await Promise.all([
+    import('../../providers/kind/createCluster'),
+    import('../../providers/kind/kindCli'),
+    import('../../model/topologySpec'),
+    import('../../labs/kindRun'),
+  ]);
+  return { createKindCluster, deleteKindCluster, kindContext, defaultKindTools, listKindClusters, ARTICLE_TOPOLOGY_YAML, parseTopology, runLabPackOnKind };
 }
