@@ -10,24 +10,24 @@ const CLI = resolve(__dirname, '../../dist/cli.js');
 /** The built-in packs with no Docker-style host and no --wire/--docker-host action, in order. */
 const ON_KIND = ['own-ip', 'shared-netns', 'veth-bridge', 'same-node-journey', 'cross-node-journey', 'ephemeral-ips'];
 
-describe('every built-in pack that can run on kind, on a --cni bridge cluster made with the kind stand-in (prints passed/total checks per pack)', function () {
+for (const cni of ['bridge', 'kindnet'] as const) describe(`every built-in pack that can run on kind, on a --cni ${cni} cluster made with the kind stand-in (prints passed/total checks per pack)`, function () {
   this.timeout(1_800_000);
   let engine: DockerEngine;
   let kind: KindStandIn;
-  const name = 'pn-allpacks';
+  const name = `pn-all-${cni}`;
   const podnet = (args: string[], timeoutMs = 900_000): Promise<RunResult> => run([process.execPath, CLI, ...args], { env: kind.env, timeoutMs });
   const results = new Map<string, LabRunResult>();
 
   before(async function () {
     engine = await dockerEngineForTest(this);
     kind = installKindStandIn(engine);
-    const created = await podnet(['kind', 'create', '--name', name, '--cni', 'bridge']);
+    const created = await podnet(['kind', 'create', '--name', name, '--cni', cni]);
     assert.equal(created.code, 0, created.stderr);
   });
   after(async () => {
     for (const [id, r] of results) {
       const checks = r.steps.flatMap((s) => s.checks);
-      console.log(`    ${id}: ${checks.filter((c) => c.passed).length}/${checks.length} checks${r.error ? ` (${r.error})` : ''}`);
+      console.log(`    ${cni} ${id}: ${checks.filter((c) => c.passed).length}/${checks.length} checks${r.error ? ` (${r.error})` : ''}`);
       for (const s of r.steps) {
         for (const c of s.checks.filter((x) => !x.passed)) console.log(`      ✗ ${s.id}: ${c.title}: ${c.message.slice(0, 300)}`);
         if (s.checks.some((c) => !c.passed && c.type === 'actionOutput')) for (const a of s.actions) console.log(`        $ ${a.argv.join(' ')}\n${a.stdout.split('\n').slice(0, 6).map((l) => `          ${l}`).join('\n')}`);
