@@ -25,7 +25,8 @@ export function missingWorkers(topology: Topology, nodes: readonly KubeNode[]): 
 /** Deletes PodNet's Pods in `default` that are not the topology's (another topology, or a name it does not have), and waits until they are gone. */
 async function clearOtherPods(kube: KubeProvider, topology: Topology): Promise<void> {
   const ours = new Set(topology.pods.map((p) => p.name));
-  const others = kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE && isManaged(p) && (p.labels[TOPOLOGY_LABEL] !== topology.name || !ours.has(p.name)));
+  const others = kube.pods().filter((p) => p.namespace === WORKLOAD_NAMESPACE && isManaged(p)
+    && (p.labels[TOPOLOGY_LABEL] !== topology.name || !ours.has(p.name)));
   await Promise.all(others.map((p) => kube.deletePod(`${p.namespace}/${p.name}`)));
 }
 
@@ -55,7 +56,8 @@ export async function ensureTopologyPods(kube: KubeProvider, topology: Topology,
 async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string | undefined> {
   const problems: string[] = [];
   const ours = new Set(pack.topology.pods.map((p) => p.name));
-  const pods = kube.pods().filter((k) => k.namespace === WORKLOAD_NAMESPACE && isManaged(k) && (ours.has(k.name) || k.labels[TOPOLOGY_LABEL] === pack.topology.name));
+  const pods = kube.pods().filter((k) => k.namespace === WORKLOAD_NAMESPACE && isManaged(k)
+    && (ours.has(k.name) || k.labels[TOPOLOGY_LABEL] === pack.topology.name));
   await Promise.all(pods.map((p) => kube.deletePod(`${WORKLOAD_NAMESPACE}/${p.name}`).catch((e: unknown) => problems.push((e as Error).message))));
   return problems.length ? problems.join('; ') : undefined;
 }
@@ -65,7 +67,10 @@ export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind:
   const started = Date.now();
   const context = kindContext(opts.kind);
   const emit = opts.onEvent ?? (() => undefined);
-  const result: LabRunResult = { pack: { id: pack.id, title: pack.title, version: pack.version, dir: pack.dir }, lab: context, passed: false, steps: [], kept: !!opts.keep, durationMs: 0 };
+  const result: LabRunResult = {
+    pack: { id: pack.id, title: pack.title, version: pack.version, dir: pack.dir }, lab: context, passed: false, steps: [], kept: !!opts.keep,
+    durationMs: 0,
+  };
   const done = () => ({ ...result, durationMs: Date.now() - started });
   const why = kindIncompatibility(pack);
   if (why) return { ...done(), error: `the lab pack "${pack.id}" cannot run on kind: ${why}; run it on the embedded lab (drop --kind)`, kept: false };
@@ -84,7 +89,10 @@ export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind:
     const status = await kube.status();
     emit({ kind: 'lab-up', lab: context, nodes: status.nodes.length, pods: status.pods.length, rootless: false, cluster: opts.kind });
     const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
-    const ctx: StepContext = { pack, lab: { context }, provider: kube, state: createRunState(status), cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000, signal: opts.signal };
+    const ctx: StepContext = {
+      pack, lab: { context }, provider: kube, state: createRunState(status), cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000,
+      signal: opts.signal,
+    };
     for (const [index, step] of pack.steps.entries()) {
       emit({ kind: 'step', index, total: pack.steps.length, step });
       throwIfStopped(opts.signal);

@@ -48,7 +48,9 @@ export class KubeProvider implements LabProvider {
     try {
       const api = parts.api(target);
       say('choosing how to reach the nodes');
-      const access = await parts.chooseAccess(watch.nodes(), { api, debugPods: opts.debugPods ?? false, env: opts.env, onProgress: say, confirmDebugPods: opts.confirmDebugPods });
+      const access = await parts.chooseAccess(
+        watch.nodes(), { api, debugPods: opts.debugPods ?? false, env: opts.env, onProgress: say, confirmDebugPods: opts.confirmDebugPods },
+      );
       const source: ClusterSource = {
         context: target.context, cluster: target.cluster, server: target.server, access: access.method,
         accessDescription: access.description, ...(namespace !== undefined ? { namespace } : {}),

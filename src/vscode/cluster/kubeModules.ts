@@ -15,7 +15,10 @@ export async function loadKube() {
 
 /** The kind side (create, delete, list, and running lab packs on kind), loaded on first use like the rest of the Kubernetes side. */
 export async function loadKind() {
-  const [{ createKindCluster, deleteKindCluster, kindContext }, { defaultKindTools, listKindClusters }, { ARTICLE_TOPOLOGY_YAML, parseTopology }, { runLabPackOnKind }] = await Promise.all([
+  const [
+    { createKindCluster, deleteKindCluster, kindContext }, { defaultKindTools, listKindClusters }, { ARTICLE_TOPOLOGY_YAML, parseTopology },
+    { runLabPackOnKind },
+  ] = await Promise.all([
     import('../../providers/kind/createCluster'),
     import('../../providers/kind/kindCli'),
     import('../../model/topologySpec'),

@@ -50,7 +50,9 @@ async function askCreate(existing: string[]): Promise<CreateChoice | undefined> 
   if (!cni) return undefined;
   const files = (await vscode.workspace.findFiles('**/*.topology.{yaml,yml}', '**/node_modules/**', 50)).map((u) => u.fsPath);
   const setting = topologySetting();
-  const topo = await vscode.window.showQuickPick(topologyPickItems(files, (f) => vscode.workspace.asRelativePath(f), setting && existsSync(setting) ? setting : undefined), {
+  const topo = await vscode.window.showQuickPick(topologyPickItems(
+    files, (f) => vscode.workspace.asRelativePath(f), setting && existsSync(setting) ? setting : undefined,
+  ), {
     title: `${title} (3/3): topology`, placeHolder: 'One worker per topology node, its Pods pinned to their workers',
   });
   if (!topo) return undefined;

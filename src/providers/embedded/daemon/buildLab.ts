@@ -41,7 +41,9 @@ async function buildWire(ctx: LabContext): Promise<void> {
 }
 
 /** A machine on the wire: namespace `id` with lo up, eth0 at `ip` (its peer `wirePort` on the wire bridge), forwarding on, plus `extra` ip commands. */
-async function joinWire(ctx: LabContext, topo: Topology, m: { id: string; hostname: string; label: string; ip: string; wirePort: string; extra: string[] }): Promise<void> {
+async function joinWire(
+  ctx: LabContext, topo: Topology, m: { id: string; hostname: string; label: string; ip: string; wirePort: string; extra: string[] },
+): Promise<void> {
   await ctx.ns.create(m.id, m.hostname);
   const prefix = topo.network.cidr.split('/')[1];
   await ipBatch(ctx, (argv) => ctx.ns.enter(m.id, argv), [
