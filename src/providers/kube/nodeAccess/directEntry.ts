@@ -152,6 +152,17 @@ async function inspectPid(
   return { pid: Number(m[1]), config };
 }
 
+/** A random id the kernel draws at boot: equal inside every container of this kernel, different on another machine. */
+const BOOT_ID = '/proc/sys/kernel/random/boot_id';
+
+function bootIdHere(): string | undefined {
+  try {
+    return readFileSync(BOOT_ID, 'utf8').trim();
+  } catch {
+    return undefined; // no boot id to compare: never enter directly
+  }
+}
+
 /** The network namespace `/proc/<pid>/ns/net` names here, or undefined when the PID is not visible or not ours to read. */
 function netnsHere(pid: number): string | undefined {
   try {
@@ -162,9 +173,10 @@ function netnsHere(pid: number): string | undefined {
 }
 
 /**
- * Whether the container can be entered directly: its init PID from the runtime, visible here as the same network
- * namespace the container itself sees (so a PID from another PID namespace or machine is never entered), and nsenter
- * into it works. `lasting` says the answer holds for the container's life (else it is asked again next time).
+ * Whether the container can be entered directly: it runs under this kernel (same boot id), its init PID from the
+ * runtime is visible here as the same network namespace the container itself sees (so a PID from another PID
+ * namespace or machine is never entered), and nsenter into it works. `lasting` says the answer holds for the
+ * container's life (else it is asked again next time).
  */
 export async function findEntry(runtime: NodeContainerRuntime, container: string, env: NodeJS.ProcessEnv, execIn: ExecInContainer): Promise<ContainerEntry> {
   let inspected;
@@ -182,11 +194,14 @@ export async function findEntry(runtime: NodeContainerRuntime, container: string
   const nsenter = onPath('nsenter', env.PATH);
   if (!nsenter) return { why: 'nsenter is not installed here', lasting: true };
   const cenv = containerEnv(inspected.config);
-  const [inside, entered] = await Promise.all([
+  const [inside, boot, entered] = await Promise.all([
     execIn(['readlink', '/proc/self/ns/net']),
+    execIn(['cat', BOOT_ID]),
     run(directArgv(nsenter, pid, ['readlink', '/proc/self/ns/net']), { env: cenv, timeoutMs: CHECK_TIMEOUT_MS }).catch((e: unknown) => e as Error),
   ]);
   if (inside.code !== 0) return { why: `readlink in ${container} failed: ${inside.stderr.trim() || `exit ${inside.code}`}`, lasting: false };
+  // Namespace inode numbers repeat across machines; the kernel's boot id does not: same boot id, same kernel.
+  if (boot.code !== 0 || boot.stdout.trim() !== bootIdHere()) return { why: `${container} runs under another kernel (another machine or VM)`, lasting: true };
   if (inside.stdout.trim() !== here) return { why: `PID ${pid} here is not ${container} (the engine runs in another PID namespace)`, lasting: true };
   if (entered instanceof Error) return { why: `nsenter could not run: ${entered.message}`, lasting: true };
   if (entered.code !== 0 || entered.stdout.trim() !== here) {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { KubeNode, KubePod } from '../../../../src/providers/kube/clusterTypes';
 import { KubeAccessError } from '../../../../src/providers/kube/kubeAccessError';
 import { ContainerNodeAccess } from '../../../../src/providers/kube/nodeAccess/containerAccess';
-import { resolveInRoot } from '../../../../src/providers/kube/nodeAccess/directEntry';
+import { findEntry, resolveInRoot } from '../../../../src/providers/kube/nodeAccess/directEntry';
 import { type DockerEngine, dockerEngineForTest } from '../../../support/docker/engine';
 import { hostNetworkState } from '../../../support/hostState';
 import { addTestbedPods, createTestbed, destroyTestbed, removeTestbedPod, type Testbed } from '../../../support/testbed/testbed';
@@ -181,6 +181,16 @@ for (const { cni, direct } of RUNS) {
         const pid = (await engine.dockerOk(['inspect', '-f', '{{.State.Pid}}', a.node])).stdout.trim();
         assert.match(a.netnsPath, /^\/var\/run\/netns\//);
         assert.equal(resolveInRoot(`/proc/${pid}/root`, a.netnsPath), `/proc/${pid}/root/run/netns/${a.netnsPath.split('/').pop()}`);
+      });
+
+      it('never enters a container that answers from another kernel (a remote engine whose PID and netns inode happen to match here)', async () => {
+        const container = `${cluster}-worker`;
+        const real = (argv: string[]) => engine.docker(['exec', '-i', container, ...argv]);
+        const otherBoot = (argv: string[]) => (argv.includes('/proc/sys/kernel/random/boot_id')
+          ? Promise.resolve({ code: 0, stdout: '00000000-0000-4000-8000-000000000000\n', stderr: '', timedOut: false })
+          : real(argv));
+        assert.ok('pid' in (await findEntry('docker', container, engine.env, real)), 'the real container is entered directly');
+        assert.deepEqual(await findEntry('docker', container, engine.env, otherBoot), { why: `${container} runs under another kernel (another machine or VM)`, lasting: true });
       });
 
       it('enters a paused node container directly, where docker exec refuses it (so the commands do not go through the daemon)', async () => {
