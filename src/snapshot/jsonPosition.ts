@@ -11,69 +11,81 @@ export interface JsonSyntaxProblem {
 
 const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
-/** Offset of the first syntax error in `text`, or undefined when it is valid JSON (RFC 8259). */
-export function jsonErrorOffset(text: string): number | undefined {
-  let i = 0;
-  const fail = (): never => {
-    throw new SyntaxAt(i);
-  };
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
-  };
-  const string = () => {
-    i++; // opening quote
-    while (i < text.length) {
-      const ch = text[i];
-      if (ch === '"') return void i++;
+/** A recursive-descent reader of RFC 8259 JSON that only finds where the text stops being valid. */
+class JsonScanner {
+  i = 0;
+  constructor(private readonly text: string) {}
+
+  fail(): never {
+    throw new SyntaxAt(this.i);
+  }
+
+  ws(): void {
+    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i])) this.i++;
+  }
+
+  string(): void {
+    const text = this.text;
+    this.i++; // opening quote
+    while (this.i < text.length) {
+      const ch = text[this.i];
+      if (ch === '"') return void this.i++;
       if (ch === '\\') {
-        const next = text[i + 1];
-        if (next !== undefined && '"\\/bfnrt'.includes(next)) i += 2;
-        else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else return void (i++, fail());
+        const next = text[this.i + 1];
+        if (next !== undefined && '"\\/bfnrt'.includes(next)) this.i += 2;
+        else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(this.i + 2, this.i + 6))) this.i += 6;
+        else return void (this.i++, this.fail());
         continue;
       }
-      if (ch < ' ') fail();
-      i++;
+      if (ch < ' ') this.fail();
+      this.i++;
     }
-    fail();
-  };
-  const container = (close: string, member: () => void) => {
-    i++;
-    ws();
-    if (text[i] === close) return void i++;
+    this.fail();
+  }
+
+  container(close: string, member: () => void): void {
+    this.i++;
+    this.ws();
+    if (this.text[this.i] === close) return void this.i++;
     for (;;) {
       member();
-      ws();
-      if (text[i] === ',') i++;
-      else if (text[i] === close) return void i++;
-      else fail();
+      this.ws();
+      if (this.text[this.i] === ',') this.i++;
+      else if (this.text[this.i] === close) return void this.i++;
+      else this.fail();
     }
+  }
+
+  member = (): void => {
+    this.ws();
+    if (this.text[this.i] !== '"') this.fail();
+    this.string();
+    this.ws();
+    if (this.text[this.i] !== ':') this.fail();
+    this.i++;
+    this.value();
   };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === '{') {
-      return container('}', () => {
-        ws();
-        if (text[i] !== '"') fail();
-        string();
-        ws();
-        if (text[i] !== ':') fail();
-        i++;
-        value();
-      });
-    }
-    if (c === '[') return container(']', value);
-    if (c === '"') return string();
-    NUMBER.lastIndex = i;
-    if (NUMBER.test(text)) return void (i = NUMBER.lastIndex);
-    for (const lit of ['true', 'false', 'null']) if (text.startsWith(lit, i)) return void (i += lit.length);
-    fail();
+
+  value = (): void => {
+    this.ws();
+    const c = this.text[this.i];
+    if (c === '{') return this.container('}', this.member);
+    if (c === '[') return this.container(']', this.value);
+    if (c === '"') return this.string();
+    NUMBER.lastIndex = this.i;
+    if (NUMBER.test(this.text)) return void (this.i = NUMBER.lastIndex);
+    for (const lit of ['true', 'false', 'null']) if (this.text.startsWith(lit, this.i)) return void (this.i += lit.length);
+    this.fail();
   };
+}
+
+/** Offset of the first syntax error in `text`, or undefined when it is valid JSON (RFC 8259). */
+export function jsonErrorOffset(text: string): number | undefined {
+  const scanner = new JsonScanner(text);
   try {
-    value();
-    ws();
-    if (i < text.length) fail();
+    scanner.value();
+    scanner.ws();
+    if (scanner.i < text.length) scanner.fail();
     return undefined;
   } catch (e) {
     if (e instanceof SyntaxAt) return e.offset;

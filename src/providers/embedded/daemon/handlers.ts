@@ -76,30 +76,9 @@ function resolveTarget(ctx: LabContext, target: ExecTarget): { nsId?: string; en
   }
 }
 
-/** Builds the handler table for one lab; `stop` ends the lab process, `watch` subscribes a socket to events. */
-export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: import('node:net').Socket) => void): Handlers {
-  const broadcast = (e: LabEvent) => ctx.broadcast(e);
-  let building: Promise<unknown> | undefined;
+/** Adding and deleting Pods on a running lab, each change broadcast to watchers. */
+function podHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void): Pick<Handlers, 'addPod' | 'deletePod'> {
   return {
-    async build({ topology, sandboxPid }, { emit }) {
-      if (ctx.topology || building) throw new LabError('this lab is already built', 'CONFLICT');
-      ctx.sandboxPid = sandboxPid;
-      ctx.state = 'building';
-      building = buildLab(ctx, topology, emit);
-      try {
-        await building;
-      } catch (e) {
-        setImmediate(stop); // a half-built lab is rolled back by ending the sandbox
-        throw e;
-      }
-      ctx.state = 'running';
-      broadcast({ event: 'state', state: 'running' });
-      return labStatus(ctx);
-    },
-    async status() {
-      if (!ctx.topology) throw new LabError(`lab "${ctx.lab}" is still being started by \`podnet lab up\`: wait for it, or stop it with \`podnet lab down --lab ${ctx.lab}\``, 'CONFLICT', 'lab');
-      return labStatus(ctx);
-    },
     async addPod(req) {
       if (ctx.state !== 'running' || !ctx.topology) throw new LabError(`the lab is ${ctx.state}`, 'CONFLICT');
       assertNotDockerName(ctx, req?.name);
@@ -124,6 +103,34 @@ export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: impor
       broadcast({ event: 'pod', change: 'deleted', pod: record.info });
       return { name, ip: record.info.ip };
     },
+  };
+}
+
+/** Builds the handler table for one lab; `stop` ends the lab process, `watch` subscribes a socket to events. */
+export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: import('node:net').Socket) => void): Handlers {
+  const broadcast = (e: LabEvent) => ctx.broadcast(e);
+  let building: Promise<unknown> | undefined;
+  return {
+    async build({ topology, sandboxPid }, { emit }) {
+      if (ctx.topology || building) throw new LabError('this lab is already built', 'CONFLICT');
+      ctx.sandboxPid = sandboxPid;
+      ctx.state = 'building';
+      building = buildLab(ctx, topology, emit);
+      try {
+        await building;
+      } catch (e) {
+        setImmediate(stop); // a half-built lab is rolled back by ending the sandbox
+        throw e;
+      }
+      ctx.state = 'running';
+      broadcast({ event: 'state', state: 'running' });
+      return labStatus(ctx);
+    },
+    async status() {
+      if (!ctx.topology) throw new LabError(`lab "${ctx.lab}" is still being started by \`podnet lab up\`: wait for it, or stop it with \`podnet lab down --lab ${ctx.lab}\``, 'CONFLICT', 'lab');
+      return labStatus(ctx);
+    },
+    ...podHandlers(ctx, broadcast),
     async exec({ target, argv, timeoutMs, input }) {
       if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
         throw new LabError('exec needs a command: a non-empty list of strings', 'BAD_REQUEST', 'argv');
