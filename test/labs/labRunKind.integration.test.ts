@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import type { LabRunResult } from '../../src/labs/runner';
+import { KubeProvider } from '../../src/providers/kube/kubeProvider';
 import { run, type RunResult } from '../../src/util/exec';
 import { dockerEngineForTest, type DockerEngine } from '../support/docker/engine';
 import { installKindStandIn, type KindStandIn } from '../support/kindStandIn/install';
@@ -95,9 +96,25 @@ describe('podnet lab run PACK --kind NAME, on a cluster made by podnet kind crea
     assert.equal(res.stdout, '');
   });
 
-  it('refuses PodNet pod delete of a Pod PodNet did not make: the cluster stays read-only', async () => {
-    const res = await podnet(['pod', 'delete', 'kube-system/kube-proxy', '--context', `kind-${name}`]);
-    assert.notEqual(res.code, 0);
-    assert.match(res.stderr, /no Pod|does not delete Pods it did not create/);
+  it('refuses podnet pod delete of a Pod PodNet did not make (the cluster stays read-only), and deletes its own', async () => {
+    const ctx = `kind-${name}`;
+    const kube = await KubeProvider.connect({ kubeconfig: kind.kubeconfig, context: ctx, env: kind.env });
+    try {
+      await kube.api.createPod({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'not-ours', namespace: 'default', labels: { app: 'not-ours' } },
+        spec: { nodeName: `${name}-worker`, containers: [{ name: 'web', image: 'registry.k8s.io/e2e-test-images/agnhost:2.53', args: ['netexec', '--http-port=8080'] }] } });
+      const refused = await podnet(['pod', 'delete', 'not-ours', '--context', ctx]);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, /PodNet does not delete Pods it did not create as lab Pods \(default\/not-ours is not in namespace default with the label app\.kubernetes\.io\/managed-by=podnet-lab\)/);
+      assert.ok(await kube.api.readPod('default', 'not-ours'), 'the Pod is still there');
+      const made = await podnet(['pod', 'create', 'mine', '--node', 'node2', '--context', ctx]);
+      assert.equal(made.code, 0, made.stderr);
+      assert.match(made.stdout, new RegExp(`^pod/default/mine created on ${name}-worker2 with IP 10\\.244\\.\\d+\\.\\d+`));
+      const gone = await podnet(['pod', 'delete', 'mine', '--context', ctx]);
+      assert.equal(gone.code, 0, gone.stderr);
+      assert.equal(await kube.api.readPod('default', 'mine'), undefined);
+    } finally {
+      await kube.api.deletePod('default', 'not-ours');
+      await kube.closeAndWait();
+    }
   });
 });
