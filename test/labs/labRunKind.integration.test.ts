@@ -89,6 +89,13 @@ describe('podnet lab run PACK --kind NAME, on a cluster made by podnet kind crea
     assert.match(res.stdout, /no-nat-vs-docker: its topology has a Docker-style NAT host/);
   });
 
+  it('a kind cluster that does not exist: one sentence saying how to create it, exit 1', async () => {
+    const res = await podnet(['lab', 'run', 'own-ip', '--kind', 'nope']);
+    assert.equal(res.code, 1);
+    assert.match(res.stdout, /podnet: the kind cluster "nope" \(context kind-nope\) could not be reached: .*; create it with `podnet kind create --name nope`/);
+    assert.doesNotMatch(`${res.stdout}${res.stderr}`, /^\s+at /m, 'no stack trace');
+  });
+
   it('refuses a pack with a Docker-style host in one sentence, running nothing', async () => {
     const res = await podnet(['lab', 'run', 'no-nat-vs-docker', '--kind', name]);
     assert.equal(res.code, 1);

@@ -94,7 +94,7 @@ function summary(r: LabRunResult): string {
   const checks = r.steps.flatMap((s) => s.checks);
   const passed = checks.filter((c) => c.passed).length;
   const onKind = r.lab.startsWith('kind-');
-  const lab = onKind ? (r.kept ? `The pack's Pods are still on ${r.lab}.` : `The pack's Pods were deleted from ${r.lab}.`) : r.kept ? `The lab "${r.lab}" is still running: \`podnet lab down --lab ${r.lab}\` stops it.` : `The lab "${r.lab}" was torn down.`;
+  const lab = onKind ? (r.steps.length === 0 && r.error ? '' : r.kept ? `The pack's Pods are still on ${r.lab}.` : `The pack's Pods were deleted from ${r.lab}.`) : r.kept ? `The lab "${r.lab}" is still running: \`podnet lab down --lab ${r.lab}\` stops it.` : `The lab "${r.lab}" was torn down.`;
   return `${r.error ? `\npodnet: ${r.error}` : ''}\n${r.passed ? 'PASS' : 'FAIL'}: ${r.steps.filter((s) => s.passed).length}/${r.steps.length} steps, ${passed}/${checks.length} checks passed in ${(r.durationMs / 1000).toFixed(1)} s. ${lab}`;
 }
 
