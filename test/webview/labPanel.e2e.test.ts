@@ -318,6 +318,28 @@ describe('lab panel webview in Chromium', function () {
     assert.deepEqual(await page.evaluate(() => JSON.parse(sessionStorage.getItem('vscodeState') ?? 'null')), { view: 'list' });
   });
 
+  it('Run on kind posts runOnKind, is busy while the run goes on, then shows the result; an embedded-only pack says why instead', async () => {
+    const page = await open('dark');
+    await openLab(page);
+    const button = page.locator('vscode-button[data-command="runOnKind"]');
+    await button.click();
+    assert.equal((await posted(page)).at(-1)?.type, 'runOnKind');
+    await send(page, { type: 'kindRun', state: 'running', cluster: 'podnet' });
+    assert.equal(await button.evaluate((b) => b.hasAttribute('disabled')), true, 'no second run while one runs');
+    assert.match(await page.locator('[data-testid="kind-run"]').innerText(), /Running every step on the kind cluster "podnet"/);
+    await send(page, { type: 'checks', step: 'list', stepPassed: true, results: [{ index: 0, passed: true, message: 'three Pods' }] });
+    await send(page, { type: 'kindRun', state: 'finished', cluster: 'podnet', passed: false, message: '"Own IP" did not pass on the kind cluster "podnet": 1 of 2 steps passed.' });
+    assert.equal(await button.evaluate((b) => b.hasAttribute('disabled')), false);
+    const note = page.locator('[data-testid="kind-run"]');
+    assert.match(await note.innerText(), /did not pass on the kind cluster "podnet"/);
+    assert.match((await note.getAttribute('class')) ?? '', /\bfailed\b/);
+    await shot(page, 'run-on-kind');
+    const other = await open('dark');
+    await openLab(other, { ...ownIpLab(), kindIncompatible: 'its topology has a Docker-style NAT host, which is part of the embedded lab only' });
+    assert.equal(await other.locator('vscode-button[data-command="runOnKind"]').count(), 0, 'no Run on kind for an embedded-only pack');
+    assert.match(await other.locator('[data-testid="kind-incompatible"]').innerText(), /^Embedded lab only: its topology has a Docker-style NAT host/);
+  });
+
   it('actionDone marks the Run button with its exit code for a while', async () => {
     const page = await open('dark');
     await openLab(page);

@@ -1,4 +1,4 @@
-/** The lab panel: lists lab packs, walks the open one step by step, runs its actions in a terminal and grades its checks live. */
+/** The lab panel: lists lab packs, walks the open one step by step, runs its actions in a terminal and grades its checks live (or runs it on kind). */
 import * as vscode from 'vscode';
 import type { LabRunState } from '../../labs/state';
 import type { LabPack } from '../../labs/types';
@@ -9,6 +9,7 @@ import { guarded, requireTrust } from '../errors';
 import type { LabSession } from '../labSession';
 import { runActionInTerminal } from './actionTerminal';
 import { type CatalogPaths, loadCatalog } from './labCatalog';
+import { runPackOnKind } from './kindRunPanel';
 import type { ProgressStore } from './progressStore';
 import { stepRenderer } from './stepHtml';
 
@@ -34,6 +35,7 @@ export class LabPanel implements vscode.Disposable {
   private ready = false;
   private wanted?: string;
   private readonly disposables: vscode.Disposable[] = [];
+  private kindLog?: vscode.OutputChannel;
 
   constructor(private readonly context: vscode.ExtensionContext, private readonly session: LabSession, private readonly progress: ProgressStore) {
     this.disposables.push(session.onDidChange((c) => {
@@ -82,8 +84,9 @@ export class LabPanel implements vscode.Disposable {
     const step = saved.step && pack.steps.some((s) => s.id === saved.step) ? saved.step : pack.steps[0].id;
     const { describeCheck, actionArgv } = await import('../../labs/describe');
     const labName = `pack-${pack.id}`;
+    const { kindIncompatibility } = await import('../../labs/kindCompat');
     const view: LabView = {
-      id: pack.id, title: pack.title, minutes: pack.minutes,
+      id: pack.id, title: pack.title, minutes: pack.minutes, kindIncompatible: kindIncompatibility(pack),
       steps: pack.steps.map((s) => ({
         id: s.id, title: s.title, html: render(readPackFile(pack.dir, s.file).toString('utf8')), hints: s.hints,
         actions: s.actions.map((a) => ({ id: a.id, title: a.title ?? a.id, argv: actionArgv(a, labName), usesShell: !!a.usesShell })),
@@ -136,6 +139,18 @@ export class LabPanel implements vscode.Disposable {
     o.state = undefined;
     await this.session.useLab(undefined);
     this.post({ type: 'labState', state: 'stopped' });
+  }
+
+  /** Runs the open pack's steps on a kind cluster (the embedded lab is left as it is). */
+  private async runOnKind(): Promise<void> {
+    const o = this.open;
+    if (!o || !(await requireTrust('Running a lab on kind'))) return;
+    this.kindLog ??= vscode.window.createOutputChannel('PodNet Lab on kind');
+    await runPackOnKind(o.pack, {
+      session: this.session, cliEntry: this.context.asAbsolutePath('dist/cli.js'), log: this.kindLog,
+      post: (m) => this.post(m),
+      markPassed: (step) => this.progress.markPassed(o.pack.id, step),
+    });
   }
 
   private async runAction(stepId: string, actionId: string): Promise<void> {
@@ -236,12 +251,15 @@ export class LabPanel implements vscode.Disposable {
       case 'openDiagram':
         await vscode.commands.executeCommand('podnet.openDiagram');
         return;
+      case 'runOnKind':
+        return this.runOnKind();
     }
   }
 
   dispose(): void {
     clearTimeout(this.recheckTimer);
     this.panel?.dispose();
+    this.kindLog?.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -1,14 +1,16 @@
-/** The lab view's header: back link, title, the sandbox state badge and the Start / Stop / Reset / Open diagram buttons. */
+/** The lab view's header: back link, title, the sandbox state badge and the Start / Stop / Reset / Run on kind / Open diagram buttons. */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { codicon, custom, html } from '../diagram/dom';
-import type { LabRunStateView, LabView } from './protocol';
+import type { KindRunView, LabRunStateView, LabView } from './protocol';
 
 /** The header buttons, named like the messages they post. */
-export type LabCommand = 'backToList' | 'startLab' | 'stopLab' | 'resetLab' | 'openDiagram';
+export type LabCommand = 'backToList' | 'startLab' | 'stopLab' | 'resetLab' | 'runOnKind' | 'openDiagram';
 
 /** Handle main.ts uses to show the sandbox state. */
 export interface LabHeader {
   setState(state: LabRunStateView, message?: string): void;
+  /** Shows a run on kind: the button busy while it runs, its result sentence after. */
+  setKindRun(run: KindRunView): void;
 }
 
 const STATES: Record<LabRunStateView, { label: string; icon: string; spin?: boolean }> = {
@@ -25,6 +27,23 @@ const ENABLED: Record<LabRunStateView, Partial<Record<LabCommand, boolean>>> = {
   running: { stopLab: true, resetLab: true },
   stopping: {},
 };
+
+/** Under the header: why the pack is embedded-only, or the state of a run on kind (which also makes its button busy). */
+function kindRunNote(header: HTMLElement, lab: LabView, button: HTMLElement | undefined): (run: KindRunView) => void {
+  if (lab.kindIncompatible) html('p', { class: 'kind-note', 'data-testid': 'kind-incompatible' }, `Embedded lab only: ${lab.kindIncompatible}.`, header);
+  const note = html('p', { class: 'kind-run', 'data-testid': 'kind-run', role: 'status', hidden: '' }, '', header);
+  return (run) => {
+    const running = run.state === 'running';
+    if (button) {
+      button.toggleAttribute('disabled', running);
+      button.setAttribute('icon', running ? 'loading' : 'cloud');
+      button.toggleAttribute('icon-spin', running);
+    }
+    note.className = `kind-run ${running ? 'running' : run.passed ? 'passed' : 'failed'}`;
+    note.textContent = run.message ?? (running ? `Running every step on the kind cluster "${run.cluster}"…` : '');
+    note.toggleAttribute('hidden', !note.textContent);
+  };
+}
 
 /** Builds the header into `parent`; every button click calls `onCommand`. */
 export function renderHeader(parent: HTMLElement, lab: LabView, onCommand: (c: LabCommand) => void): LabHeader {
@@ -56,9 +75,11 @@ export function renderHeader(parent: HTMLElement, lab: LabView, onCommand: (c: L
     startLab: button('startLab', 'Start lab', 'play', true),
     stopLab: button('stopLab', 'Stop lab', 'debug-stop'),
     resetLab: button('resetLab', 'Reset lab', 'discard'),
+    ...(lab.kindIncompatible ? {} : { runOnKind: button('runOnKind', 'Run on kind', 'cloud') }),
     openDiagram: button('openDiagram', 'Open diagram', 'type-hierarchy-sub'),
   };
   const note = html('p', { class: 'state-message', hidden: '' }, '', header);
+  const setKindRun = kindRunNote(header, lab, buttons.runOnKind);
 
   const setState = (state: LabRunStateView, message?: string): void => {
     const s = STATES[state];
@@ -79,5 +100,5 @@ export function renderHeader(parent: HTMLElement, lab: LabView, onCommand: (c: L
     note.toggleAttribute('hidden', !message);
   };
   setState('stopped');
-  return { setState };
+  return { setState, setKindRun };
 }

@@ -6,7 +6,7 @@ import { html } from '../diagram/dom';
 import type { Announce } from './announce';
 import { renderHeader, type LabCommand, type LabHeader } from './labHeader';
 import { trustNotice } from './listView';
-import type { CheckResultView, LabPanelToHost, LabRunStateView, LabView } from './protocol';
+import type { CheckResultView, KindRunView, LabPanelToHost, LabRunStateView, LabView } from './protocol';
 import { renderNav, type StepNav } from './stepNav';
 import { renderStepPage, type StepPage } from './stepPage';
 
@@ -94,6 +94,11 @@ export class LabScreen {
   /** Shows the sandbox state in the header. */
   setState(state: LabRunStateView, message?: string): void {
     this.header.setState(state, message);
+  }
+
+  /** Shows a run of the pack on a kind cluster in the header. */
+  setKindRun(run: KindRunView): void {
+    this.header.setKindRun(run);
   }
 
   /** The host started checking `step`. */

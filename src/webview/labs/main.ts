@@ -94,6 +94,10 @@ function handle(m: HostToLabPanel): void {
     case 'actionDone':
       screen?.actionDone(m.step, m.action, m.code);
       return;
+    case 'kindRun':
+      if (m.state === 'finished' && m.message) announce(m.message);
+      screen?.setKindRun(m);
+      return;
   }
 }
 

@@ -55,6 +55,8 @@ export interface LabView {
   title: string;
   minutes: number;
   steps: StepView[];
+  /** Why the pack cannot run on a kind cluster (shown instead of "Run on kind"); undefined when it can. */
+  kindIncompatible?: string;
 }
 
 /** Result of one check. */
@@ -67,6 +69,15 @@ export interface CheckResultView {
 /** Where the open lab's sandbox is. */
 export type LabRunStateView = 'stopped' | 'starting' | 'running' | 'stopping';
 
+/** A run of the whole pack on a kind cluster: running (the button is busy), or finished with its result sentence. */
+export interface KindRunView {
+  state: 'running' | 'finished';
+  /** The kind cluster's name. */
+  cluster: string;
+  message?: string;
+  passed?: boolean;
+}
+
 /** Messages the host sends to the panel. */
 export type HostToLabPanel =
   | { type: 'list'; labs: LabListItem[]; problems: LabListProblem[]; trusted: boolean }
@@ -74,7 +85,8 @@ export type HostToLabPanel =
   | { type: 'labState'; state: LabRunStateView; message?: string }
   | { type: 'checking'; step: string }
   | { type: 'checks'; step: string; results: CheckResultView[]; stepPassed: boolean }
-  | { type: 'actionDone'; step: string; action: string; code: number };
+  | { type: 'actionDone'; step: string; action: string; code: number }
+  | ({ type: 'kindRun' } & KindRunView);
 
 /** Messages the panel sends to the host. */
 export type LabPanelToHost =
@@ -87,7 +99,8 @@ export type LabPanelToHost =
   | { type: 'gotoStep'; step: string }
   | { type: 'runAction'; step: string; action: string }
   | { type: 'checkStep'; step: string }
-  | { type: 'openDiagram' };
+  | { type: 'openDiagram' }
+  | { type: 'runOnKind' };
 
 /** What the panel keeps with setState to survive being hidden. */
 export interface LabPanelState {
@@ -95,8 +108,8 @@ export interface LabPanelState {
   labId?: string;
 }
 
-const HOST_TYPES = new Set(['list', 'open', 'labState', 'checking', 'checks', 'actionDone']);
-const PANEL_TYPES = new Set(['ready', 'openLab', 'backToList', 'startLab', 'stopLab', 'resetLab', 'gotoStep', 'runAction', 'checkStep', 'openDiagram']);
+const HOST_TYPES = new Set(['list', 'open', 'labState', 'checking', 'checks', 'actionDone', 'kindRun']);
+const PANEL_TYPES = new Set(['ready', 'openLab', 'backToList', 'startLab', 'stopLab', 'resetLab', 'gotoStep', 'runAction', 'checkStep', 'openDiagram', 'runOnKind']);
 
 /** Type guard for messages arriving in the panel. */
 export function isHostToLabPanel(m: unknown): m is HostToLabPanel {
