@@ -9,14 +9,14 @@ export function testbedReport(t) {
   if (t.skipped) return [`Docker test bed: skipped (${t.skipped})`, ''];
   const row = (label, m) => [
     label,
-    fmtMs(m.snapshotMs.median, 0),
+    `${fmtMs(m.snapshotMs.median, 0)} (CPU ${fmtMs(m.snapshotCpuMs?.median, 0)})`,
     `${fmtMs(m.rawMs.median, 0)} (${ratio(m.snapshotMs.median, m.rawMs.median)}×)`,
     `${fmtMs(m.trace.totalMs.median, 0)} (snapshot ${fmtMs(m.trace.snapshotMs.median, 0)}, kernel ${fmtMs(m.trace.kernelMs.median, 0)}, probe ${fmtMs(m.trace.verifyMs.median, 0)})`,
   ];
   return [
     `Docker test bed: ${t.nodes} kind-shaped nodes, ${t.pods} Pods (${t.namespaces} namespaces, 5 processes each), ${t.environment}; medians of ${t.runs}`,
     table([
-      ['node access', 'podnet snapshot', 'same raw calls (ratio)', `verified trace ${t.direct.trace.request.from} → ${t.direct.trace.request.to}`],
+      ['node access', 'podnet snapshot (CPU time of PodNet and its children)', 'same raw calls (ratio)', `verified trace ${t.direct.trace.request.from} → ${t.direct.trace.request.to}`],
       row('entered directly (nsenter, root: the default)', t.direct),
       row('docker exec only', t.exec),
     ]),
