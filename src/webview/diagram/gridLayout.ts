@@ -61,10 +61,18 @@ export function gridLayout(ctx: SizingContext, el: DiagramElement, edges: Diagra
   }
   const height = y - CABLE + SIDE;
 
+  const nodes = new Map<string, ElkNode>([...guests, ...leaves.values()].map((n) => [n.id, n] as const));
+  const elkEdges = gridEdges(nodes, portOwner, buses, edges);
+  return { id: el.id, x: 0, y: 0, width, height, children: [...nodes.values()], edges: elkEdges };
+}
+
+/** The inner edges of a grid-laid node: from a Pod's port straight down; from a veth along its row's bus and the trunk to the hub. */
+function gridEdges(
+  nodes: Map<string, ElkNode>, portOwner: Map<string, ElkNode>, buses: { y: number; veths: ElkNode[] }[], edges: DiagramEdge[],
+): ElkExtendedEdge[] {
   const trunkX = SIDE;
   const centre = (n: ElkNode): ElkPoint => ({ x: (n.x ?? 0) + (n.width ?? 0) / 2, y: (n.y ?? 0) + (n.height ?? 0) / 2 });
   const busOf = new Map(buses.flatMap((b) => b.veths.map((v) => [v, b.y] as const)));
-  const nodes = new Map<string, ElkNode>([...guests, ...leaves.values()].map((n) => [n.id, n] as const));
   const portPoint = (id: string): ElkPoint | undefined => {
     const g = portOwner.get(id);
     const p = g?.ports?.find((x) => x.id === id);
@@ -94,7 +102,7 @@ export function gridLayout(ctx: SizingContext, el: DiagramElement, edges: Diagra
     const section = { id: `${e.id}:s`, startPoint: pts[0] ?? { x: 0, y: 0 }, endPoint: pts[pts.length - 1] ?? { x: 0, y: 0 }, bendPoints: pts.slice(1, -1) };
     return { id: e.id, sources: [e.source], targets: [e.target], sections: pts.length ? [section] : [] };
   });
-  return { id: el.id, x: 0, y: 0, width, height, children: [...nodes.values()], edges: elkEdges };
+  return elkEdges;
 }
 
 const COLUMN_KINDS = ['fold', 'bridge', 'eth0'];

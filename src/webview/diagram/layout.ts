@@ -196,12 +196,8 @@ function inRows(kids: ElkNode[]): ElkNode {
   return { id: 'root', x: 0, y: 0, width, height: y + rowH + pad, children: kids, edges: [] };
 }
 
-/** Lays the graph out with elk; Pod containers are left out above `collapseAbove` Pods plus containers. */
-export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Promise<DiagramLayout> {
-  const ctx: SizingContext = { measure: opts.measure ?? approxMeasure, collapsed: countGuests(g) > (opts.collapseAbove ?? 400), chips: new Map() };
-  const elk = new ELK();
-  const t0 = performance.now();
-  const top = topOf(g);
+/** Edges inside one top-level box (by box id), and those between boxes. */
+function splitEdges(g: DiagramGraph, top: Map<string, string>): { inner: Map<string, DiagramEdge[]>; cross: DiagramEdge[] } {
   const inner = new Map<string, DiagramEdge[]>();
   const cross: DiagramEdge[] = [];
   for (const e of g.edges) {
@@ -209,10 +205,13 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
     if (a !== undefined && a === top.get(e.target)) inner.set(a, [...(inner.get(a) ?? []), e]);
     else cross.push(e);
   }
-  const laid = new Map<string, Laid>();
-  for (const r of g.roots) if (CONTAINER_KINDS.has(r.kind)) laid.set(r.id, await layoutInside(elk, ctx, r, inner.get(r.id) ?? [], opts.wrapAbove ?? 16));
+  return { inner, cross };
+}
 
-  // Top level: each box with a port on its border above or below the inner element a cross edge leaves from.
+/** Lays out the top level: each box with a port on its border above or below the inner element a cross edge leaves from. */
+async function layoutRoot(
+  elk: InstanceType<typeof ELK>, ctx: SizingContext, g: DiagramGraph, laid: Map<string, Laid>, top: Map<string, string>, cross: DiagramEdge[],
+): Promise<ElkNode> {
   const rootKids = new Map<string, ElkNode>();
   for (const r of g.roots) {
     const l = laid.get(r.id);
@@ -237,9 +236,22 @@ export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Pr
     ...OPTIONS, 'elk.padding': '[top=16,left=16,bottom=16,right=16]', 'elk.spacing.nodeNode': '36', 'elk.layered.spacing.nodeNodeBetweenLayers': '40',
   };
   // Nothing joins the boxes (a cluster: no wire namespace): rows in node order; elk would pack them out of order.
-  const root: ElkNode = rootEdges.length
+  return rootEdges.length
     ? await elk.layout({ id: 'root', layoutOptions: rootOptions, children: [...rootKids.values()], edges: rootEdges } as ElkNode)
     : inRows([...rootKids.values()]);
+}
+
+/** Lays the graph out with elk; Pod containers are left out above `collapseAbove` Pods plus containers. */
+export async function layoutGraph(g: DiagramGraph, opts: LayoutOptions = {}): Promise<DiagramLayout> {
+  const ctx: SizingContext = { measure: opts.measure ?? approxMeasure, collapsed: countGuests(g) > (opts.collapseAbove ?? 400), chips: new Map() };
+  const elk = new ELK();
+  const t0 = performance.now();
+  const top = topOf(g);
+  const { inner, cross } = splitEdges(g, top);
+  const laid = new Map<string, Laid>();
+  for (const r of g.roots) if (CONTAINER_KINDS.has(r.kind)) laid.set(r.id, await layoutInside(elk, ctx, r, inner.get(r.id) ?? [], opts.wrapAbove ?? 16));
+
+  const root = await layoutRoot(elk, ctx, g, laid, top, cross);
   const rootIndex = index(root);
   const elkMs = performance.now() - t0;
 
