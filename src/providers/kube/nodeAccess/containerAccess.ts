@@ -180,7 +180,9 @@ export class ContainerNodeAccess implements NodeAccess {
    * nsenter from this machine into the container's namespaces; a Pod's network namespace is opened through the
    * container's root in the same nsenter, or, where that path cannot be resolved here, by the node's own nsenter.
    */
-  private async directExec(entry: DirectEntry, container: string, argv: string[], inNode: string[], opts: KubeExecOptions, netns?: string): Promise<ExecResult> {
+  private async directExec(
+    entry: DirectEntry, container: string, argv: string[], inNode: string[], opts: KubeExecOptions, netns?: string,
+  ): Promise<ExecResult> {
     const netFile = netns ? resolveInRoot(`/proc/${entry.pid}/root`, netns) : undefined;
     const full = netFile ? directArgv(entry.nsenter, entry.pid, argv, netFile) : directArgv(entry.nsenter, entry.pid, inNode);
     try {
