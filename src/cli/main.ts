@@ -72,12 +72,10 @@ export async function main(argv: string[]): Promise<number> {
     });
     return -1; // keep running: the lab process lives until shutdown
   }
-  const output = guardOutput(); // a reader that leaves (`| head -1`) or a full disk must not crash a command midway
-  try {
-    return output.exitCode(await dispatch(argv));
-  } finally {
-    output.release();
-  }
+  // A reader that leaves (`| head -1`) or a full disk must not crash a command midway. The guard stays until the
+  // process exits: a failed last write reports its error a tick later, after the command has returned.
+  const output = guardOutput();
+  return output.exitCode(await dispatch(argv));
 }
 
 /** `--lab NAME` given before the command moves behind it, where every command reads it: `podnet --lab x get pods`. */

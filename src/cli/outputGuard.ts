@@ -18,6 +18,8 @@ export interface OutputGuard {
  * skipping its teardown. Later writes to the dead stream are dropped.
  */
 export function guardOutput(): OutputGuard {
+  // A command with a guard of its own runs inside main's: it shares main's, which alone says what went wrong.
+  if (active) return nested(active);
   const aborter = new AbortController();
   let stdoutError: NodeJS.ErrnoException | undefined;
   const onStdout = (e: NodeJS.ErrnoException) => {
@@ -28,7 +30,7 @@ export function guardOutput(): OutputGuard {
   const onStderr = () => undefined;
   process.stdout.on('error', onStdout);
   process.stderr.on('error', onStderr);
-  return {
+  const guard: OutputGuard = {
     get stdoutError() {
       return stdoutError;
     },
@@ -42,6 +44,23 @@ export function guardOutput(): OutputGuard {
     release() {
       process.stdout.off('error', onStdout);
       process.stderr.off('error', onStderr);
+      if (active === guard) active = undefined;
     },
+  };
+  active = guard;
+  return guard;
+}
+
+let active: OutputGuard | undefined;
+
+/** The outer guard seen from a nested command: same error and signal; exit code 1 without a second message. */
+function nested(outer: OutputGuard): OutputGuard {
+  return {
+    get stdoutError() {
+      return outer.stdoutError;
+    },
+    signal: outer.signal,
+    exitCode: (code) => (outer.stdoutError ? 1 : code),
+    release: () => undefined,
   };
 }
