@@ -86,7 +86,7 @@ describe('podnet on a cluster served by the kube-apiserver stand-in (API only, n
   });
 
   it('commands of the embedded lab refuse a cluster, and cluster options need --context or --kubeconfig', async () => {
-    const pod = await runCli('root', ['pod', 'delete', 'x', '--context', 'gke-prod', '--kubeconfig', kubeconfig]);
+    const pod = await runCli('root', ['lab', 'status', '--context', 'gke-prod', '--kubeconfig', kubeconfig]);
     assert.equal(pod.code, 2);
     assert.match(pod.stderr, /works on the embedded lab only/);
     const ns = await runCli('root', ['get', 'pods', '-n', 'web']);
