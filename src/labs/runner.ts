@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import { startLab, stopLab } from '../providers/embedded/launcher';
 import { isValidLabName } from '../providers/embedded/labPaths';
-import { evaluateCheck } from './checks';
 import type { LabProvider } from '../providers/provider';
 import { DEFAULT_ACTION_TIMEOUT_MS, runActionArgv, runLabAction } from './actionRun';
-import { type ActionTarget, describeCheck } from './describe';
+import type { ActionTarget } from './describe';
+import { gradeChecks } from './gradeChecks';
 import { runLabPackOnKind } from './kindRun';
 import { createRunState, type LabRunState } from './state';
 import type { LabAction, LabPack, LabStep } from './types';
@@ -130,14 +130,15 @@ export async function runStep(step: LabStep, ctx: StepContext): Promise<StepResu
     res.actions.push(ar);
     ctx.emit({ kind: 'action', step: step.id, result: ar });
   }
-  for (const check of step.checks) {
-    throwIfStopped(ctx.signal);
-    const outcome = await evaluateCheck(check, { lab: ctx.provider, state: ctx.state });
-    const cr: CheckResult = { type: check.type, title: describeCheck(check), ...outcome };
-    res.checks.push(cr);
-    res.passed &&= cr.passed;
-    ctx.emit({ kind: 'check', step: step.id, result: cr });
-  }
+  await gradeChecks(step.checks, { lab: ctx.provider, state: ctx.state }, {
+    beforeEach: () => throwIfStopped(ctx.signal),
+    onResult: ({ type, title, passed, message }) => {
+      const cr: CheckResult = { type, title, passed, message };
+      res.checks.push(cr);
+      res.passed &&= cr.passed;
+      ctx.emit({ kind: 'check', step: step.id, result: cr });
+    },
+  });
   ctx.emit({ kind: 'step-done', result: res });
   return res;
 }

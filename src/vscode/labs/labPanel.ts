@@ -183,12 +183,9 @@ export class LabPanel implements vscode.Disposable {
     o.checking = true;
     this.post({ type: 'checking', step: stepId });
     try {
-      const { evaluateCheck } = await import('../../labs/checks');
-      const results: CheckResultView[] = [];
-      for (const [index, check] of step.checks.entries()) {
-        const r = await evaluateCheck(check, { lab: this.session.provider, state: o.state });
-        results.push({ index, ...r });
-      }
+      const { gradeChecks } = await import('../../labs/gradeChecks');
+      const graded = await gradeChecks(step.checks, { lab: this.session.provider, state: o.state });
+      const results: CheckResultView[] = graded.map(({ index, passed, message }) => ({ index, passed, message }));
       const stepPassed = results.every((r) => r.passed);
       if (stepPassed) {
         await this.progress.markPassed(o.pack.id, stepId);
