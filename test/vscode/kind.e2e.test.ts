@@ -4,7 +4,7 @@
  * (the real wire format), so the whole flow runs against real containers and a real kernel. From the palette: name,
  * network mode and topology pickers; kind's own stage lines in the progress notification and everything kind printed in
  * the "PodNet kind" output channel; Connect on the success notification shows pod-a, pod-b and pod-c with their IPs;
- * Delete kind Cluster asks in a modal naming the cluster, disconnects the views and removes the node containers.
+ * the lab panel's Run on kind runs a pack's steps there with the same check marks; Delete kind Cluster asks in a modal naming the cluster, disconnects the views and removes the node containers.
  * Screenshots go to test-artifacts/e2e/kind-*.png.
  */
 import assert from 'node:assert/strict';
@@ -125,6 +125,29 @@ describe('PodNet in VS Code: Create and Delete kind Cluster with the kind stand-
     });
     assert.equal(new Set(ips).size, 3, 'three Pods, three addresses');
     await wb.screenshot(page!, 'kind-connected');
+  });
+
+  it('runs "Every Pod gets its own IP" on the cluster from the lab panel: Run on kind, pick the cluster, the same check marks', async () => {
+    await wb.runCommand(page!, 'PodNet: Open Labs');
+    const panel = await wb.webviewFrame(page!, 'PodNet Labs');
+    await panel.locator('vscode-button[data-open="own-ip"]').click();
+    await panel.locator('vscode-button[data-command="runOnKind"]').click();
+    await wb.waitForText(page!.locator('.quick-input-widget .quick-input-title'), /^Run "Every Pod gets its own IP" on kind$/, 60_000);
+    const items = await wb.quickItems(page!);
+    assert.equal(items[0], name, 'the cluster the views show comes first');
+    assert.ok(items.includes('Create a kind cluster…'), 'creating one is offered too');
+    await wb.pickQuickItem(page!, name);
+    const note = panel.locator('[data-testid="kind-run"]');
+    const t0 = Date.now();
+    const text = await wb.waitForText(note, /pass(ed)? on the kind cluster/, 300_000).catch(async (e: Error) => {
+      await wb.screenshot(page!, 'kind-lab-run-failed');
+      throw new Error(`${e.message}; notifications: ${JSON.stringify(await wb.notifications(page!))}`, { cause: e });
+    });
+    console.log(`      e2e: ${text} (${Date.now() - t0} ms)`);
+    assert.match(text, /^"Every Pod gets its own IP" passed on the kind cluster/);
+    assert.ok((await panel.locator('.check.passed').count()) >= 1, 'the shown step has its checks marked passed');
+    assert.equal(await panel.locator('.check.failed').count(), 0);
+    await wb.screenshot(page!, 'kind-lab-panel');
   });
 
   it('deletes the cluster after a modal naming it, disconnecting the views first and removing its node containers', async () => {
