@@ -236,6 +236,29 @@ describe('diagram webview in Chromium', function () {
     await shot(page, 'trace-no-route-light');
   });
 
+  it('a delivered but refused probe ends in a failed REFUSED label, and the summary and last hop say what came back and the way back', async () => {
+    const base = fixture<TraceResult>('traces/article-pod-a-pod-c.json');
+    const t: TraceResult = {
+      ...base,
+      request: { ...base.request, proto: 'tcp', port: 9 },
+      verification: { ...base.verification!, outcome: { kind: 'refused', detail: 'the connection to 10.244.2.2:9 was refused (a TCP reset answered the SYN): nothing listens on port 9 there' } },
+      returnPath: { disposition: 'DELIVERED', hops: [...base.hops].reverse() },
+    };
+    const page = await open('dark');
+    await draw(page, fixture<Snapshot>('traces/article.snapshot.json'), t);
+    await page.waitForSelector('.hop-marker.observed');
+    assert.match((await page.locator('.end-label.stopped').textContent()) ?? '', /✕ REFUSED/, 'the end label is a failure although the last hop was seen');
+    assert.equal(await page.locator('.end-label.delivered').count(), 0);
+    const summary = await page.locator('section.summary').innerText();
+    assert.match(summary, /REFUSED: the connection to 10\.244\.2\.2:9 was refused/);
+    assert.match(summary, /Return path\s+the reply returns through /);
+    assert.doesNotMatch(summary, /DELIVERED in/);
+    for (let i = 0; i < t.hops.length; i++) await page.keyboard.press('ArrowRight');
+    assert.match(await hopPanel(page), /What came back\s+REFUSED: the connection/i);
+    await page.waitForTimeout(800);
+    await shot(page, 'trace-refused');
+  });
+
   it('draws the kind-ptp node without a bridge: its veths lead straight to eth0', async () => {
     const s = fixture<Snapshot>('snapshots/kind-ptp.json');
     const page = await open('light');

@@ -141,6 +141,16 @@ export function renderHop(host: Element, t: TraceResult | undefined, steps: Trac
   headerTable(host, step > 1 ? t.hops[step - 2].headers : undefined, hop.headers);
   html('h3', {}, 'Evidence', host);
   evidence(host, hop);
+  if (step === t.hops.length) lastHopOutcome(host, t);
+}
+
+/** On the last hop: what the probe saw at its end and the way back, so the end of the path is never read as success alone. */
+function lastHopOutcome(host: Element, t: TraceResult): void {
+  const verdict = traceVerdict(t);
+  html('h3', {}, 'What came back', host);
+  html('p', { class: `outcome ${verdict.tone}`, 'data-testid': 'trace-outcome' }, `${verdict.label}: ${verdict.sentence}`, host);
+  const back = returnPathText(t);
+  if (back) html('p', { class: 'muted', 'data-testid': 'return-path' }, `Return path: ${back}`, host);
 }
 
 /** The legend: how observed, predicted, differing and stopped hops are drawn. */
