@@ -4,7 +4,8 @@
  * (the real wire format), so the whole flow runs against real containers and a real kernel. From the palette: name,
  * network mode and topology pickers; kind's own stage lines in the progress notification and everything kind printed in
  * the "PodNet kind" output channel; Connect on the success notification shows pod-a, pod-b and pod-c with their IPs;
- * the lab panel's Run on kind runs a pack's steps there with the same check marks; Delete kind Cluster asks in a modal naming the cluster, disconnects the views and removes the node containers.
+ * the lab panel's Run on kind runs a pack's steps there with the same check marks; Delete kind Cluster asks in a
+ * modal naming the cluster, disconnects the views and removes the node containers.
  * Screenshots go to test-artifacts/e2e/kind-*.png.
  */
 import assert from 'node:assert/strict';
