@@ -178,3 +178,56 @@ describe('PodNet in VS Code: Create and Delete kind Cluster with the kind stand-
     assert.ok(Number.isFinite(act.ms), act.text);
   });
 });
+
+describe('PodNet in VS Code: a kind create that fails half-way (the kind stand-in fails at "Joining worker nodes")', function () {
+  this.timeout(600_000);
+  const name = `pe2ef${process.pid % 100_000}`;
+  let root = '';
+  let engine: DockerEngine;
+  let kind: KindStandIn | undefined;
+  let server: CodeServer | undefined;
+  let page: Page | undefined;
+
+  before(async function () {
+    prepareE2e(this);
+    engine = await dockerEngineForTest(this);
+    kind = installKindStandIn(engine, { KIND_STANDIN_FAIL_AT: 'Joining worker nodes' });
+    root = mkdtempSync(join(tmpdir(), 'podnet-e2e-kindfail-'));
+    const workspace = join(root, 'workspace');
+    mkdirSync(workspace);
+    const env: Record<string, string> = { VSCODE_CLI: '1' }; // see above: keep PATH as given
+    for (const k of ['PATH', 'DOCKER_HOST', 'KUBECONFIG', 'KIND_STANDIN_STATE', 'KIND_STANDIN_FAIL_AT'] as const) env[k] = kind.env[k] ?? '';
+    server = await startCodeServer({ workspace, vsix: VSIX, extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data'), colorTheme: 'Default Dark Modern', settings: { 'podnet.lab': `e2e-kindfail-${process.pid}` }, env });
+    page = await wb.openWorkbench(server.url);
+  });
+
+  after(async function () {
+    this.timeout(180_000);
+    await wb.closeWorkbench(page).catch(() => undefined);
+    await server?.stop();
+    await kind?.cleanup();
+    if (root && !process.env.PODNET_E2E_KEEP) rmSync(root, { recursive: true, force: true });
+  });
+
+  it("shows kind's error in one sentence, without a stack trace, and deletes the half-made cluster", async () => {
+    await wb.commandPalette(page!, 'PodNet: Create kind Cluster...');
+    await wb.pickQuickItem(page!, 'PodNet: Create kind Cluster...');
+    const title = page!.locator('.quick-input-widget .quick-input-title');
+    await wb.waitForText(title, /\(1\/3\): name$/, 60_000);
+    await wb.typeQuickInput(page!, name);
+    await page!.keyboard.press('Enter');
+    await wb.waitForText(title, /\(2\/3\): network$/, 15_000);
+    await wb.pickQuickItem(page!, 'kindnet');
+    await wb.waitForText(title, /\(3\/3\): topology$/, 15_000);
+    await wb.pickQuickItem(page!, "The article's cluster");
+    const text = await wb.waitForNotification(page!, /^Could not create the kind cluster: /, 300_000);
+    console.log(`      e2e: ${text}`);
+    assert.match(text, new RegExp(`kind could not create the cluster "${name}": .*stand-in failure injected at "Joining worker nodes"`));
+    assert.doesNotMatch(text, /\n\s+at /, 'no stack trace');
+    assert.ok(kind!.calls().some((c) => c[0] === 'delete' && c.includes(name)), 'the half-made cluster was deleted');
+    assert.equal((await engine.dockerOk(['ps', '-a', '-q', '--filter', `label=io.x-k8s.kind.cluster=${name}`])).stdout.trim(), '', 'no node container is left');
+    const log = kindLog(root);
+    assert.ok(log.includes(' ✗ Joining worker nodes') && log.includes(`deleting the half-made cluster "${name}"`), `"PodNet kind" shows the failed stage and the clean-up:\n${log}`);
+    await wb.screenshot(page!, 'kind-create-failed-cleanly');
+  });
+});
