@@ -10,6 +10,8 @@ const nodeModules = [
   'assert', 'tty', 'v8', 'vm', 'module', 'perf_hooks', 'timers', 'timers/*',
 ];
 
+const MAX_LEN = { code: 160, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-artifacts/**', 'media/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   js.configs.recommended,
@@ -20,7 +22,7 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      'max-len': ['warn', { code: 160, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+      'max-len': ['error', MAX_LEN],
       '@typescript-eslint/no-floating-promises': 'error',
       // A handle declared first and assigned once, read by closures made before it exists (a server's own callbacks).
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
@@ -33,6 +35,11 @@ export default tseslint.config(
     rules: {
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
+  },
+  {
+    // TODO: remove once the wrapped line 54 of this file (an uncommitted change in progress) is committed.
+    files: ['src/labs/checks/trace.ts'],
+    rules: { 'max-len': ['warn', MAX_LEN] },
   },
   {
     files: ['src/vscode/**/*.ts', 'test/vscode/**/*.ts'],
