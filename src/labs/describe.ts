@@ -3,13 +3,13 @@ import { prettyCommand } from '../util/exec';
 import type { LabAction, LabCheck, LabPack } from './types';
 
 /** Where a pack's actions run: an embedded lab (`--lab NAME`) or a cluster's kubeconfig context (`--context kind-NAME`). */
-export type ActionTarget = string | { context: string };
+export type ActionTarget = string | { context: string; kubeconfig?: string };
 
 /** The exact argv an action runs with (before `{{ip:NAME}}` is filled): `--lab NAME` (or `--context CTX`) goes before the first `--`, or at the end. */
 export function actionArgv(action: LabAction, lab: ActionTarget): string[] {
   const cut = action.run.indexOf('--');
   const at = cut < 0 ? action.run.length : cut;
-  const flag = typeof lab === 'string' ? ['--lab', lab] : ['--context', lab.context];
+  const flag = typeof lab === 'string' ? ['--lab', lab] : ['--context', lab.context, ...(lab.kubeconfig ? ['--kubeconfig', lab.kubeconfig] : [])];
   return [...action.run.slice(0, at), ...flag, ...action.run.slice(at)];
 }
 

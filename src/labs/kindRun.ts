@@ -63,7 +63,7 @@ async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string
 }
 
 /** Runs `pack` on the kind cluster `opts.kind`; like {@link runLabPack} it always reports, and removes what it made unless `keep`. */
-export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind: string }): Promise<LabRunResult> {
+export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind: string; kubeconfig?: string }): Promise<LabRunResult> {
   const started = Date.now();
   const context = kindContext(opts.kind);
   const emit = opts.onEvent ?? (() => undefined);
@@ -76,7 +76,7 @@ export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind:
   if (why) return { ...done(), error: `the lab pack "${pack.id}" cannot run on kind: ${why}; run it on the embedded lab (drop --kind)`, kept: false };
   let kube: KubeProvider;
   try {
-    kube = await KubeProvider.connect({ context, namespace: WORKLOAD_NAMESPACE });
+    kube = await KubeProvider.connect({ context, namespace: WORKLOAD_NAMESPACE, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) });
   } catch (e) {
     return { ...done(), error: `the kind cluster "${opts.kind}" (context ${context}) could not be reached: ${(e as Error).message}; create it with \`podnet kind create --name ${opts.kind}\``, kept: false };
   }
@@ -90,7 +90,8 @@ export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind:
     emit({ kind: 'lab-up', lab: context, nodes: status.nodes.length, pods: status.pods.length, rootless: false, cluster: opts.kind });
     const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');
     const ctx: StepContext = {
-      pack, lab: { context }, provider: kube, state: createRunState(status), cliEntry, emit, timeoutMs: opts.actionTimeoutMs ?? 120_000,
+      pack, lab: { context, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}) }, provider: kube, state: createRunState(status), cliEntry, emit,
+      timeoutMs: opts.actionTimeoutMs ?? 120_000,
       signal: opts.signal,
     };
     for (const [index, step] of pack.steps.entries()) {

@@ -1,5 +1,5 @@
 /** `podnet kind create|delete|list`: provision a kind cluster shaped like the topology (the article's by default), or remove it. */
-import { existsSync } from 'node:fs';
+import { BRIDGE_PLUGIN_PATHS, findBridgePlugin } from '../../providers/kind/bridgeCni';
 import { createKindCluster, deleteKindCluster } from '../../providers/kind/createCluster';
 import { defaultKindTools, KindError, listKindClusters } from '../../providers/kind/kindCli';
 import type { KindCni } from '../../providers/kind/kindConfig';
@@ -22,7 +22,6 @@ export const KIND_HELP = `Usage:
 Then use it like any cluster: podnet get pods -o wide --context kind-NAME`;
 
 const DEFAULT_NAME = 'podnet';
-const BRIDGE_PLUGINS = ['/usr/lib/cni/bridge', '/opt/cni/bin/bridge'];
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,30}[a-z0-9])?$/;
 
 function clusterName(value: string | undefined): string {
@@ -47,8 +46,8 @@ async function create(values: Record<string, string | boolean | undefined>): Pro
   const name = clusterName(values.name as string | undefined);
   const cni = cniMode(values.cni as string | undefined);
   const topology = loadTopology(values.topology as string | undefined);
-  const bridgePlugin = cni === 'bridge' ? BRIDGE_PLUGINS.find((p) => existsSync(p)) : undefined;
-  if (cni === 'bridge' && !bridgePlugin) throw new UsageError(`--cni bridge needs the CNI bridge plugin on this machine (${BRIDGE_PLUGINS.join(' or ')}): apt-get install containernetworking-plugins`);
+  const bridgePlugin = cni === 'bridge' ? findBridgePlugin() : undefined;
+  if (cni === 'bridge' && !bridgePlugin) throw new UsageError(`--cni bridge needs the CNI bridge plugin on this machine (${BRIDGE_PLUGIN_PATHS.join(' or ')}): apt-get install containernetworking-plugins`);
   const ctl = new AbortController();
   const cancel = () => ctl.abort();
   process.once('SIGINT', cancel);

@@ -1,5 +1,15 @@
 /** What `bridge` mode writes into each kind node: the article's cbr0 conflist and the routes to the other nodes' Pod CIDRs. */
 
+import { existsSync } from 'node:fs';
+
+/** Where hosts keep the CNI bridge plugin (Debian's containernetworking-plugins, then the CNI project's default). */
+export const BRIDGE_PLUGIN_PATHS = ['/usr/lib/cni/bridge', '/opt/cni/bin/bridge'] as const;
+
+/** The host's CNI bridge plugin, mounted into kind nodes in bridge mode; undefined when this machine has none. */
+export function findBridgePlugin(exists: (p: string) => boolean = existsSync): string | undefined {
+  return BRIDGE_PLUGIN_PATHS.find((p) => exists(p));
+}
+
 /** Where the conflist goes; kubelet's containerd reads the first file in this folder by name. */
 export const BRIDGE_CONFLIST_PATH = '/etc/cni/net.d/10-podnet-cbr0.conflist';
 

@@ -1,15 +1,13 @@
 /** PodNet: Create kind Cluster... and Delete kind Cluster...: kind's own stages in a cancellable notification, everything kind printed in "PodNet kind". */
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { BRIDGE_PLUGIN_PATHS, findBridgePlugin } from '../../providers/kind/bridgeCni';
 import type { KindTools } from '../../providers/kind/kindCli';
 import { loadKind } from '../cluster/kubeModules';
 import { requireTrust, showError } from '../errors';
 import type { LabSession } from '../labSession';
 import { kubeconfigSetting, topologySetting } from '../settings';
 import { clusterNameProblem, clusterPickItems, cniPickItems, CreateProgressText, DEFAULT_KIND_NAME, KIND_INSTALL_GUIDE, kindErrorAction, topologyPickItems } from './kindPicks';
-
-/** Where the CLI looks for the host's CNI bridge plugin too (src/cli/commands/kind.ts). */
-const BRIDGE_PLUGINS = ['/usr/lib/cni/bridge', '/opt/cni/bin/bridge'];
 
 /** kind with this window's environment; the podnet.kubeconfig setting is where kind writes the new context. */
 export async function kindTools(): Promise<KindTools> {
@@ -45,7 +43,7 @@ async function askCreate(existing: string[]): Promise<CreateChoice | undefined> 
   const free = existing.includes(DEFAULT_KIND_NAME) ? `${DEFAULT_KIND_NAME}-2` : DEFAULT_KIND_NAME;
   const name = await vscode.window.showInputBox({ title: `${title} (1/3): name`, value: free, prompt: `The cluster's name; its kubeconfig context will be kind-NAME`, validateInput: (v) => clusterNameProblem(v, existing) });
   if (!name) return undefined;
-  const bridgePlugin = BRIDGE_PLUGINS.some((p) => existsSync(p));
+  const bridgePlugin = findBridgePlugin() !== undefined;
   const cni = await vscode.window.showQuickPick(cniPickItems(bridgePlugin), { title: `${title} (2/3): network`, placeHolder: 'How Pods are wired on each node', matchOnDetail: true });
   if (!cni) return undefined;
   const files = (await vscode.workspace.findFiles('**/*.topology.{yaml,yml}', '**/node_modules/**', 50)).map((u) => u.fsPath);
@@ -65,8 +63,8 @@ async function create(choice: CreateChoice, log: vscode.OutputChannel): Promise<
   const topology = choice.topologyFile
     ? kind.parseTopology((await vscode.workspace.fs.readFile(vscode.Uri.file(choice.topologyFile))).toString(), choice.topologyFile)
     : kind.parseTopology(kind.ARTICLE_TOPOLOGY_YAML, '<built-in article topology>');
-  const bridgePlugin = choice.cni === 'bridge' ? BRIDGE_PLUGINS.find((p) => existsSync(p)) : undefined;
-  if (choice.cni === 'bridge' && !bridgePlugin) throw new Error(`the bridge network mode needs the CNI bridge plugin on this machine (${BRIDGE_PLUGINS.join(' or ')}): install containernetworking-plugins, or pick kindnet`);
+  const bridgePlugin = choice.cni === 'bridge' ? findBridgePlugin() : undefined;
+  if (choice.cni === 'bridge' && !bridgePlugin) throw new Error(`the bridge network mode needs the CNI bridge plugin on this machine (${BRIDGE_PLUGIN_PATHS.join(' or ')}): install containernetworking-plugins, or pick kindnet`);
   const tools = await kindTools();
   log.appendLine(`--- ${new Date().toISOString()} creating kind cluster "${choice.name}" (${choice.cni}, ${topology.nodes.length} workers, podSubnet ${topology.clusterCIDR})`);
   const text = new CreateProgressText();

@@ -1,5 +1,6 @@
 /** "Run on kind" in the lab panel: pick a kind cluster (or create one), run the pack's steps there with H9's kind runner, report each step live. */
 import * as vscode from 'vscode';
+import { kubeconfigSetting } from '../settings';
 import type { LabPack } from '../../labs/types';
 import type { HostToLabPanel } from '../../webview/labs/protocol';
 import { loadKind } from '../cluster/kubeModules';
@@ -45,7 +46,7 @@ export async function runPackOnKind(pack: LabPack, host: KindRunHost): Promise<v
       const ctl = new AbortController();
       token.onCancellationRequested(() => ctl.abort(new Error('stopped from VS Code')));
       return runLabPackOnKind(pack, {
-        kind: cluster, cliEntry: host.cliEntry, signal: ctl.signal,
+        kind: cluster, cliEntry: host.cliEntry, signal: ctl.signal, ...(kubeconfigSetting() ? { kubeconfig: kubeconfigSetting() } : {}),
         onEvent: (e) => {
           const line = kindRunProgress(e, cluster);
           if (line) {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bridgeConflist, peerRouteCommands } from '../../../src/providers/kind/bridgeCni';
+import { bridgeConflist, findBridgePlugin, peerRouteCommands } from '../../../src/providers/kind/bridgeCni';
 
 describe('bridge mode node set-up', () => {
   it('writes a conflist for cbr0 as the gateway, host-local over the node podCIDR, a default route, no masquerade', () => {
@@ -23,5 +23,13 @@ describe('bridge mode node set-up', () => {
       ['ip', 'route', 'replace', '10.244.0.0/24', 'via', '172.18.0.2'],
       ['ip', 'route', 'replace', '10.244.2.0/24', 'via', '172.18.0.4'],
     ]);
+  });
+});
+
+describe('finding the host bridge plugin', () => {
+  it('prefers Debian\'s path, falls back to /opt/cni/bin, and says none when neither exists', () => {
+    assert.equal(findBridgePlugin((p) => p === '/usr/lib/cni/bridge' || p === '/opt/cni/bin/bridge'), '/usr/lib/cni/bridge');
+    assert.equal(findBridgePlugin((p) => p === '/opt/cni/bin/bridge'), '/opt/cni/bin/bridge');
+    assert.equal(findBridgePlugin(() => false), undefined);
   });
 });
