@@ -37,11 +37,6 @@ export default tseslint.config(
     },
   },
   {
-    // TODO: remove once the wrapped line 54 of this file (an uncommitted change in progress) is committed.
-    files: ['src/labs/checks/trace.ts'],
-    rules: { 'max-len': ['warn', MAX_LEN] },
-  },
-  {
     files: ['src/vscode/**/*.ts', 'test/vscode/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },

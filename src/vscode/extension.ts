@@ -8,6 +8,7 @@ import { registerPodCommands } from './commands/podCommands';
 import { registerSnapshotCommands } from './commands/snapshotCommands';
 import { registerTraceCommands, traceName } from './commands/traceCommand';
 import { DIAGRAM_VIEW_TYPE, DiagramPanel } from './diagram/diagramPanel';
+import { showError } from './errors';
 import { registerKindCommands } from './kind/kindCommands';
 import { LabSession } from './labSession';
 import { registerLabDiagnostics } from './labs/labDiagnostics';
@@ -73,13 +74,14 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('podnet.lab')) {
         session.disconnect();
-        void session.connect().catch(() => undefined);
+        void session.connect().catch((e: unknown) => showError('Could not connect to the PodNet lab', e));
       }
     }),
   );
   setContextKeys(session);
   context.subscriptions.push(session.onDidChange(() => setContextKeys(session)));
-  void session.connect().catch(() => undefined); // find a lab started from a terminal; never blocks activation
+  // Find a lab started from a terminal; never blocks activation. No lab is not an error; a lab we cannot reach is.
+  void session.connect().catch((e: unknown) => showError('Could not connect to the PodNet lab', e));
   activationMs = Math.round((performance.now() - t0) * 10) / 10;
   return { activationMs: () => activationMs, diagramStats: () => diagram.lastRender };
 }

@@ -1,6 +1,7 @@
 /** The lab the extension shows: a live embedded lab (kept current by its events), a cluster (kept current by its watch) or a replayed snapshot file. */
 import { watch as watchDir, type FSWatcher, mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
+import { showError } from './errors';
 import type { LabEvent, LabStatus, PodInfo } from '../providers/embedded/control/protocol';
 import type { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import type { LabProvider } from '../providers/provider';
@@ -101,7 +102,7 @@ export class LabSession implements vscode.Disposable {
     } finally {
       if (reconnect) {
         if (!this.replay) this.setStatus(undefined);
-        void this.connect().catch(() => undefined); // an embedded lab may be running; none is fine
+        void this.connect().catch((e: unknown) => showError('Could not connect to the PodNet lab', e)); // none running is not an error
       }
     }
   }
@@ -133,7 +134,8 @@ export class LabSession implements vscode.Disposable {
   private async doConnect(): Promise<void> {
     if (this.live || this.cluster) return;
     const [{ connectLab }, { EmbeddedLab: Embedded }] = [await import('../providers/embedded/launcher'), await import('../providers/embedded/embeddedLab')];
-    const client = await connectLab(this.lab).catch(() => undefined);
+    // undefined: no lab runs (fine, wait for one); any other failure (a socket we may not open, say) is thrown to be shown.
+    const client = await connectLab(this.lab);
     if (!client) {
       void this.watchForLab(); // it reports its own failures
       if (!this.replay && this.current) this.setStatus(undefined);
@@ -164,7 +166,7 @@ export class LabSession implements vscode.Disposable {
     try {
       mkdirSync(paths.runtimeDir, { recursive: true, mode: 0o700 });
       this.dirWatcher = watchDir(paths.runtimeDir, (_ev, file) => {
-        if (file === `${this.lab}.sock` && !this.live && !this.cluster && !this.starting) void this.connect().catch(() => undefined);
+        if (file === `${this.lab}.sock` && !this.live && !this.cluster && !this.starting) void this.connect().catch((e: unknown) => showError('Could not connect to the PodNet lab', e));
       });
     } catch {
       // no runtime dir we may watch: the user refreshes by hand

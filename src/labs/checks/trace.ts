@@ -51,13 +51,21 @@ function natProblem(r: TraceResult, want: NonNullable<Expect['nat']>, receiver: 
 /** Runs the whole tracer (snapshot, prediction, kernel check, verified probe) and compares with `expect`. */
 export const trace: CheckEvaluator<'trace'> = async (check, { lab }) => {
   const st = await lab.status();
-  const { result: r } = await traceLive(lab, { from: endpointName(st, check.from), to: endpointName(st, check.to), proto: check.proto, port: check.port }, { verify: true });
+  const { result: r } = await traceLive(
+    lab, { from: endpointName(st, check.from), to: endpointName(st, check.to), proto: check.proto, port: check.port }, { verify: true },
+  );
   const what = `the ${r.request.proto.toUpperCase()} packet from ${check.from} to ${check.to}`;
   const problems: string[] = [];
   const facts: string[] = [];
   const want = check.expect;
   if (want.disposition && r.disposition !== want.disposition) problems.push(`${what} ended ${r.disposition}${r.reason ? ` (${r.reason})` : ''}, not ${want.disposition}`);
   else facts.push(`${what} was ${r.disposition}${r.disposition === 'DELIVERED' ? ` in ${r.hops.length} hops` : r.reason ? ` (${r.reason})` : ''}`);
+  const outcome = r.verification?.outcome;
+  // Delivered means answered: a request that arrived but was refused, or whose reply cannot return, is no working connection.
+  // UDP silence stays 'unknown' (nothing proves or disproves a listener), which the step accepts.
+  if (want.disposition === 'DELIVERED' && outcome && outcome.kind !== 'answered' && outcome.kind !== 'unknown') {
+    problems.push(`the probe got no answer (${outcome.kind}): ${outcome.detail}`);
+  }
   if (!r.verification) problems.push('the real probe was not sent');
   else if (!r.verification.matches) problems.push(`the real probe did not behave as predicted: ${r.verification.differences.slice(0, 2).join('; ')}`);
   else facts.push('the real probe was seen on every predicted hop');

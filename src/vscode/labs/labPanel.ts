@@ -103,7 +103,7 @@ export class LabPanel implements vscode.Disposable {
     const o = this.open;
     if (!o) return;
     const { connectLab } = await import('../../providers/embedded/launcher');
-    const client = await connectLab(o.labName).catch(() => undefined);
+    const client = await connectLab(o.labName); // undefined when it does not run; other failures reach the caller's error report
     if (!client) return this.post({ type: 'labState', state: 'stopped' });
     const status = await client.call('status', {}).finally(() => client.close());
     const { createRunState } = await import('../../labs/state');
@@ -135,7 +135,13 @@ export class LabPanel implements vscode.Disposable {
     if (!o || !(await requireTrust('Stopping a lab'))) return;
     this.post({ type: 'labState', state: 'stopping' });
     const { stopLab } = await import('../../providers/embedded/launcher');
-    await stopLab(o.labName).catch(() => undefined);
+    try {
+      await stopLab(o.labName);
+    } catch (e) {
+      // The lab may still run: say so, and leave the panel showing it as running.
+      this.post({ type: 'labState', state: 'running', message: `Stopping failed: ${(e as Error).message}` });
+      throw new Error(`stopping the lab "${o.labName}" failed: ${(e as Error).message} (run \`podnet lab down --lab ${o.labName}\`)`, { cause: e });
+    }
     o.state = undefined;
     await this.session.useLab(undefined);
     this.post({ type: 'labState', state: 'stopped' });

@@ -67,6 +67,12 @@ describe('lab pack checks on a live lab: the network', function () {
     assert.match(nat.message, /^This step expects source NAT, but pod-c saw no rewrite: the web server reported source 10\.244\.1\.\d+, the sender's own address/);
   });
 
+  it('trace: DELIVERED fails when the connection was refused (nothing listens on the port), with what the probe saw', async () => {
+    const res = await check({ type: 'trace', from: 'pod-a', to: 'pod-c', proto: 'tcp', port: 9999, expect: { disposition: 'DELIVERED' } });
+    assert.equal(res.passed, false, res.message);
+    assert.match(res.message, /The probe got no answer \(refused\): the connection to 10\.244\.2\.\d+:9999 was refused/);
+  });
+
   it('trace: a Docker container leaving its host is source-NATed (passes), so nat: none fails there', async () => {
     const src = await check({ type: 'trace', from: 'web-a', to: 'node1', expect: { disposition: 'DELIVERED', passes: [{ where: 'docker-host', interface: 'docker0' }], nat: 'source' } });
     assert.equal(src.passed, true, src.message);
