@@ -1,11 +1,7 @@
 /** Runs the first of several equivalent commands whose program exists where it runs (busybox on the embedded lab; ping, curl or wget on a cluster node). */
 import type { ExecResult, ExecTarget } from '../providers/embedded/control/protocol';
 import type { LabProvider } from '../providers/provider';
-
-/** True when a command could not start because its program is not installed there (exit 127/126 or the runtime's "not found"). */
-export function programMissing(res: Pick<ExecResult, 'code' | 'stderr'>): boolean {
-  return res.code === 127 || res.code === 126 || (res.code !== 0 && /executable file not found|failed to execute|applet not found/.test(res.stderr));
-}
+import { programMissing } from '../util/exec';
 
 /** The result of the first alternative whose program exists; when none exists, the last result with every program named. */
 export async function execFirst(

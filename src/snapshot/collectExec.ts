@@ -2,7 +2,7 @@
 import type { ExecResult, ExecTarget } from '../providers/embedded/control/protocol';
 import { LabError } from '../providers/embedded/control/labError';
 import type { LabProvider } from '../providers/provider';
-import { prettyCommand } from '../util/exec';
+import { prettyCommand, programMissing } from '../util/exec';
 import type { NamespaceKind, SnapshotFilter } from './types';
 
 /** A namespace to collect: its snapshot identity and how to reach it. */
@@ -36,7 +36,7 @@ function vanished(ns: NamespaceTarget, e: unknown): boolean {
 /** What a tool that is not installed looks like: exit 127 (nsenter, docker exec) or the lab's own "X was not found". */
 function toolMissing(argv: string[], res: ExecResult | Error): boolean {
   if (res instanceof Error) return res.message.startsWith(`${argv[0]} was not found`);
-  return res.code === 127 || (res.code !== 0 && /executable file not found|No such file or directory/.test(res.stderr));
+  return programMissing(res) || (res.code !== 0 && /No such file or directory/.test(res.stderr));
 }
 
 /** Runs argv in `ns` (with `input` on its stdin); a vanished namespace or a failed exec call rejects with a {@link CollectError}. */

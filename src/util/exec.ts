@@ -65,6 +65,11 @@ export class ToolMissingError extends Error {
   }
 }
 
+/** True when a command could not start because its program is not installed where it ran: exit 127/126, or a runtime's or busybox's "not found". */
+export function programMissing(res: { code: number; stderr: string }): boolean {
+  return res.code === 127 || res.code === 126 || (res.code !== 0 && /executable file not found|failed to execute|applet not found/.test(res.stderr));
+}
+
 /** Quotes argv the way a user could paste it into a POSIX shell. */
 export function prettyCommand(argv: readonly string[]): string {
   return argv.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');

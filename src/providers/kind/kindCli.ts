@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run, ToolMissingError, type RunResult } from '../../util/exec';
-import type { KindFacts } from './kindPreflight';
+import { KIND_INSTALL_URL, type KindFacts } from './kindPreflight';
 import { parseKindStage, type KindStage } from './kindStages';
 
 /** Which programs to call; tests put a stand-in `kind` first on PATH instead. */
@@ -26,6 +26,9 @@ export class KindError extends Error {
   }
 }
 
+/** The one sentence for a machine without kind. */
+const kindMissing = (cause?: unknown): KindError => new KindError(`kind is not installed: install it (${KIND_INSTALL_URL}).`, '', cause === undefined ? undefined : { cause });
+
 /** Runs argv, turning "not installed" into undefined instead of an exception. */
 async function tryRun(argv: string[], tools: KindTools, timeoutMs = 30_000): Promise<RunResult | undefined> {
   try {
@@ -41,7 +44,7 @@ const lastError = (text: string): string => text.trim().split('\n').filter((l) =
 /** The names of the kind clusters that exist now. */
 export async function listKindClusters(tools: KindTools): Promise<string[]> {
   const res = await tryRun([tools.kind, 'get', 'clusters'], tools);
-  if (!res) throw new KindError('kind is not installed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation).', '');
+  if (!res) throw kindMissing();
   if (res.code !== 0) throw new KindError(`kind get clusters failed: ${lastError(res.stderr || res.stdout)}`, res.stderr);
   return res.stdout.split('\n').map((l) => l.trim()).filter((l) => l && !/^No kind clusters found/.test(l));
 }
@@ -110,7 +113,7 @@ async function tryRun2(
   try {
     return await run(argv, { env: tools.env, timeoutMs: 15 * 60_000, ...opts });
   } catch (e) {
-    if (e instanceof ToolMissingError) throw new KindError('kind is not installed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation).', '', { cause: e });
+    if (e instanceof ToolMissingError) throw kindMissing(e);
     throw e;
   }
 }
@@ -118,6 +121,6 @@ async function tryRun2(
 /** `kind delete cluster --name NAME` (kind itself treats a missing cluster as deleted). */
 export async function runKindDelete(tools: KindTools, name: string): Promise<void> {
   const res = await tryRun([tools.kind, 'delete', 'cluster', '--name', name], tools, 5 * 60_000);
-  if (!res) throw new KindError('kind is not installed: install it (https://kind.sigs.k8s.io/docs/user/quick-start/#installation).', '');
+  if (!res) throw kindMissing();
   if (res.code !== 0) throw new KindError(`kind could not delete the cluster "${name}": ${lastError(res.stderr || res.stdout)}`, res.stderr);
 }

@@ -6,7 +6,7 @@
 import type { LabProvider } from '../../providers/provider';
 import { sleep } from '../../util/concurrency';
 import { execTargetFor } from './namespaceTarget';
-import { programMissing } from './probeTools';
+import { programMissing } from '../../util/exec';
 
 /** NETLINK_NETFILTER, the netlink protocol of nftables. */
 const NETLINK_NETFILTER = 12;

@@ -1,5 +1,6 @@
 /** The probe commands (busybox first, then the tools a cluster node may have) and how to tell a missing program. */
 import type { TraceResult } from '../types';
+import { programMissing } from '../../util/exec';
 
 /** A probe: the argv sent from the source namespace, its stdin, and what it sends in words. */
 export interface Probe {
@@ -42,11 +43,6 @@ export function probeAlternatives(t: TraceResult, extra = 0): Probe[] {
   const label = `one UDP datagram to ${to.ip}:${port}`;
   const input = `${'.'.repeat(extra)}${UDP_TEXT}`;
   return [['busybox', 'nc'], ['nc']].map((p) => ({ argv: [...p, '-u', '-w', '1', to.ip, String(port)], input, label }));
-}
-
-/** True when a command could not start because its program is not installed where it ran (exit 127/126 or the runtime's "not found"). */
-export function programMissing(res: { code: number; stderr: string }): boolean {
-  return res.code === 127 || res.code === 126 || (res.code !== 0 && /executable file not found|failed to execute/.test(res.stderr));
 }
 
 /** True when a probe program cannot send this probe: missing, or built without the option (Debian's busybox nc has no -u). */

@@ -4,7 +4,8 @@ import type { KindStage } from '../../providers/kind/kindStages';
 /** kind's default cluster name for PodNet. */
 export const DEFAULT_KIND_NAME = 'podnet';
 /** Where kind documents installing it. */
-export const KIND_INSTALL_GUIDE = 'https://kind.sigs.k8s.io/docs/user/quick-start/#installation';
+/** kind's install guide, the page the "kind is not installed" notification opens (the same one the CLI names). */
+export { KIND_INSTALL_URL as KIND_INSTALL_GUIDE } from '../../providers/kind/kindPreflight';
 /** The button offered when kind is missing. */
 export const OPEN_INSTALL_GUIDE = 'Open kind Install Guide';
 
