@@ -169,7 +169,11 @@ describe('PodNet in VS Code: Create and Delete kind Cluster with the kind stand-
     }
     assert.ok(kind!.calls().some((c) => c[0] === 'delete' && c.includes(name)), 'kind delete cluster was called');
     assert.doesNotMatch(await wb.viewText(page!, 'Network'), new RegExp(`cluster kind-${name}`), 'the views no longer show it');
-    assert.match(kindLog(root), new RegExp(`deleting kind cluster "${name}"\\ndeleted`));
+    // The containers go before kind delete returns, and the output channel reaches its log file later still: wait for the line.
+    const logged = new RegExp(`deleting kind cluster "${name}"\\ndeleted`);
+    const logDeadline = Date.now() + 30_000;
+    while (!logged.test(kindLog(root)) && Date.now() < logDeadline) await new Promise((r) => setTimeout(r, 250));
+    assert.match(kindLog(root), logged);
   });
 
   it('reports the activation time VS Code measured (no kind or Kubernetes code at activation)', async () => {
