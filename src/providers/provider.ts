@@ -1,5 +1,5 @@
 /** The one interface every lab backend implements (embedded today; kind, any cluster and replay later). */
-import type { ExecResult, ExecTarget, LabStatus, PodInfo, PodRequest } from './embedded/control/protocol';
+import type { ExecResult, ExecTarget, LabStatus, PodInfo, PodRequest, ServiceInfo, ServiceRequest } from './embedded/control/protocol';
 
 /** A running lab the engine can inspect and change, whatever backs it. */
 export interface LabProvider {
@@ -13,6 +13,10 @@ export interface LabProvider {
   addPod(req: PodRequest): Promise<PodInfo>;
   /** Deletes a Pod and releases its IP. */
   deletePod(name: string): Promise<{ name: string; ip: string }>;
+  /** Creates a Service (backends that can; a cluster is read-only). */
+  addService?(req: ServiceRequest): Promise<ServiceInfo>;
+  /** Deletes a Service the lab made. */
+  deleteService?(name: string): Promise<{ name: string; clusterIP: string }>;
   /** Releases the connection (does not stop the lab). */
   close(): void;
 }

@@ -24,7 +24,10 @@ export function adjacentNamespaces(ns: PeerScope, all: readonly PeerScope[]): Pe
     case 'host':
       return all.filter((o) => (o.kind === 'container' && o.node === ns.name) || o.kind === 'wire');
     case 'wire':
-      return all.filter((o) => o.kind === 'node' || o.kind === 'host');
+      return all.filter((o) => o.kind === 'node' || o.kind === 'host' || o.kind === 'client' || o.kind === 'router');
+    case 'client':
+    case 'router':
+      return all.filter((o) => o.kind === 'wire');
   }
 }
 

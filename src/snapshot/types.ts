@@ -5,14 +5,17 @@ export const SNAPSHOT_FORMAT = 'podnet-snapshot';
 /** The snapshot version this code writes and the newest it reads. */
 export const SNAPSHOT_VERSION = 1;
 
-/** What a namespace plays in the lab. `host` is the Docker-style host, `container` one of its containers. */
-export type NamespaceKind = 'wire' | 'node' | 'pod' | 'host' | 'container';
+/**
+ * What a namespace plays in the lab. `host` is the Docker-style host, `container` one of its containers, `client` the
+ * outside client (issue 11), `router` the router between subnets (issue 12).
+ */
+export type NamespaceKind = 'wire' | 'node' | 'pod' | 'host' | 'container' | 'client' | 'router';
 
 /** One network interface. */
 export interface SnapshotLink {
   ifindex: number;
   name: string;
-  kind: 'veth' | 'bridge' | 'loopback' | 'other';
+  kind: 'veth' | 'bridge' | 'loopback' | 'vxlan' | 'other';
   mac: string;
   mtu: number;
   /** operstate as the kernel reports it (UP, DOWN, UNKNOWN, LOWERLAYERDOWN). */
@@ -25,6 +28,8 @@ export interface SnapshotLink {
   peer?: { namespace: string; ifname: string };
   /** For a veth whose peer could not be resolved: the raw peer ifindex. */
   peerIfindex?: number;
+  /** For a vxlan device: VNI, UDP port, local VTEP address, underlay device, learning flag. */
+  vxlan?: { id: number; port: number; local?: string; dev?: string; learning: boolean };
 }
 
 /** One address on a link. */
@@ -80,6 +85,8 @@ export interface SnapshotFdbEntry {
   state?: string;
   flags?: string[];
   vlan?: number;
+  /** On a vxlan device: the remote VTEP's underlay address this MAC is reached through. */
+  dst?: string;
 }
 
 /** Packet-filter and NAT rules: the raw `nft -j list ruleset` array, or iptables-save text where only that exists. */
@@ -139,6 +146,17 @@ export interface SnapshotDockerHost {
   containers: { name: string; ip: string; port: number; publish?: number }[];
 }
 
+/** A Service with its ports and endpoints (what kube-proxy programs); the same shape on every provider. */
+export interface SnapshotService {
+  name: string;
+  namespace?: string;
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  clusterIP: string;
+  ports: { name?: string; protocol: 'tcp' | 'udp'; port: number; targetPort: number | string; nodePort?: number }[];
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  endpoints: { ip: string; pod?: string; node?: string; ready: boolean; ports: { name?: string; protocol: 'tcp' | 'udp'; port: number }[] }[];
+}
+
 /** Facts about the cluster, independent of any one namespace's tables. */
 export interface ClusterFacts {
   network?: { cidr: string };
@@ -146,6 +164,15 @@ export interface ClusterFacts {
   nodes: SnapshotNode[];
   pods: SnapshotPod[];
   dockerHost?: SnapshotDockerHost;
+  /** The ClusterIP range, when known. */
+  serviceCIDR?: string;
+  /** Services and their endpoints, when the provider knows them. */
+  services?: SnapshotService[];
+  /** The outside client (namespace `client/NAME`). */
+  client?: { name: string; ip: string };
+  /** Subnets of the node network and the router joining them (namespace `router/NAME`). */
+  subnets?: { name: string; cidr: string; routerIP: string }[];
+  router?: { name: string };
 }
 
 /** Where a snapshot was taken: the provider and lab, and for a cluster its kubeconfig context, API server and node access. */

@@ -26,6 +26,12 @@ export function rowText(row: TableRow): string {
     }
     case 'sysctl':
       return `sysctl ${row.name} = ${row.value}`;
+    case 'service':
+      return `service ${row.namespace ? `${row.namespace}/` : ''}${row.service} ${row.address}${row.port !== undefined ? `:${row.port}` : ''} (${row.via}): ${row.rule.text} -> one of ${row.candidates.map((c) => `${c.ip}${c.port !== undefined ? `:${c.port}` : ''}`).join(', ') || 'no endpoint'}`;
+    case 'encap':
+      return `vxlan ${row.dev} VNI ${row.vni}: outer ${row.outer.srcIP} -> ${row.outer.dstIP} udp ${row.outer.dstPort}${row.fdb ? ` (fdb ${row.fdb.mac} dst ${row.fdb.dst ?? '?'})` : ''}`;
+    case 'decap':
+      return `vxlan ${row.dev} VNI ${row.vni}: outer ${row.outer.srcIP} -> ${row.outer.dstIP} removed`;
   }
 }
 

@@ -48,6 +48,45 @@ export interface FilterRuleRow {
   changes?: HeaderChange[];
 }
 
+/** One endpoint a Service's load-balancing rule may pick. */
+export interface ServiceCandidate {
+  ip: string;
+  port?: number;
+  pod?: string;
+  node?: string;
+  /** The nft chain that DNATs to it (kube-proxy's `endpoint-...` chain). */
+  chain?: string;
+}
+
+/** The hop where the destination changes from a Service address to an endpoint: which Service, which rule, which endpoints. */
+export interface ServiceRow {
+  kind: 'service';
+  service: string;
+  namespace?: string;
+  /** The address the packet was sent to: the ClusterIP, or a node IP for a NodePort. */
+  address: string;
+  port?: number;
+  via: 'clusterIP' | 'nodePort';
+  /** The rule that chose among the candidates (numgen random ... vmap), or the single DNAT rule. */
+  rule: FilterRuleRow;
+  candidates: ServiceCandidate[];
+  /** The candidate the prediction follows (the probe's observed endpoint after verification). */
+  chosen: string;
+}
+
+/** The underlay headers of a VXLAN-encapsulated packet (issue 12). */
+export interface OuterHeaders {
+  srcIP: string;
+  dstIP: string;
+  srcMAC?: string;
+  dstMAC?: string;
+  proto: 'udp';
+  dstPort: number;
+  vni: number;
+  /** Bytes the encapsulation adds (50 for IPv4 VXLAN). */
+  overhead: number;
+}
+
 /** The exact table row behind a decision. */
 export type TableRow =
   | { kind: 'route'; route: SnapshotRoute; rule?: SnapshotRule }
@@ -63,10 +102,13 @@ export type TableRow =
     network?: string;
   }
   | { kind: 'filter'; rule: FilterRuleRow }
+  | ServiceRow
+  | { kind: 'encap'; dev: string; vni: number; outer: OuterHeaders; fdb?: SnapshotFdbEntry; neighbor?: SnapshotNeighbor }
+  | { kind: 'decap'; dev: string; vni: number; outer: OuterHeaders }
   | { kind: 'sysctl'; name: string; value: string };
 
 /** What happened in one hop. */
-export type HopDecision = 'send' | 'veth' | 'bridge-forward' | 'bridge-flood' | 'bridge-to-host' | 'forward' | 'deliver' | 'drop';
+export type HopDecision = 'send' | 'veth' | 'bridge-forward' | 'bridge-flood' | 'bridge-to-host' | 'forward' | 'deliver' | 'drop' | 'encap' | 'decap';
 
 /** What the kernel itself said about an L3 decision (`ip route get`). */
 export interface KernelCheck {
@@ -98,8 +140,10 @@ export interface Hop {
   ifIn?: string;
   ifOut?: string;
   rows: TableRow[];
-  /** Headers after this hop. */
+  /** Headers after this hop (inside a tunnel: the inner packet's). */
   headers: PacketHeaders;
+  /** Inside a VXLAN tunnel: the outer headers the underlay sees. */
+  outer?: OuterHeaders;
   /** One plain-language sentence for learners. */
   sentence: string;
   kernel?: KernelCheck;
@@ -110,7 +154,7 @@ export interface Hop {
 export interface Endpoint {
   /** What the user typed. */
   input: string;
-  kind: 'pod' | 'node' | 'host' | 'container' | 'ip';
+  kind: 'pod' | 'node' | 'host' | 'container' | 'ip' | 'service' | 'client' | 'router';
   name?: string;
   namespace?: string;
   ip: string;
@@ -140,6 +184,8 @@ export interface TraceResult {
   /** The reply's way back, predicted from the tables (the destination's route to the sender); only for a delivered request. */
   returnPath?: ReturnPath;
   verification?: Verification;
+  /** Set when the destination was a Service (ClusterIP or NodePort): its DNAT and the candidates. */
+  service?: { name: string; namespace?: string; address: string; port?: number; candidates: ServiceCandidate[]; chosen?: string };
 }
 
 /** The predicted path of the reply, from the destination back to the sender. */
@@ -175,4 +221,6 @@ export interface Verification {
   method: string;
   /** What came back to the sender: an answer, a refusal, a reset, nothing. */
   outcome: ProbeOutcome;
+  /** For a Service trace: the endpoint the probe actually reached (one of the candidates, or not). */
+  chosenEndpoint?: string;
 }

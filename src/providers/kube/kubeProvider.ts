@@ -136,6 +136,9 @@ export class KubeProvider implements LabProvider {
       case 'dockerHost':
       case 'dockerContainer':
         throw new LabError('a cluster has no Docker-style host: that is part of the embedded lab only (podnet lab up --with-docker-host)', 'BAD_REQUEST', 'target');
+      case 'client':
+      case 'router':
+        throw new LabError(`a cluster has no lab ${target.kind} namespace: that is part of the embedded lab only (a topology with a ${target.kind === 'client' ? '`client:`' : '`network.subnets`'} section)`, 'BAD_REQUEST', 'target');
     }
   }
 

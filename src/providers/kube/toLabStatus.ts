@@ -8,7 +8,7 @@ import { TOPOLOGY_NODE_LABEL } from '../kind/kindConfig';
 
 /** How a node wires its Pods, as read from its links: a bridge (cbr0/cni0) with its address, or per-Pod veths (ptp). */
 export interface NodeWiring {
-  cni: 'bridge' | 'ptp';
+  cni: 'bridge' | 'ptp' | 'vxlan';
   bridge: string;
   bridgeIP: string;
 }

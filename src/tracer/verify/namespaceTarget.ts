@@ -17,6 +17,10 @@ export function execTargetFor(namespaceId: string): ExecTarget {
       return { kind: 'dockerHost' };
     case 'container':
       return { kind: 'dockerContainer', container: name };
+    case 'client':
+      return { kind: 'client' };
+    case 'router':
+      return { kind: 'router' };
     default:
       throw new Error(`cannot enter namespace ${namespaceId}`);
   }

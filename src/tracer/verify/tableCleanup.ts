@@ -18,6 +18,8 @@ function execArgs(namespaceId: string): string[] {
     case 'wire': return ['--wire'];
     case 'dockerHost': return ['--docker-host'];
     case 'dockerContainer': return ['--docker-container', t.container];
+    case 'client': return ['--client'];
+    case 'router': return ['--router'];
   }
 }
 

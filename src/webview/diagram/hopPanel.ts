@@ -19,6 +19,8 @@ const DECISION_TEXT: Record<Hop['decision'], string> = {
   forward: 'routed to the next hop',
   deliver: 'delivered',
   drop: 'dropped',
+  encap: 'enters the VXLAN tunnel',
+  decap: 'leaves the VXLAN tunnel',
 };
 
 const STATUS_ICON: Record<HopStatus, string> = {

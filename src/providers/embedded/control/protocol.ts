@@ -1,5 +1,5 @@
 /** The one typed protocol between the lab process and its clients (CLI, extension): JSON lines over a Unix socket. */
-import type { Topology } from '../../../model/topology';
+import type { ExternalTrafficPolicy, ServiceProtocol, ServiceSelector, Topology } from '../../../model/topology';
 
 /** A container as the lab runs it. */
 export interface ContainerInfo {
@@ -32,6 +32,8 @@ export interface PodInfo {
   namespace?: string;
   /** The Pod uses its node's network namespace and IP (spec.hostNetwork), on a cluster only. */
   hostNetwork?: boolean;
+  /** The Pod's labels (what Service selectors match). */
+  labels?: Record<string, string>;
 }
 
 /** A node as the lab runs it. */
@@ -44,7 +46,11 @@ export interface NodeInfo {
   /** The Pods' gateway: cbr0's address, or the address every host-side veth carries on a ptp node. */
   bridgeIP: string;
   /** How this node wires its Pods. */
-  cni: 'bridge' | 'ptp';
+  cni: 'bridge' | 'ptp' | 'vxlan';
+  /** With subnets (issue 12): the subnet of its eth0. */
+  subnet?: string;
+  /** A vxlan node: its VTEP device (flannel.1), MAC and VNI. */
+  vtep?: { dev: string; mac: string; vni: number; port: number };
   /** Name of this node's port on the physical wire bridge. */
   wirePort: string;
   /** Other names that mean this node: on a kind cluster made by PodNet, its topology node (label `podnet.dev/topology-node`). */
@@ -90,6 +96,54 @@ export interface ClusterSource {
   namespace?: string;
 }
 
+/** One port of a Service; on a cluster targetPort may be a container port's name. */
+export interface ServicePortInfo {
+  name?: string;
+  protocol: ServiceProtocol;
+  port: number;
+  targetPort: number | string;
+  nodePort?: number;
+}
+
+/** One endpoint of a Service: a Pod address and the port(s) traffic is DNAT'ed to. */
+export interface ServiceEndpointInfo {
+  ip: string;
+  pod?: string;
+  node?: string;
+  /** Ready endpoints receive traffic; others are listed but skipped by kube-proxy. */
+  ready: boolean;
+  ports: { name?: string; protocol: ServiceProtocol; port: number }[];
+}
+
+/** A Service as the lab (or the cluster's API) reports it, with its current endpoints. */
+export interface ServiceInfo {
+  name: string;
+  /** Kubernetes namespace, on a cluster only. */
+  namespace?: string;
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  /** '' or 'None' for headless Services on a cluster. */
+  clusterIP: string;
+  ports: ServicePortInfo[];
+  externalTrafficPolicy: ExternalTrafficPolicy;
+  /** The embedded lab's selector; on a cluster only `labels`. */
+  selector?: ServiceSelector;
+  endpoints: ServiceEndpointInfo[];
+}
+
+/** The optional outside client (issue 11): a namespace on the node network that is no node. */
+export interface ClientInfo {
+  name: string;
+  ip: string;
+  wirePort: string;
+  subnet?: string;
+}
+
+/** The optional router between subnets (issue 12): one interface per subnet. */
+export interface RouterInfo {
+  name: string;
+  interfaces: { ifname: string; subnet: string; ip: string; wirePort: string }[];
+}
+
 /** Everything a client needs to show a lab. */
 export interface LabStatus {
   lab: string;
@@ -106,6 +160,14 @@ export interface LabStatus {
   dockerHost?: DockerHostInfo;
   /** Present when the status is a real cluster's (the kube provider); there is no wire namespace then (wireBridge ''). */
   cluster?: ClusterSource;
+  /** Services with their endpoints (absent: the backend has none or cannot read them). */
+  services?: ServiceInfo[];
+  /** The service range (embedded lab: topology.serviceCIDR). */
+  serviceCIDR?: string;
+  /** Present when the topology asks for an outside client. */
+  client?: ClientInfo;
+  /** Present when the node network has subnets joined by a router. */
+  router?: RouterInfo;
 }
 
 /** What to run a command in. */
@@ -114,7 +176,9 @@ export type ExecTarget =
   | { kind: 'node'; node: string }
   | { kind: 'wire' }
   | { kind: 'dockerHost' }
-  | { kind: 'dockerContainer'; container: string };
+  | { kind: 'dockerContainer'; container: string }
+  | { kind: 'client' }
+  | { kind: 'router' };
 
 /** The namespaces a client joins to run an interactive command itself. */
 export interface ExecRoute {
@@ -142,6 +206,20 @@ export interface PodRequest {
   name: string;
   node: string;
   containers?: { name: string; workload?: 'web' | 'sidecar' | 'sleep'; port?: number }[];
+  labels?: Record<string, string>;
+}
+
+/** A Service to add to a running lab; omitted fields take the topology's defaults (see ServiceSpec). */
+export interface ServiceRequest {
+  name: string;
+  selector: ServiceSelector;
+  port: number;
+  targetPort?: number;
+  protocol?: ServiceProtocol;
+  type?: 'ClusterIP' | 'NodePort';
+  clusterIP?: string;
+  nodePort?: number;
+  externalTrafficPolicy?: ExternalTrafficPolicy;
 }
 
 /** Every method: its params and its result. */
@@ -150,6 +228,8 @@ export interface LabMethods {
   status: { params: Record<string, never>; result: LabStatus };
   addPod: { params: PodRequest; result: PodInfo };
   deletePod: { params: { name: string }; result: { name: string; ip: string } };
+  addService: { params: ServiceRequest; result: ServiceInfo };
+  deleteService: { params: { name: string }; result: { name: string; clusterIP: string } };
   exec: { params: { target: ExecTarget; argv: string[]; timeoutMs?: number; input?: string }; result: ExecResult };
   route: { params: { target: ExecTarget }; result: ExecRoute };
   watch: { params: Record<string, never>; result: { watching: true } };
@@ -180,4 +260,5 @@ export type RpcResponse = { id: number; result: unknown } | { id: number; error:
 export type LabEvent =
   | { event: 'progress'; step: string; detail: string; done: number; total: number }
   | { event: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo }
+  | { event: 'service'; change: 'added' | 'deleted' | 'updated'; service: ServiceInfo }
   | { event: 'state'; state: LabStatus['state'] };

@@ -8,6 +8,7 @@ import { buildLab } from './buildLab';
 import { confineArgv } from './workloadMounts';
 import { ctrNsId, hostNsId, labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
 import { createPod, deletePod } from './podLifecycle';
+import { serviceHandlers } from './serviceHandlers';
 
 /** Longest a one-shot command may run in the lab (10 minutes). */
 export const MAX_EXEC_TIMEOUT_MS = 600_000;
@@ -131,6 +132,7 @@ export function makeHandlers(ctx: LabContext, stop: () => void, watch: (s: impor
       return labStatus(ctx);
     },
     ...podHandlers(ctx, broadcast),
+    ...serviceHandlers(ctx, broadcast),
     async exec({ target, argv, timeoutMs, input }) {
       if (!Array.isArray(argv) || argv.length === 0 || argv.some((a) => typeof a !== 'string')) {
         throw new LabError('exec needs a command: a non-empty list of strings', 'BAD_REQUEST', 'argv');

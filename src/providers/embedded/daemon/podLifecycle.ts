@@ -15,7 +15,8 @@ function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string): CniArgs {
     containerId: sandboxId,
     podNetns: ctx.ns.files(podNsId(spec.name)).net,
     enterNode: (argv: string[]) => ctx.ns.enter(nodeNsId(spec.node), argv),
-    plugin: node.cni,
+    // A vxlan node wires its Pods on cbr0 like a bridge node; the tunnel is the node's business, not the Pod's.
+    plugin: node.cni === 'ptp' ? 'ptp' : 'bridge',
   };
 }
 
