@@ -128,6 +128,8 @@ export interface ServiceInfo {
   /** The embedded lab's selector; on a cluster only `labels`. */
   selector?: ServiceSelector;
   endpoints: ServiceEndpointInfo[];
+  /** When the Service was created (ISO 8601), for the AGE column; absent when unknown. */
+  createdAt?: string;
 }
 
 /** The optional outside client (issue 11): a namespace on the node network that is no node. */
