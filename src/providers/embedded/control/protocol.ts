@@ -51,6 +51,8 @@ export interface NodeInfo {
   subnet?: string;
   /** A vxlan node: its VTEP device (flannel.1), MAC and VNI. */
   vtep?: { dev: string; mac: string; vni: number; port: number };
+  /** Routes to other nodes' Pod CIDRs the kernel refused to install (next hop not on-link, across the router), with the kernel's reason. */
+  refusedRoutes?: { dst: string; via: string; reason: string }[];
   /** Name of this node's port on the physical wire bridge. */
   wirePort: string;
   /** Other names that mean this node: on a kind cluster made by PodNet, its topology node (label `podnet.dev/topology-node`). */
