@@ -14,6 +14,8 @@ export interface LabTools {
   busybox: string;
   /** nftables, only needed for the optional Docker host's NAT; absent when not installed. */
   nft?: string;
+  /** iproute2's `bridge`, only needed for vxlan nodes (flannel.1's FDB entries); absent when not installed. */
+  bridge?: string;
   /** Directory holding the CNI plugin binaries (bridge, host-local, loopback). */
   cniPath: string;
 }
@@ -38,6 +40,7 @@ export const REQUIRED_TOOLS: readonly ToolRequirement[] = [
 /** Tools only some labs need: found when installed, required only by the feature named in `neededFor`. */
 export const OPTIONAL_TOOLS: readonly (ToolRequirement & { neededFor: string })[] = [
   { name: 'nft', pkg: 'nftables', neededFor: "the Docker host's NAT (MASQUERADE and the published port)" },
+  { name: 'bridge', pkg: 'iproute2', neededFor: "vxlan nodes (flannel.1's FDB entries)" },
 ];
 
 /** CNI plugins the lab calls, exactly as kubelet's runtime would. */
