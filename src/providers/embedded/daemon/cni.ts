@@ -28,7 +28,8 @@ export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string =
     bridge,
     isGateway: true,
     ipMasq: false,
-    hairpinMode: false,
+    // On cbr0 a Pod may reach itself through a Service (hairpin: the bridge sends the frame back out the port it came in); Flannel's config sets it too.
+    hairpinMode: bridge === POD_BRIDGE,
     ipam: { type: 'host-local', subnet: podCIDR, dataDir, routes: [{ dst: '0.0.0.0/0' }] },
   };
 }
