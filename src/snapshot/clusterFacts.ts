@@ -2,12 +2,13 @@
 import type { LabStatus } from '../providers/embedded/control/protocol';
 import type { NamespaceTarget } from './collectExec';
 import { cmp } from './parseIp';
+import { v2Facts } from './serviceFacts';
 import type { ClusterFacts, NamespaceKind } from './types';
 
 /** Order of namespace kinds in a snapshot. */
-export const KIND_ORDER: readonly NamespaceKind[] = ['wire', 'node', 'pod', 'host', 'container'];
+export const KIND_ORDER: readonly NamespaceKind[] = ['wire', 'node', 'pod', 'host', 'container', 'client', 'router'];
 
-/** Orders namespaces by kind (wire, node, pod, host, container), then name. */
+/** Orders namespaces by kind (wire, node, pod, host, container, client, router), then name. */
 export function cmpNamespace(a: { kind: NamespaceKind; name: string }, b: { kind: NamespaceKind; name: string }): number {
   return KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) || cmp(a.name, b.name);
 }
@@ -34,10 +35,12 @@ export function namespaceTargets(st: LabStatus): NamespaceTarget[] {
       out.push({ id: namespaceId('container', c.name), kind: 'container', name: c.name, node: host.name, target: { kind: 'dockerContainer', container: c.name } });
     }
   }
+  if (st.client) out.push({ id: namespaceId('client', st.client.name), kind: 'client', name: st.client.name, target: { kind: 'client' } });
+  if (st.router) out.push({ id: namespaceId('router', st.router.name), kind: 'router', name: st.router.name, target: { kind: 'router' } });
   return out.sort(cmpNamespace);
 }
 
-/** Nodes, Pods, networks and the Docker-style host as the lab reports them, sorted by name. */
+/** Nodes, Pods, networks, the Docker-style host, Services, the client, subnets and router as the lab reports them, sorted by name. */
 export function clusterFacts(st: LabStatus): ClusterFacts {
   const host = st.dockerHost;
   const facts: ClusterFacts = {
@@ -59,5 +62,5 @@ export function clusterFacts(st: LabStatus): ClusterFacts {
         .sort((a, b) => cmp(a.name, b.name)),
     };
   }
-  return facts;
+  return { ...facts, ...v2Facts(st) };
 }

@@ -2,8 +2,8 @@
 
 /** Value of `format` in every snapshot file. */
 export const SNAPSHOT_FORMAT = 'podnet-snapshot';
-/** The snapshot version this code writes and the newest it reads. */
-export const SNAPSHOT_VERSION = 1;
+/** The snapshot version this code writes and the newest it reads (it reads 1 and 2; 2 added Services, client, router, subnets, VXLAN). */
+export const SNAPSHOT_VERSION = 2;
 
 /**
  * What a namespace plays in the lab. `host` is the Docker-style host, `container` one of its containers, `client` the
@@ -100,7 +100,7 @@ export interface SnapshotFilter {
 
 /** Everything collected from one network namespace. */
 export interface NamespaceSnapshot {
-  /** Stable id: `wire`, `node/NAME`, `pod/NAME` (on a cluster `pod/NAMESPACE/NAME`), `host/NAME`, `container/NAME`. */
+  /** Stable id: `wire`, `node/NAME`, `pod/NAME` (on a cluster `pod/NAMESPACE/NAME`), `host/NAME`, `container/NAME`, `client/NAME`, `router/NAME`. */
   id: string;
   kind: NamespaceKind;
   name: string;

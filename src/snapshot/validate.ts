@@ -1,8 +1,9 @@
-/** Reads and writes snapshot files: JSON syntax with line/column, version, structure and cross-references, each error naming its JSON path. */
+/** Reads and writes snapshot files (versions 1 and 2): JSON syntax with line/column, version, structure and references, each error naming its JSON path. */
 import { LabError } from '../providers/embedded/control/labError';
 import { jsonSyntaxProblem } from './jsonPosition';
 import { SNAPSHOT_SCHEMA, type JsonSchema } from './schema';
 import { SNAPSHOT_FORMAT, SNAPSHOT_VERSION, type Snapshot } from './types';
+import { v2Problem } from './validateV2';
 
 /** A snapshot file that cannot be read; `path` is the JSON path of the bad field (`$.namespaces[2].links[0].ifindex`). */
 export class SnapshotFormatError extends LabError {
@@ -37,6 +38,7 @@ export function schemaProblem(value: unknown, schema: JsonSchema, path = '$'): [
   if (!typeOk) return [path, `expected ${ARTICLE[t!]}, got ${describe(value)}`];
   if (t === 'integer' && !Number.isInteger(value)) return [path, `expected an integer, got ${describe(value)}`];
   if (schema.minimum !== undefined && (value as number) < schema.minimum) return [path, `expected at least ${schema.minimum}, got ${describe(value)}`];
+  if (schema.maximum !== undefined && (value as number) > schema.maximum) return [path, `expected at most ${schema.maximum}, got ${describe(value)}`];
   if (schema.const !== undefined && value !== schema.const) return [path, `expected ${JSON.stringify(schema.const)}, got ${describe(value)}`];
   if (schema.enum && !schema.enum.includes(value as string)) return [path, `expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${describe(value)}`];
   if (t === 'array' && schema.items) {
@@ -79,6 +81,8 @@ export function referenceProblem(s: Snapshot): [string, string] | undefined {
     ...c.pods.map((p, i) => need(`$.cluster.pods[${i}]`, `pod/${p.name}`, `pod ${JSON.stringify(p.name)}`)),
     c.dockerHost && need('$.cluster.dockerHost', `host/${c.dockerHost.name}`, `host ${JSON.stringify(c.dockerHost.name)}`),
     ...(c.dockerHost?.containers ?? []).map((k, i) => need(`$.cluster.dockerHost.containers[${i}]`, `container/${k.name}`, `container ${JSON.stringify(k.name)}`)),
+    c.client && need('$.cluster.client', `client/${c.client.name}`, `client ${JSON.stringify(c.client.name)}`),
+    c.router && need('$.cluster.router', `router/${c.router.name}`, `router ${JSON.stringify(c.router.name)}`),
   ].find((p) => p);
   if (missing) return missing;
   for (const [i, ns] of s.namespaces.entries()) {
@@ -106,7 +110,7 @@ export function parseSnapshot(text: string, file?: string): Snapshot {
   if (typeof head.version === 'number' && Number.isInteger(head.version) && head.version > SNAPSHOT_VERSION) {
     throw new SnapshotFormatError(`this snapshot is version ${head.version}, this PodNet Lab reads up to version ${SNAPSHOT_VERSION}: update PodNet Lab`, '$.version', file);
   }
-  const problem = schemaProblem(data, SNAPSHOT_SCHEMA) ?? referenceProblem(data as Snapshot);
+  const problem = schemaProblem(data, SNAPSHOT_SCHEMA) ?? v2Problem(data as Snapshot) ?? referenceProblem(data as Snapshot);
   if (problem) throw new SnapshotFormatError(problem[1], problem[0], file);
   return data as Snapshot;
 }

@@ -74,7 +74,7 @@ describe('snapshot validation', () => {
   it('rejects a value outside an enum, a fractional integer and a wrong array item', () => {
     const a = article() as unknown as { namespaces: { kind: string }[] };
     a.namespaces[3].kind = 'vm';
-    assert.match(errorOf(a), /\$\.namespaces\[3\]\.kind: expected one of "wire", "node", "pod", "host", "container", got "vm"/);
+    assert.match(errorOf(a), /\$\.namespaces\[3\]\.kind: expected one of "wire", "node", "pod", "host", "container", "client", "router", got "vm"/);
     const b = article() as unknown as { namespaces: { links: { mtu: number }[] }[] };
     b.namespaces[1].links[0].mtu = 1500.5;
     assert.match(errorOf(b), /\$\.namespaces\[1\]\.links\[0\]\.mtu: expected an integer, got 1500\.5/);
@@ -90,8 +90,8 @@ describe('snapshot validation', () => {
   });
 
   it('asks to update PodNet Lab for a newer version, before looking at the structure', () => {
-    assert.equal(errorOf({ format: 'podnet-snapshot', version: 2, somethingNew: true }),
-      'snap.json: $.version: this snapshot is version 2, this PodNet Lab reads up to version 1: update PodNet Lab');
+    assert.equal(errorOf({ format: 'podnet-snapshot', version: 3, somethingNew: true }),
+      'snap.json: $.version: this snapshot is version 3, this PodNet Lab reads up to version 2: update PodNet Lab');
   });
 
   it('reports bad JSON with line and column', () => {
