@@ -7,6 +7,10 @@ import type { LabEvent, NodeInfo } from '../control/protocol';
 import { buildDockerHost, requireNft } from './dockerHost';
 import { createPod, type IpamTurn } from './podLifecycle';
 import { DOCKER_WIRE_PORT, WIRE_BRIDGE, hostNsId, nodeInfo, nodeNsId, type LabContext } from './labState';
+import { peerRoutePlan, refusedRoutesSummary, tryOffLinkRoutes } from './overlay/peerRoutes';
+import { buildSubnetsAndRouter, routerSummary } from './overlay/router';
+import { defaultRouteLines, hasSubnets, segmentFor, subnetBridges } from './overlay/subnets';
+import { buildVxlanOverlay, requireBridgeTool, vtepInfo, vxlanNodes } from './overlay/vxlan';
 
 /** How many Pods are created at once (each is a few short-lived processes). */
 export const POD_CONCURRENCY = 6;
@@ -35,35 +39,51 @@ async function ipBatch(ctx: LabContext, enter: (argv: string[]) => string[], lin
 
 const here = (argv: string[]): string[] => argv;
 
-/** Step 1: the physical network: a bridge in the sandbox's own namespace. */
-async function buildWire(ctx: LabContext): Promise<void> {
+/** Step 1: the physical network: a bridge in the sandbox's own namespace, or one per subnet and a router between them (overlay/router.ts). */
+async function buildWire(ctx: LabContext, topo: Topology): Promise<string> {
+  if (hasSubnets(topo)) {
+    ctx.router = await buildSubnetsAndRouter(ctx, topo);
+    ctx.wireBridge = subnetBridges(topo)[0];
+    return routerSummary(topo, ctx.router);
+  }
   await ipBatch(ctx, here, ['link set lo up', `link add ${WIRE_BRIDGE} type bridge`, `link set ${WIRE_BRIDGE} up`], 'creating the physical network');
+  return `physical network ${topo.network.cidr} (${WIRE_BRIDGE})`;
 }
 
-/** A machine on the wire: namespace `id` with lo up, eth0 at `ip` (its peer `wirePort` on the wire bridge), forwarding on, plus `extra` ip commands. */
+/**
+ * A machine on the wire: namespace `id` with lo up, eth0 at `ip` (its peer `wirePort` on the wire bridge of its subnet), forwarding on, plus `extra` ip
+ * commands and, with subnets, a default route via the router.
+ */
 async function joinWire(
   ctx: LabContext, topo: Topology, m: { id: string; hostname: string; label: string; ip: string; wirePort: string; extra: string[] },
 ): Promise<void> {
   await ctx.ns.create(m.id, m.hostname);
-  const prefix = topo.network.cidr.split('/')[1];
+  const segment = segmentFor(topo, m.ip, m.label);
+  const prefix = segment.prefix;
   await ipBatch(ctx, (argv) => ctx.ns.enter(m.id, argv), [
     'link set lo up',
     `link add eth0 type veth peer name ${m.wirePort} netns ${process.pid}`,
     `addr add ${m.ip}/${prefix} dev eth0`,
     'link set eth0 up',
     ...m.extra,
+    ...defaultRouteLines(segment),
   ], `wiring ${m.label}`);
   await runOk(ctx.ns.enter(m.id, [ctx.tools.busybox, 'sysctl', '-w', 'net.ipv4.ip_forward=1']), {}, `enabling forwarding on ${m.label}`);
-  await ipBatch(ctx, here, [`link set ${m.wirePort} master ${WIRE_BRIDGE}`, `link set ${m.wirePort} up`], `plugging ${m.label} into the wire`);
+  await ipBatch(ctx, here, [`link set ${m.wirePort} master ${segment.bridge}`, `link set ${m.wirePort} up`], `plugging ${m.label} into the wire`);
 }
 
-/** Step 2: each node is a namespace with eth0 on the wire, forwarding on, and routes to the other nodes' Pod CIDRs. */
+/**
+ * Step 2: each node is a namespace with eth0 on the wire, forwarding on, and routes to the other nodes' Pod CIDRs where the next hop is on-link
+ * (the kernel refuses the others; they are recorded, see overlay/peerRoutes.ts).
+ */
 async function buildNode(ctx: LabContext, topo: Topology, index: number): Promise<NodeInfo> {
   const spec = topo.nodes[index];
   const info = nodeInfo(spec, index, formatIPv4(nthHost(spec.podCIDR, 1)));
-  const routes = topo.nodes.filter((n) => n.name !== spec.name).map((n) => `route add ${n.podCIDR} via ${n.ip} dev eth0`);
-  await joinWire(ctx, topo, { id: nodeNsId(spec.name), hostname: spec.name, label: `node ${spec.name}`, ip: spec.ip, wirePort: info.wirePort, extra: routes });
-  return info;
+  const routes = peerRoutePlan(topo, spec);
+  await joinWire(ctx, topo, { id: nodeNsId(spec.name), hostname: spec.name, label: `node ${spec.name}`, ip: spec.ip, wirePort: info.wirePort, extra: routes.onLink });
+  const refused = await tryOffLinkRoutes(ctx, spec, routes);
+  const subnet = hasSubnets(topo) ? segmentFor(topo, spec.ip, `node ${spec.name}`).subnet?.name : undefined;
+  return { ...info, ...(subnet ? { subnet } : {}), ...(spec.cni === 'vxlan' ? { vtep: vtepInfo(spec) } : {}), ...(refused.length ? { refusedRoutes: refused } : {}) };
 }
 
 /**
@@ -83,15 +103,17 @@ async function buildDockerHostStep(ctx: LabContext, topo: Topology): Promise<str
 /** Runs every step for `topo`; on error the caller tears the sandbox down (which removes everything). */
 export async function buildLab(ctx: LabContext, topo: Topology, progress: Progress): Promise<void> {
   if (topo.dockerHost) requireNft(ctx.tools); // before any step: nothing is built for a lab that cannot be finished
-  const total = 2 + (topo.dockerHost ? 1 : 0) + topo.pods.length;
+  const vxlan = vxlanNodes(topo).length > 0;
+  if (vxlan) requireBridgeTool(ctx);
+  const total = 2 + (vxlan ? 1 : 0) + (topo.dockerHost ? 1 : 0) + topo.pods.length;
   let done = 0;
   const step = (stepName: string, detail: string) => progress({ event: 'progress', step: stepName, detail, done: ++done, total });
   ctx.topology = topo;
-  await buildWire(ctx);
-  step('network', `physical network ${topo.network.cidr} (${WIRE_BRIDGE})`);
+  step('network', await buildWire(ctx, topo));
   const infos = await Promise.all(topo.nodes.map((_, i) => buildNode(ctx, topo, i)));
   for (const info of infos) ctx.nodes.set(info.name, info); // topology order, whichever node finished first
-  step('nodes', `${topo.nodes.length} node(s) wired, forwarding on, routes to each other's Pod CIDRs`);
+  step('nodes', `${topo.nodes.length} node(s) wired, forwarding on, routes to each other's Pod CIDRs${refusedRoutesSummary(infos)}`);
+  if (vxlan) step('overlay', await buildVxlanOverlay(ctx, topo));
   if (topo.dockerHost) step('docker-host', await buildDockerHostStep(ctx, topo));
   const turns = ipamTurns(topo.pods);
   await mapLimit(topo.pods, POD_CONCURRENCY, async (spec, i) => {

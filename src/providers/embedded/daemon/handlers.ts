@@ -7,6 +7,7 @@ import type { Handlers } from '../control/rpcServer';
 import { buildLab } from './buildLab';
 import { confineArgv } from './workloadMounts';
 import { ctrNsId, hostNsId, labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
+import { routerNsId } from './overlay/router';
 import { createPod, deletePod } from './podLifecycle';
 import { serviceHandlers } from './serviceHandlers';
 
@@ -72,8 +73,11 @@ function resolveTarget(ctx: LabContext, target: ExecTarget): { nsId?: string; en
     case 'dockerHost':
     case 'dockerContainer':
       return resolveDockerTarget(ctx, target, baseEnv);
+    case 'router':
+      if (!ctx.router) throw new LabError('this lab has no router (a topology with network.subnets gets one)', 'NOT_FOUND', 'router');
+      return { nsId: routerNsId(ctx.router.name), env: { ...baseEnv, NODE_NAME: ctx.router.name } };
     default:
-      throw new LabError('exec target must be a pod, a node, the wire, the Docker host or a Docker container', 'BAD_REQUEST', 'target');
+      throw new LabError('exec target must be a pod, a node, the wire, the router, the Docker host or a Docker container', 'BAD_REQUEST', 'target');
   }
 }
 

@@ -1,6 +1,6 @@
 /** The lab process's in-memory model of what it built: nodes, Pods and their containers, and the optional Docker host. */
 import type { NodeSpec, PodSpec, Topology } from '../../../model/topology';
-import type { DockerHostInfo, LabEvent, LabStatus, NodeInfo, PodInfo } from '../control/protocol';
+import type { DockerHostInfo, LabEvent, LabStatus, NodeInfo, PodInfo, RouterInfo } from '../control/protocol';
 import type { LabTools } from '../tools';
 import type { RunningContainer } from './containers';
 import type { Namespaces } from './namespaces';
@@ -38,6 +38,10 @@ export interface LabContext {
   dockerHost?: DockerHostInfo;
   /** The Docker host's containers by name, for `exec` into them. */
   dockerContainers?: Map<string, RunningContainer>;
+  /** The router between subnets, once built (only when the topology has network.subnets). */
+  router?: RouterInfo;
+  /** The wire bridge LabStatus reports when it is not wire0 (with subnets: the first subnet's bridge). */
+  wireBridge?: string;
   /** Sends an event to every client watching the lab. */
   broadcast: (e: LabEvent) => void;
 }
@@ -59,7 +63,7 @@ export function ipamDir(ctx: LabContext, node: string): string {
 /** The NodeInfo for a node spec (index is 0-based). */
 export function nodeInfo(spec: NodeSpec, index: number, bridgeIP: string): NodeInfo {
   const cni = spec.cni ?? 'bridge';
-  return { name: spec.name, ip: spec.ip, podCIDR: spec.podCIDR, bridge: cni === 'bridge' ? 'cbr0' : '', bridgeIP, cni, wirePort: `${WIRE_BRIDGE}-p${index + 1}` };
+  return { name: spec.name, ip: spec.ip, podCIDR: spec.podCIDR, bridge: cni === 'ptp' ? '' : 'cbr0', bridgeIP, cni, wirePort: `${WIRE_BRIDGE}-p${index + 1}` };
 }
 
 /** A snapshot of the lab for clients. */
@@ -74,7 +78,8 @@ export function labStatus(ctx: LabContext): LabStatus {
     topology: ctx.topology,
     nodes: [...ctx.nodes.values()],
     pods: [...ctx.pods.values()].map((p) => p.info).sort((a, b) => a.name.localeCompare(b.name)),
-    wireBridge: WIRE_BRIDGE,
+    wireBridge: ctx.wireBridge ?? WIRE_BRIDGE,
+    ...(ctx.router ? { router: ctx.router } : {}),
     ...(ctx.dockerHost ? { dockerHost: ctx.dockerHost } : {}),
   };
 }
