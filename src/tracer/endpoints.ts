@@ -1,15 +1,22 @@
-/** Turns what the user typed (a Pod, node, host, container, IP or IP:port) into a trace endpoint. */
+/** Turns what the user typed (a Pod, node, host, container, Service, the outside client, the router, IP or IP:port) into a trace endpoint. */
 import { parseIPv4 } from '../model/cidr';
 import { kernelPrefixContains } from './kernelCidr';
 import { LabError } from '../providers/embedded/control/labError';
 import type { Snapshot } from '../snapshot/types';
 import type { Endpoint } from './types';
+import { serviceByIP, serviceByName, serviceNames } from './serviceEndpoint';
+
+export { endpointProto } from './serviceEndpoint';
 
 function knownNames(s: Snapshot): string {
   const pods = s.cluster.pods.map((p) => p.name).join(', ') || 'none';
   const nodes = s.cluster.nodes.map((n) => n.name).join(', ') || 'none';
   const docker = s.cluster.dockerHost ? `; Docker-style host ${s.cluster.dockerHost.name} with ${s.cluster.dockerHost.containers.map((c) => c.name).join(', ')}` : '';
-  return `Pods: ${pods}; nodes: ${nodes}${docker}`;
+  const services = serviceNames(s);
+  const svc = services.length ? `; Services: ${services.join(', ')}` : '';
+  const client = s.cluster.client ? `; outside client ${s.cluster.client.name}` : '';
+  const router = s.cluster.router ? `; router ${s.cluster.router.name}` : '';
+  return `Pods: ${pods}; nodes: ${nodes}${docker}${svc}${client}${router}`;
 }
 
 /** Every named endpoint of the snapshot. */
@@ -22,12 +29,20 @@ function namedEndpoints(s: Snapshot): Endpoint[] {
     out.push({ input: d.name, kind: 'host', name: d.name, namespace: `host/${d.name}`, ip: d.ip });
     for (const c of d.containers) out.push({ input: c.name, kind: 'container', name: c.name, namespace: `container/${c.name}`, ip: c.ip });
   }
+  const client = s.cluster.client;
+  if (client) out.push({ input: client.name, kind: 'client', name: client.name, namespace: `client/${client.name}`, ip: client.ip });
+  const router = s.cluster.router;
+  // The router has one address per subnet; as an endpoint it goes by the first (as a sender it picks its source by route).
+  if (router) out.push({ input: router.name, kind: 'router', name: router.name, namespace: `router/${router.name}`, ip: s.cluster.subnets?.[0]?.routerIP ?? '' });
   return out;
 }
 
 /** The networks this lab owns: traced addresses must fall into one of them. */
 function labNetworks(s: Snapshot): string[] {
-  const nets = [s.cluster.network?.cidr, s.cluster.clusterCIDR, ...s.cluster.nodes.map((n) => n.podCIDR), s.cluster.dockerHost?.bridgeCIDR];
+  const nets = [
+    s.cluster.network?.cidr, s.cluster.clusterCIDR, ...s.cluster.nodes.map((n) => n.podCIDR), s.cluster.dockerHost?.bridgeCIDR, s.cluster.serviceCIDR,
+    ...(s.cluster.subnets ?? []).map((n) => n.cidr),
+  ];
   return nets.filter((n): n is string => !!n);
 }
 
@@ -67,6 +82,8 @@ export function resolveEndpoint(s: Snapshot, text: string, role: 'from' | 'to'):
   if (byName) return { ...byName, input: text };
   const withPort = namedWithPort(named, text, role);
   if (withPort) return withPort;
+  const service = serviceByName(s, text, role);
+  if (service) return service;
   const [host, portText, ...rest] = text.split(':');
   if (isIPv4(host) && rest.length === 0) {
     const port = portText === undefined ? undefined : Number(portText);
@@ -80,7 +97,7 @@ export function resolveEndpoint(s: Snapshot, text: string, role: 'from' | 'to'):
     }
     const inLab = labNetworks(s).some((n) => kernelPrefixContains(n, host)) || s.namespaces.some((ns) => ns.addresses.some((a) => a.address === host));
     if (!inLab) throw new LabError(`${host} is in no network of this lab (${labNetworks(s).join(', ')}): pick an address inside one of them`, 'NOT_FOUND', role);
-    return owner ? { ...owner, input: text, ip: host, port } : { input: text, kind: 'ip', ip: host, port };
+    return owner ? { ...owner, input: text, ip: host, port } : (serviceByIP(s, text, host, port) ?? { input: text, kind: 'ip', ip: host, port });
   }
-  throw new LabError(`"${text}" is not a Pod, node or IP of this lab (${knownNames(s)})`, 'NOT_FOUND', role);
+  throw new LabError(`"${text}" is not a Pod, node, Service or IP of this lab (${knownNames(s)})`, 'NOT_FOUND', role);
 }

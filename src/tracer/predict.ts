@@ -7,7 +7,10 @@ import { type NftRuleset, readRuleset } from './nftRules';
 import { routeLookup, tableName, type RouteLookup } from './routing';
 import { rowText } from './format';
 import * as say from './sentences';
-import type { Disposition, Hop, HopDecision, PacketHeaders, ReturnPath, TableRow, TraceRequest, TraceResult } from './types';
+import { type BalanceLike, serviceDrop, serviceRowFor, serviceSummary } from './serviceHop';
+import { Conntrack, type NatRecord, replyMismatch } from './conntrack';
+import { endpointProto } from './endpoints';
+import type { Disposition, FilterRuleRow, Hop, HopDecision, PacketHeaders, ReturnPath, ServiceRow, TableRow, TraceRequest, TraceResult } from './types';
 
 /** Initial TTL of the probe (Linux's default). */
 export const INITIAL_TTL = 64;
@@ -20,16 +23,36 @@ class Stop {
   constructor(readonly disposition: Disposition, readonly reason: string) {}
 }
 
+/** How a walk runs: a reply (NAT chains do not see it; conntrack undoes the request's rewrites), and which endpoint a Service balance follows. */
+interface WalkOptions {
+  reply?: boolean;
+  prefer?: string;
+  conntrack?: Conntrack;
+}
+
+/** What the evaluator adds to a hook's result for kube-proxy's rules: the packet mark, the balance met, the DNAT's chain. */
+type HookExtras = { mark?: number; balance?: BalanceLike; dnatChain?: string };
+
 /** Walks one packet through the snapshot. */
 class Walker {
   readonly hops: Hop[] = [];
   readonly warnings: string[] = [];
   readonly nat: TraceResult['nat'] = [];
+  /** Where each rewrite happened, for the reply's conntrack. */
+  readonly natAt: NatRecord[] = [];
+  /** The first Service DNAT on the way. */
+  service?: ServiceRow;
   private readonly rulesets = new Map<string, NftRuleset>();
   private readonly seen = new Set<string>();
+  private readonly reply: boolean;
+  /** The packet mark (meta mark) lives in one namespace: crossing a veth clears it. */
+  private mark = { ns: '', value: 0 };
+  /** Sentences (conntrack rewrites) for the next hop. */
+  private notes: string[] = [];
 
-  /** `reply`: the packet answers a tracked connection, so NAT chains do not see it (connection tracking undoes the rewrite). */
-  constructor(private readonly net: NetIndex, public packet: PacketHeaders, private readonly reply = false) {}
+  constructor(private readonly net: NetIndex, public packet: PacketHeaders, private readonly opts: WalkOptions = {}) {
+    this.reply = !!opts.reply;
+  }
 
   private ruleset(ns: NamespaceSnapshot): NftRuleset {
     let r = this.rulesets.get(ns.id);
@@ -39,25 +62,51 @@ class Walker {
 
   private hop(ns: NamespaceSnapshot, decision: HopDecision, rows: TableRow[], sentence: string, ifIn?: string, ifOut?: string, where = ns.name): void {
     if (this.hops.length >= MAX_HOPS) throw new Stop('LOOP', `the packet went through ${MAX_HOPS} hops without arriving: a forwarding loop`);
-    this.hops.push({ index: this.hops.length + 1, namespace: ns.id, where, decision, ifIn, ifOut, rows, headers: { ...this.packet }, sentence });
+    const said = this.notes.length ? `${sentence} ${this.notes.join(' ')}` : sentence;
+    this.notes = [];
+    this.hops.push({ index: this.hops.length + 1, namespace: ns.id, where, decision, ifIn, ifOut, rows, headers: { ...this.packet }, sentence: said });
+  }
+
+  /** A conntrack rewrite of the reply in `ns`, said in the hop that follows. */
+  private undo(ns: NamespaceSnapshot, stage: 'snat' | 'dnat'): void {
+    const ct = this.opts.conntrack;
+    const note = stage === 'snat' ? ct?.undoSnat(ns.id, this.packet) : ct?.undoDnat(ns.id, this.packet);
+    if (note) this.notes.push(note);
   }
 
   private filter(
     ns: NamespaceSnapshot, families: readonly string[], hook: string, iif: string | undefined, oif: string | undefined, rows: TableRow[],
     masq?: string,
   ): void {
-    const res = evaluateHook(this.ruleset(ns), families, hook, { packet: this.packet, iifname: iif, oifname: oif }, masq);
+    if (this.mark.ns !== ns.id) this.mark = { ns: ns.id, value: 0 };
+    const local = this.net.ipv4(ns).map((a) => a.address);
+    const ctx = { packet: this.packet, iifname: iif, oifname: oif, mark: this.mark.value, localAddresses: local, prefer: this.opts.prefer };
+    const res = evaluateHook(this.ruleset(ns), families, hook, ctx, masq) as ReturnType<typeof evaluateHook> & HookExtras;
+    this.mark.value = res.mark ?? this.mark.value;
     this.warnings.push(...res.unknown.map((u) => `${ns.name}: nft rule not understood: ${u}`));
     for (const r of res.rows) rows.push({ kind: 'filter', rule: r });
     if (res.changes.length && !this.reply) {
+      const row = serviceRowFor(this.net.snapshot, this.packet, res);
+      if (row) rows.push(row);
+      this.service ??= row;
       this.nat.push(...res.changes);
+      this.natAt.push({ namespace: ns.id, where: ns.name, changes: res.changes });
       this.packet = res.packet;
     }
-    if (res.verdict === 'drop') {
-      const rule = res.rows[res.rows.length - 1];
-      this.hop(ns, 'drop', rows, `${ns.name} drops the packet: nft ${rule.family} ${rule.table} ${rule.chain} (${hook}) says "${rule.text}".`, iif, oif);
-      throw new Stop('DROPPED_BY_RULE', `dropped in ${ns.name} by nft rule "${rule.text}" (${rule.family} ${rule.table} ${rule.chain}, hook ${hook})`);
+    if (res.verdict === 'drop') this.dropped(ns, hook, res.rows[res.rows.length - 1], rows, iif, oif);
+  }
+
+  /** Stops at a drop verdict; a Service refused for want of an endpoint is said as such. */
+  private dropped(ns: NamespaceSnapshot, hook: string, rule: FilterRuleRow, rows: TableRow[], iif?: string, oif?: string): never {
+    const svc = this.reply ? undefined : serviceDrop(this.net.snapshot, ns.name, ns.kind === 'node' ? ns.name : ns.node, this.packet, rule);
+    if (svc) {
+      rows.push(svc.row);
+      this.service ??= svc.row;
+      this.hop(ns, 'drop', rows, `${ns.name} drops the packet: ${svc.reason}.`, iif, oif);
+      throw new Stop('DROPPED_BY_RULE', svc.reason);
     }
+    this.hop(ns, 'drop', rows, `${ns.name} drops the packet: nft ${rule.family} ${rule.table} ${rule.chain} (${hook}) says "${rule.text}".`, iif, oif);
+    throw new Stop('DROPPED_BY_RULE', `dropped in ${ns.name} by nft rule "${rule.text}" (${rule.family} ${rule.table} ${rule.chain}, hook ${hook})`);
   }
 
   private lookup(ns: NamespaceSnapshot, iif: string | undefined, rows: TableRow[]): RouteLookup & { ok: true } {
@@ -81,6 +130,7 @@ class Walker {
     if (this.nat.some((c) => c.field === 'dstIP')) res = this.lookup(ns, undefined, rows); // DNAT on output re-routes
     const dev = res.route.dev ?? '';
     rows.unshift({ kind: 'route', route: res.route, rule: res.rule });
+    this.undo(ns, 'dnat');
     this.filter(ns, L3_FAMILIES, 'postrouting', undefined, dev, rows, this.net.primaryAddress(ns, dev));
     this.resolveNeighbor(ns, dev, res.route.gateway ?? this.packet.dstIP, rows);
     this.hop(ns, 'send', rows, say.sendSentence(ns.name, res.route, this.packet.dstIP, tableName(res.route.table)), undefined, dev);
@@ -89,6 +139,7 @@ class Walker {
 
   /** A packet arriving at the IP stack of `ns` on `iif` (PREROUTING, then INPUT or FORWARD). */
   private receive(ns: NamespaceSnapshot, iif: string): void {
+    this.undo(ns, 'snat');
     const key = `${ns.id}|${iif}|${this.packet.dstIP}`;
     if (this.seen.has(key)) throw this.routingLoop(ns, iif);
     this.seen.add(key);
@@ -96,6 +147,7 @@ class Walker {
     this.filter(ns, L3_FAMILIES, 'prerouting', iif, undefined, rows);
     const res = this.lookup(ns, iif, rows);
     if (res.local) {
+      this.undo(ns, 'dnat');
       this.filter(ns, L3_FAMILIES, 'input', iif, undefined, rows);
       return this.deliver(ns, iif, rows);
     }
@@ -113,6 +165,7 @@ class Walker {
     }
     const ttlBefore = this.packet.ttl;
     this.packet.ttl -= 1;
+    this.undo(ns, 'dnat');
     this.filter(ns, L3_FAMILIES, 'postrouting', iif, dev, rows, this.net.primaryAddress(ns, dev));
     this.resolveNeighbor(ns, dev, res.route.gateway ?? this.packet.dstIP, rows);
     this.hop(ns, 'forward', rows, say.forwardSentence(ns.name, res.route, this.packet.dstIP, ttlBefore, tableName(res.route.table)), iif, dev);
@@ -240,21 +293,22 @@ class Walker {
   }
 }
 
-/** Predicts the path of a probe from `req.from` to `req.to` in `snapshot` without sending anything. */
-export function predictTrace(snapshot: Snapshot, req: TraceRequest): TraceResult {
+/** Predicts the path of a probe from `req.from` to `req.to` in `snapshot` without sending anything; `prefer` picks a Service's endpoint (its IP). */
+export function predictTrace(snapshot: Snapshot, req: TraceRequest, opts: { prefer?: string } = {}): TraceResult {
   const net = new NetIndex(snapshot);
   const from = resolveEndpoint(snapshot, req.from, 'from');
   const to = resolveEndpoint(snapshot, req.to, 'to');
-  const proto = req.proto ?? (req.port ?? to.port ? 'tcp' : 'icmp');
+  const proto = req.proto ?? endpointProto(snapshot, to) ?? (req.port ?? to.port ? 'tcp' : 'icmp');
   const port = proto === 'icmp' ? undefined : (req.port ?? to.port ?? 8080);
   const origin = net.namespace(from.namespace ?? '');
   if (!origin) throw new Error(`the snapshot has no namespace ${from.namespace}`);
   const packet: PacketHeaders = {
-    srcIP: from.kind === 'node' || from.kind === 'host' ? '' : from.ip, // a node picks its source by route
+    // A node (or the router) has several addresses and picks its source by route.
+    srcIP: from.kind === 'node' || from.kind === 'host' || from.kind === 'router' ? '' : from.ip,
     dstIP: to.ip, ttl: INITIAL_TTL, proto,
     ...(port !== undefined ? { srcPort: EPHEMERAL_PORT, dstPort: port } : {}),
   };
-  const walker = new Walker(net, packet);
+  const walker = new Walker(net, packet, { prefer: opts.prefer });
   const result: TraceResult = { request: { from, to, proto, port }, disposition: 'DELIVERED', hops: walker.hops, nat: walker.nat, warnings: walker.warnings };
   try {
     walker.originate(origin);
@@ -264,24 +318,24 @@ export function predictTrace(snapshot: Snapshot, req: TraceRequest): TraceResult
     result.disposition = e.disposition;
     result.reason = e.reason;
   }
-  if (result.disposition === 'DELIVERED') result.returnPath = predictReturn(net, result);
+  if (walker.service) result.service = serviceSummary(walker.service);
+  if (result.disposition === 'DELIVERED') result.returnPath = predictReturn(net, result, walker.natAt);
   return result;
 }
 
-/** The reply's path: from where the request was delivered, to the address the destination saw as the source. */
-function predictReturn(net: NetIndex, forward: TraceResult): ReturnPath {
+/**
+ * The reply's path: from where the request was delivered, to the address the destination saw as the source; where the
+ * request was rewritten, conntrack rewrites the reply back.
+ */
+function predictReturn(net: NetIndex, forward: TraceResult, natAt: NatRecord[]): ReturnPath {
   const d = forward.delivered!;
   const last = forward.hops[forward.hops.length - 1];
-  const origin = forward.hops[0].namespace;
-  const snat = forward.nat.find((c) => c.field === 'srcIP');
-  if (snat) {
-    return { disposition: 'DELIVERED', hops: [], notPredicted: true, reason: `the request's source was rewritten (${snat.from} -> ${snat.to}), so the reply goes back through connection tracking, which the tables alone do not show` };
-  }
+  const first = forward.hops[0];
   const packet: PacketHeaders = {
     srcIP: d.dstIP, dstIP: d.srcIP, ttl: INITIAL_TTL, proto: d.proto,
     ...(d.dstPort !== undefined ? { srcPort: d.dstPort, dstPort: d.srcPort } : {}),
   };
-  const walker = new Walker(net, packet, true);
+  const walker = new Walker(net, packet, { reply: true, conntrack: new Conntrack(natAt) });
   const ns = net.namespace(last.namespace)!;
   try {
     walker.originate(ns);
@@ -290,6 +344,11 @@ function predictReturn(net: NetIndex, forward: TraceResult): ReturnPath {
     return { disposition: e.disposition, reason: e.reason, hops: walker.hops };
   }
   const end = walker.hops[walker.hops.length - 1];
-  if (end?.namespace !== origin) return { disposition: 'EXITS_LAB', reason: `the reply to ${d.srcIP} is delivered in ${end?.where ?? ns.name}, not back in the sender`, hops: walker.hops };
+  if (end?.namespace !== first.namespace) return { disposition: 'EXITS_LAB', reason: `the reply to ${d.srcIP} is delivered in ${end?.where ?? ns.name}, not back in the sender`, hops: walker.hops };
+  // What the sender put on the wire before any rewrite: its own source, the address it was told to reach.
+  const srcAtOrigin = natAt.find((r) => r.namespace === first.namespace)?.changes.find((c) => c.field === 'srcIP')?.from;
+  const sent = { ...first.headers, srcIP: String(srcAtOrigin ?? first.headers.srcIP), dstIP: forward.request.to.ip, dstPort: forward.request.port };
+  const mismatch = natAt.length ? replyMismatch(sent, walker.packet) : undefined;
+  if (mismatch) return { disposition: 'DROPPED_BY_RULE', reason: mismatch, hops: walker.hops };
   return { disposition: 'DELIVERED', hops: walker.hops };
 }
