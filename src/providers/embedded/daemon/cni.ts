@@ -18,9 +18,9 @@ export const POD_BRIDGE = 'cbr0';
 
 /**
  * The bridge network config: `bridge` (cbr0 on a node, docker0 on the Docker host), gateway on the first address, no masquerade (the plugin's would use
- * iptables).
+ * iptables); `mtu` for the bridge and the Pods' eth0 only when given (a vxlan node: 1450, as Flannel hands its bridge delegate).
  */
-export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string = POD_BRIDGE): object {
+export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string = POD_BRIDGE, mtu?: number): object {
   return {
     cniVersion: '0.4.0',
     name: bridge,
@@ -30,6 +30,7 @@ export function bridgeNetconf(podCIDR: string, dataDir: string, bridge: string =
     ipMasq: false,
     // On cbr0 a Pod may reach itself through a Service (hairpin: the bridge sends the frame back out the port it came in); Flannel's config sets it too.
     hairpinMode: bridge === POD_BRIDGE,
+    ...(mtu !== undefined ? { mtu } : {}),
     ipam: { type: 'host-local', subnet: podCIDR, dataDir, routes: [{ dst: '0.0.0.0/0' }] },
   };
 }
@@ -97,12 +98,14 @@ export interface CniArgs {
   bridge?: string;
   /** `ptp` wires the Pod without a bridge (kind-style); default `bridge`. */
   plugin?: 'bridge' | 'ptp';
+  /** MTU of the bridge and the Pod's eth0 (bridge plugin only); absent: the kernel's 1500. */
+  mtu?: number;
 }
 
 function netconfFor(args: CniArgs): { plugin: string; netconf: object } {
   return args.plugin === 'ptp'
     ? { plugin: 'ptp', netconf: ptpNetconf(args.podCIDR, args.dataDir) }
-    : { plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, args.bridge ?? POD_BRIDGE) };
+    : { plugin: 'bridge', netconf: bridgeNetconf(args.podCIDR, args.dataDir, args.bridge ?? POD_BRIDGE, args.mtu) };
 }
 
 /** Attaches a Pod: loopback up, then the bridge (or ptp) plugin creates the veth pair and host-local picks the IP. */

@@ -4,6 +4,7 @@ import { LabError } from '../control/labError';
 import type { PodInfo } from '../control/protocol';
 import { type CniArgs, cniAdd, cniDel } from './cni';
 import { startContainer, stopContainer, waitUntilReady, type RunningContainer } from './containers';
+import { VXLAN_MTU } from './overlay/vxlan';
 import { ipamDir, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
 
 function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string): CniArgs {
@@ -17,6 +18,7 @@ function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string): CniArgs {
     enterNode: (argv: string[]) => ctx.ns.enter(nodeNsId(spec.node), argv),
     // A vxlan node wires its Pods on cbr0 like a bridge node; the tunnel is the node's business, not the Pod's.
     plugin: node.cni === 'ptp' ? 'ptp' : 'bridge',
+    ...(node.cni === 'vxlan' ? { mtu: VXLAN_MTU } : {}),
   };
 }
 
