@@ -1,5 +1,9 @@
-/** Reads `nft -j list ruleset` into base chains and rules, and renders a rule back to nft-like text. */
+/** Reads `nft -j list ruleset` into chains, rules and named sets/maps, leaving out (and describing) kube-proxy's iptables-mode tables. */
 import type { SnapshotFilter } from '../snapshot/types';
+import { describeIptablesMode, describeIptablesTables, kubeProxyIptablesTables, nftItems } from './iptablesMode';
+import { type NftSet, readSet, setKey } from './nftSets';
+
+export { renderRule } from './nftRender';
 
 /** One nft rule with its raw expressions. */
 export interface NftRule {
@@ -7,6 +11,8 @@ export interface NftRule {
   table: string;
   chain: string;
   handle?: number;
+  /** The rule's own comment (`comment "default/web:http"`). */
+  comment?: string;
   expr: Record<string, unknown>[];
 }
 
@@ -22,83 +28,67 @@ export interface NftChain {
   rules: NftRule[];
 }
 
-/** All chains of one namespace's ruleset, by `family table chain`. */
-export type NftRuleset = Map<string, NftChain>;
+/** All chains of one namespace's ruleset, by `family table chain`, with its named sets and what was left out. */
+export class NftRuleset extends Map<string, NftChain> {
+  /** Named sets and maps by `family table name`. */
+  readonly sets = new Map<string, NftSet>();
+  /** Sentences about rules that are deliberately not evaluated (kube-proxy's iptables mode, iptables-save text). */
+  readonly notEvaluated: string[] = [];
+
+  /** The named set or map `name` of a table. */
+  namedSet(family: string, table: string, name: string): NftSet | undefined {
+    return this.sets.get(setKey(family, table, name));
+  }
+}
 
 /** Key of a chain in a {@link NftRuleset}. */
 export const chainKey = (family: string, table: string, name: string): string => `${family} ${table} ${name}`;
 
 const PRIORITY_NAMES: Record<string, number> = { raw: -300, mangle: -150, dstnat: -100, filter: 0, security: 50, srcnat: 100 };
 
-/** Builds the chains of a snapshot's filter section (empty when nft was not available). */
+interface RawChain { family: string; table: string; name: string; type?: string; hook?: string; prio?: number | string; policy?: string }
+
+function readChain(c: RawChain): NftChain {
+  const prio = typeof c.prio === 'string' ? (PRIORITY_NAMES[c.prio] ?? 0) : c.prio;
+  return { family: c.family, table: c.table, name: c.name, type: c.type, hook: c.hook, prio, policy: c.policy, rules: [] };
+}
+
+const isStr = (v: unknown): v is string => typeof v === 'string';
+
+/** Builds the chains and sets of a snapshot's filter section (empty when nft was not available; then `notEvaluated` says why if it matters). */
 export function readRuleset(filter: SnapshotFilter): NftRuleset {
-  const chains: NftRuleset = new Map();
-  if (filter.tool !== 'nft' || !filter.nft) return chains;
-  const listed = Array.isArray(filter.nft) ? filter.nft : ((filter.nft as { nftables?: unknown[] }).nftables ?? []);
-  const items = listed as Record<string, Record<string, unknown>>[];
+  const rules = new NftRuleset();
+  if (filter.tool === 'iptables') {
+    const why = describeIptablesMode(filter);
+    if (why) rules.notEvaluated.push(why);
+  }
+  if (filter.tool !== 'nft' || !filter.nft) return rules;
+  const items = nftItems(filter);
+  const iptables = kubeProxyIptablesTables(items);
+  const skipped = new Set(iptables.map((t) => `${t.family} ${t.table}`));
+  const why = describeIptablesTables(iptables);
+  if (why) rules.notEvaluated.push(why);
+  const keep = (o: { family?: unknown; table?: unknown; name?: unknown; chain?: unknown }) =>
+    isStr(o.family) && isStr(o.table) && !skipped.has(`${o.family} ${o.table}`);
   for (const item of items) {
-    if (item.chain) {
-      const c = item.chain as { family: string; table: string; name: string; type?: string; hook?: string; prio?: number | string; policy?: string };
-      const prio = typeof c.prio === 'string' ? (PRIORITY_NAMES[c.prio] ?? 0) : c.prio;
-      chains.set(
-        chainKey(c.family, c.table, c.name),
-        { family: c.family, table: c.table, name: c.name, type: c.type, hook: c.hook, prio, policy: c.policy, rules: [] },
-      );
+    const c = item.chain as unknown as RawChain | undefined;
+    if (c && keep(c) && isStr(c.name)) rules.set(chainKey(c.family, c.table, c.name), readChain(c));
+    for (const kind of ['set', 'map'] as const) {
+      const s = item[kind] ? readSet(kind, item[kind]) : undefined;
+      if (s && keep(s)) rules.sets.set(setKey(s.family, s.table, s.name), s);
     }
   }
   for (const item of items) {
-    if (item.rule) {
-      const r = item.rule as unknown as NftRule;
-      chains.get(chainKey(r.family, r.table, r.chain))?.rules.push({ family: r.family, table: r.table, chain: r.chain, handle: r.handle, expr: r.expr ?? [] });
-    }
+    const r = item.rule as (Omit<NftRule, 'expr'> & { expr?: unknown }) | undefined;
+    if (!r || !keep(r) || !isStr(r.chain)) continue;
+    const expr = Array.isArray(r.expr) ? (r.expr as Record<string, unknown>[]) : [];
+    const rule: NftRule = { family: r.family, table: r.table, chain: r.chain, handle: r.handle, expr, ...(isStr(r.comment) ? { comment: r.comment } : {}) };
+    rules.get(chainKey(r.family, r.table, r.chain))?.rules.push(rule);
   }
-  return chains;
+  return rules;
 }
 
 /** The base chains on `hook` for the given families, in the order the kernel runs them (by priority). */
 export function baseChains(rules: NftRuleset, families: readonly string[], hook: string): NftChain[] {
   return [...rules.values()].filter((c) => c.hook === hook && families.includes(c.family)).sort((a, b) => (a.prio ?? 0) - (b.prio ?? 0));
-}
-
-function renderValue(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v !== 'object') return typeof v === 'string' && !/^[\w./:-]+$/.test(v) ? `"${v}"` : String(v);
-  const o = v as Record<string, unknown>;
-  if (o.prefix) {
-    const p = o.prefix as { addr: string; len: number };
-    return `${p.addr}/${p.len}`;
-  }
-  if (o.set) return `{ ${(o.set as unknown[]).map(renderValue).join(', ')} }`;
-  if (o.range) return (o.range as unknown[]).map(renderValue).join('-');
-  if (o.payload) {
-    const p = o.payload as { protocol: string; field: string };
-    return `${p.protocol} ${p.field}`;
-  }
-  if (o.meta) return (o.meta as { key: string }).key;
-  if (o.ct) return `ct ${(o.ct as { key: string }).key}`;
-  return JSON.stringify(v);
-}
-
-/** Approximately how `nft list ruleset` prints a rule, e.g. `ip saddr 172.17.0.0/16 oifname != "docker0" masquerade`. */
-export function renderRule(rule: NftRule): string {
-  const parts: string[] = [];
-  for (const e of rule.expr) {
-    const [key, body] = Object.entries(e)[0] ?? [];
-    if (key === 'match') {
-      const m = body as { op: string; left: unknown; right: unknown };
-      const op = m.op === '==' || m.op === 'in' ? '' : ` ${m.op}`;
-      parts.push(`${renderValue(m.left)}${op} ${renderValue(m.right)}`);
-    } else if (key === 'dnat' || key === 'snat') {
-      const t = (body ?? {}) as { addr?: unknown; port?: unknown };
-      parts.push(`${key} to ${renderValue(t.addr)}${t.port !== undefined ? `:${renderValue(t.port)}` : ''}`);
-    } else if (key === 'jump' || key === 'goto') {
-      parts.push(`${key} ${(body as { target: string }).target}`);
-    } else if (key === 'mangle') {
-      const m = body as { key: unknown; value: unknown };
-      parts.push(`${renderValue(m.key)} set ${renderValue(m.value)}`);
-    } else if (key) {
-      parts.push(key);
-    }
-  }
-  return parts.join(' ');
 }
