@@ -10,6 +10,7 @@ import { execCommand } from './commands/exec';
 import { getCommand } from './commands/get';
 import { labCommand } from './commands/lab';
 import { podCommand } from './commands/pod';
+import { serviceCommand } from './commands/service';
 import { kindCommand } from './commands/kind';
 import { guardOutput } from './outputGuard';
 import { outputModeOf, reportError } from './reportError';
@@ -30,9 +31,10 @@ Commands:
   demo                          build the article's cluster, observe its claims, tear it down
   lab up|down|status            run the embedded lab (real namespaces, veths, cbr0, CNI plugins)
   lab list|validate|run PACK    lab packs: guided steps whose checks are graded on a real lab
-  get pods|nodes [-o wide|json] list what the lab runs
-  exec POD [-c C] -- CMD...     run a command in a Pod (or --node NODE)
+  get pods|nodes|svc|endpoints  list what the lab runs [-o wide|json]
+  exec POD [-c C] -- CMD...     run a command in a Pod (or --node NODE, --client, --router, --wire)
   pod create|delete NAME        add or remove a Pod (a re-created Pod gets a new IP)
+  service create|delete NAME    a Service: a stable ClusterIP (and NodePort) DNAT'ed to its Pods
   trace FROM TO [--proto P]     predict a packet's path from the tables, then prove it with a probe
   snapshot [-o FILE]            record every namespace's links, routes, fdb... as JSON
   snapshot validate FILE        check a snapshot file
@@ -54,6 +56,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 /** Commands that also run on a cluster (--context/--kubeconfig). */
 const CLUSTER_COMMANDS: Record<string, (argv: string[], cluster?: ClusterSelection) => Promise<number>> = {
   get: getCommand, exec: execCommand, snapshot: snapshotCommand, trace: traceCommand, cluster: clusterCommand, pod: podCommand,
+  service: serviceCommand, svc: serviceCommand,
 };
 
 function daemonOption(argv: string[], name: string): string {

@@ -13,6 +13,9 @@ export const EXEC_HELP = `Usage:
   podnet exec POD [-c CONTAINER] -- COMMAND [ARG...]   run in a Pod's network namespace (as its container)
   podnet exec --node NODE -- COMMAND [ARG...]          run in a node's network namespace
   podnet exec --wire -- COMMAND [ARG...]               run on the physical network between the nodes
+  podnet exec --client -- COMMAND [ARG...]             run on the outside client: a machine on the node network
+                                                       that is no node (topology \`client:\`), like your laptop
+  podnet exec --router -- COMMAND [ARG...]             run on the router between the node subnets (network.subnets)
   podnet exec --docker-host -- COMMAND [ARG...]        run on the Docker host (lab up --with-docker-host)
   podnet exec --docker-container NAME -- COMMAND...    run in a container behind the Docker host's NAT
 
@@ -25,6 +28,7 @@ Examples:
   podnet exec --node node1 -- ip route
   podnet exec --docker-host -- nft list ruleset
   podnet exec --docker-container web-a -- busybox ping -c1 192.168.1.100
+  podnet exec --client -- busybox wget -qO- -T 2 http://192.168.1.100:30080/
 
 On a cluster (--context CTX), POD is NAMESPACE/POD or POD (in the context's namespace, or -n NS), and
 the command runs in the Pod's (or node's) network namespace, entered from its node through the node
@@ -42,16 +46,23 @@ export function joinArgv(nsenter: string, route: ExecRoute, argv: string[]): str
   return [nsenter, '-t', String(route.sandboxPid), ...sandbox, '--mount', '--pid', '--', nsenter, `--net=${route.netns}`, `--uts=${route.utsns}`, ...mounts, '--', ...(route.confine ?? []), ...argv];
 }
 
-type TargetOptions = { node?: string; wire?: boolean; container?: string; 'docker-host'?: boolean; 'docker-container'?: string };
+type TargetOptions = { node?: string; wire?: boolean; container?: string; 'docker-host'?: boolean; 'docker-container'?: string; client?: boolean; router?: boolean };
 
-function targetFrom(values: TargetOptions, positionals: string[]): ExecTarget {
+/** The sentence naming every exec target, for the error when none or several are given. */
+export const EXEC_TARGETS = 'a POD, --node NODE, --wire, --client, --router, --docker-host or --docker-container NAME';
+
+/** The namespace the exec options name; exactly one target must be given. */
+export function targetFrom(values: TargetOptions, positionals: string[]): ExecTarget {
   const dockerContainer = values['docker-container'];
-  const chosen = [values.node !== undefined, values.wire === true, values['docker-host'] === true, dockerContainer !== undefined, positionals.length > 0].filter(Boolean).length;
-  if (chosen !== 1) throw new UsageError('name exactly one target: a POD, --node NODE, --wire, --docker-host or --docker-container NAME', EXEC_HELP);
+  const flags = [values.wire, values['docker-host'], values.client, values.router].filter((f) => f === true).length;
+  const chosen = flags + [values.node !== undefined, dockerContainer !== undefined, positionals.length > 0].filter(Boolean).length;
+  if (chosen !== 1) throw new UsageError(`name exactly one target: ${EXEC_TARGETS}`, EXEC_HELP);
   if (values.container !== undefined && positionals.length === 0) throw new UsageError('-c/--container needs a POD', EXEC_HELP);
   if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}" (put the command after --)`, EXEC_HELP);
   if (values.node !== undefined) return { kind: 'node', node: values.node };
   if (values.wire) return { kind: 'wire' };
+  if (values.client) return { kind: 'client' };
+  if (values.router) return { kind: 'router' };
   if (values['docker-host']) return { kind: 'dockerHost' };
   if (dockerContainer !== undefined) return { kind: 'dockerContainer', container: dockerContainer };
   return { kind: 'pod', pod: positionals[0], container: values.container };
@@ -90,6 +101,7 @@ async function execOnCluster(
 export const EXEC_OPTIONS = {
   container: { type: 'string', short: 'c' }, node: { type: 'string' }, wire: { type: 'boolean' }, 'docker-host': { type: 'boolean' },
   'docker-container': { type: 'string' }, timeout: { type: 'string' }, stdin: { type: 'boolean', short: 'i' },
+  client: { type: 'boolean' }, router: { type: 'boolean' },
 } as const;
 
 /** Runs `podnet exec ...` and returns the command's own exit code. */

@@ -3,6 +3,7 @@ import type { KubeNode, KubePod } from '../../providers/kube/clusterTypes';
 import type { KubeProvider } from '../../providers/kube/kubeProvider';
 import { podKey } from '../../providers/kube/toLabStatus';
 import { cmp } from '../../snapshot/parseIp';
+import { formatLabels } from '../labelArgs';
 import { table } from '../table';
 
 /** kubectl's age format (duration.HumanDuration): 45s, 3m20s, 2h10m, 3d4h, 400d, 2y30d. */
@@ -31,12 +32,14 @@ export const kubeStatus = (p: KubePod): string => (p.deleting ? 'Terminating' : 
 /** Pods sorted like kubectl: by namespace, then name. */
 export const sortPods = (pods: readonly KubePod[]): KubePod[] => [...pods].sort((a, b) => cmp(podKey(a), podKey(b)));
 
-/** Pods like `kubectl get pods [-A] [-o wide]`: NAMESPACE (with -A), NAME, READY, STATUS, RESTARTS, AGE (wide: IP, NODE). */
-export function kubePodsTable(pods: readonly KubePod[], opts: { wide: boolean; allNamespaces: boolean; now?: number }): string {
-  const headers = [...(opts.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(opts.wide ? ['IP', 'NODE'] : [])];
+/** Pods like `kubectl get pods [-A] [-o wide] [--show-labels]`: NAMESPACE (with -A), NAME, READY, STATUS, RESTARTS, AGE (wide: IP, NODE; LABELS). */
+export function kubePodsTable(pods: readonly KubePod[], opts: { wide: boolean; allNamespaces: boolean; showLabels?: boolean; now?: number }): string {
+  const headers = [
+    ...(opts.allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', ...(opts.wide ? ['IP', 'NODE'] : []), ...(opts.showLabels ? ['LABELS'] : []),
+  ];
   const rows = sortPods(pods).map((p) => [
     ...(opts.allNamespaces ? [p.namespace] : []), p.name, `${p.readyContainers}/${p.containers.length}`, kubeStatus(p), String(p.restarts), kubeAge(p.createdAt, opts.now),
-    ...(opts.wide ? [p.podIPs[0] ?? '<none>', p.node || '<none>'] : []),
+    ...(opts.wide ? [p.podIPs[0] ?? '<none>', p.node || '<none>'] : []), ...(opts.showLabels ? [formatLabels(p.labels)] : []),
   ]);
   return table(headers, rows);
 }
@@ -59,13 +62,13 @@ export function kubeNodesTable(nodes: readonly KubeNode[], opts: { wide: boolean
 }
 
 /** Prints the cluster's Pods or Nodes in `format`; json is a plain array of the typed objects. */
-export function printClusterItems(kube: KubeProvider, kind: 'pods' | 'nodes', format: 'text' | 'wide' | 'json', allNamespaces: boolean): void {
+export function printClusterItems(kube: KubeProvider, kind: 'pods' | 'nodes', format: 'text' | 'wide' | 'json', allNamespaces: boolean, showLabels = false): void {
   const wide = format === 'wide';
   if (kind === 'pods') {
     const pods = sortPods(kube.pods());
     if (format === 'json') return void console.log(JSON.stringify(pods, null, 2));
     if (pods.length === 0) return void console.error(allNamespaces ? 'No resources found' : `No resources found in ${kube.source.namespace ?? 'default'} namespace.`);
-    return void console.log(kubePodsTable(pods, { wide, allNamespaces }));
+    return void console.log(kubePodsTable(pods, { wide, allNamespaces, showLabels }));
   }
   const nodes = [...kube.nodes()].sort((a, b) => cmp(a.name, b.name));
   if (format === 'json') return void console.log(JSON.stringify(nodes, null, 2));

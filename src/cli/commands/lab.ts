@@ -1,12 +1,13 @@
 /** `podnet lab up|down|status`: start, stop and describe the embedded lab; `list|validate|run` are lab packs (labPack.ts). */
 import { withDefaultDockerHost } from '../../model/topologySpec';
-import type { DockerHostInfo } from '../../providers/embedded/control/protocol';
+import type { DockerHostInfo, LabStatus } from '../../providers/embedded/control/protocol';
 import { connectLab, startLab, stopLab } from '../../providers/embedded/launcher';
 import { labPaths } from '../../providers/embedded/labPaths';
 import { labName, outputFormat, parse } from '../args';
 import { UsageError } from '../cliError';
 import { loadTopology } from '../loadTopology';
-import { podsTable } from './get';
+import { otherMachinesLines, podsTable } from './get';
+import { portsText } from './getServices';
 import { LAB_PACK_HELP, labPackCommand } from './labPack';
 
 /** Help text of `podnet lab`. */
@@ -31,6 +32,17 @@ Every command:
 export function dockerHostLine(h: DockerHostInfo): string {
   const containers = h.containers.map((c) => `${c.name} ${c.ip}:${c.port}${c.publish !== undefined ? ` (published on ${h.ip}:${c.publish})` : ''}`);
   return `  ${h.name}  eth0 ${h.ip}  Docker host (not in the cluster), ${h.bridge} ${h.bridgeIP} (${h.bridgeCIDR}), NAT: ${containers.join(', ') || 'no containers'}`;
+}
+
+/** Indented lines about the outside client, the router and the Services, when the lab has them. */
+export function labExtrasLines(st: Pick<LabStatus, 'client' | 'router' | 'services' | 'serviceCIDR'>): string[] {
+  const lines = otherMachinesLines(st).map((l) => `  ${l}`);
+  const services = st.services ?? [];
+  if (services.length) {
+    const list = services.map((s) => `${s.name} ${s.clusterIP} (${portsText(s)})`).join(', ');
+    lines.push(`  ${services.length} Service${services.length === 1 ? '' : 's'} in ${st.serviceCIDR ?? 'the service range'}: ${list} (podnet get svc)`);
+  }
+  return lines;
 }
 
 const PACK_COMMANDS = ['list', 'validate', 'run'];
@@ -72,7 +84,8 @@ export async function labCommand(argv: string[]): Promise<number> {
       else {
         console.log(`lab "${lab}" is up in ${((Date.now() - t0) / 1000).toFixed(2)} s (${status.rootless ? 'rootless sandbox' : 'sandbox as root'}, PID ${status.sandboxPid})\n`);
         console.log(podsTable(status.pods, false));
-        if (status.dockerHost) console.log(`\n${dockerHostLine(status.dockerHost)}`);
+        const more = [...(status.dockerHost ? [dockerHostLine(status.dockerHost)] : []), ...labExtrasLines(status)];
+        if (more.length) console.log(`\n${more.join('\n')}`);
       }
       return 0;
     }
@@ -95,6 +108,7 @@ export async function labCommand(argv: string[]): Promise<number> {
         console.log(`lab "${lab}" is ${st.state}: ${st.nodes.length} nodes, ${st.pods.length} Pods, ${st.rootless ? 'rootless' : 'as root'}, sandbox PID ${st.sandboxPid}, since ${st.startedAt}`);
         for (const n of st.nodes) console.log(`  ${n.name}  eth0 ${n.ip}  Pod CIDR ${n.podCIDR}  ${n.bridge} ${n.bridgeIP}`);
         if (st.dockerHost) console.log(dockerHostLine(st.dockerHost));
+        for (const line of labExtrasLines(st)) console.log(line);
       }
       return 0;
     }

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { joinArgv } from '../../../src/cli/commands/exec';
+import { UsageError } from '../../../src/cli/cliError';
+import { EXEC_TARGETS, joinArgv, targetFrom } from '../../../src/cli/commands/exec';
 import type { ExecRoute } from '../../../src/providers/embedded/control/protocol';
 
 const NSENTER = '/usr/bin/nsenter';
@@ -33,5 +34,20 @@ describe('podnet exec', () => {
       assert.deepEqual(argv.slice(-command.length), command);
       assert.equal(argv.length, second + 4 + command.length);
     });
+  });
+});
+
+describe('podnet exec targets', () => {
+  it('--client and --router name the outside client and the router', () => {
+    assert.deepEqual(targetFrom({ client: true }, []), { kind: 'client' });
+    assert.deepEqual(targetFrom({ router: true }, []), { kind: 'router' });
+    assert.deepEqual(targetFrom({}, ['pod-a']), { kind: 'pod', pod: 'pod-a', container: undefined });
+  });
+
+  it('refuses none or two targets, naming every target there is', () => {
+    for (const [values, positionals] of [[{}, []], [{ client: true, router: true }, []], [{ client: true }, ['pod-a']], [{ router: true, node: 'node1' }, []]] as const) {
+      assert.throws(() => targetFrom(values, [...positionals]), (e: unknown) => e instanceof UsageError && e.message === `name exactly one target: ${EXEC_TARGETS}`);
+    }
+    assert.match(EXEC_TARGETS, /--client, --router/);
   });
 });

@@ -29,6 +29,12 @@ describe('podnet get on a cluster: kubectl-shaped output', () => {
     assert.deepEqual(kubePodsTable(pods, { wide: false, allNamespaces: false, now: NOW }).split('\n')[0].split(/\s{2,}/), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
   });
 
+  it('--show-labels adds LABELS last, k=v sorted by key, <none> for a Pod without labels', () => {
+    const pods = [pod('web', 'a', { labels: { tier: 'front', app: 'web' } }), pod('web', 'b')];
+    const rows = kubePodsTable(pods, { wide: true, allNamespaces: false, showLabels: true, now: NOW }).split('\n').map((l) => l.split(/\s{2,}/));
+    assert.deepEqual(rows.map((r) => [r[0], r[7]]), [['NAME', 'LABELS'], ['a', 'app=web,tier=front'], ['b', '<none>']]);
+  });
+
   it('prints Nodes with STATUS, INTERNAL-IP, POD-CIDR and how PodNet reaches them', () => {
     const nodes: KubeNode[] = [{ name: 'w', internalIP: '172.18.0.3', podCIDRs: ['10.244.1.0/24'], ready: false, providerID: '', resourceVersion: '1' }];
     const lines = kubeNodesTable(nodes, { wide: true, access: 'container', now: NOW }).split('\n');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { UsageError } from '../../../src/cli/cliError';
-import { POD_HELP, parseContainerFlag } from '../../../src/cli/commands/pod';
+import { POD_HELP, labelsFrom, parseContainerFlag, podCommand } from '../../../src/cli/commands/pod';
 
 describe('podnet pod', () => {
   describe('parseContainerFlag', () => {
@@ -33,5 +33,22 @@ describe('podnet pod', () => {
       assert.throws(() => parseContainerFlag(':sidecar'), UsageError);
       assert.throws(() => parseContainerFlag(''), UsageError);
     });
+  });
+});
+
+describe('podnet pod create --label', () => {
+  it('collects every --label, each one or several KEY=VALUE joined by commas', () => {
+    assert.deepEqual(labelsFrom(['app=web', 'tier=front,track=canary']), { app: 'web', tier: 'front', track: 'canary' });
+    assert.equal(labelsFrom(undefined), undefined);
+    assert.equal(labelsFrom([]), undefined);
+  });
+
+  it('a bad label or a key given twice is one error naming --label, with the pod help', () => {
+    assert.throws(() => labelsFrom(['app']), (e: unknown) => e instanceof UsageError && /^--label "app": "app" should look like KEY=VALUE/.test(e.message) && e.help === POD_HELP);
+    assert.throws(() => labelsFrom(['app=web', 'app=api']), (e: unknown) => e instanceof UsageError && /^--label "app=api": key "app" is given twice/.test(e.message));
+  });
+
+  it('--label on pod delete is refused before any lab is contacted', async () => {
+    await assert.rejects(podCommand(['delete', 'pod-a', '--label', 'app=web']), (e: unknown) => e instanceof UsageError && /--label is for pod create/.test(e.message));
   });
 });
