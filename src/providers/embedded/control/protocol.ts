@@ -264,5 +264,6 @@ export type RpcResponse = { id: number; result: unknown } | { id: number; error:
 export type LabEvent =
   | { event: 'progress'; step: string; detail: string; done: number; total: number }
   | { event: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo }
-  | { event: 'service'; change: 'added' | 'deleted' | 'updated'; service: ServiceInfo }
+  /** `rulesMs`: how long the embedded lab took to bring every node's kube-proxy rules up to date for this change. */
+  | { event: 'service'; change: 'added' | 'deleted' | 'updated'; service: ServiceInfo; rulesMs?: number }
   | { event: 'state'; state: LabStatus['state'] };
