@@ -5,6 +5,7 @@ import { registerFindIpCommand } from './commands/findIpCommand';
 import { registerInspectCommand } from './commands/inspectCommand';
 import { registerLabCommands } from './commands/labCommands';
 import { registerPodCommands } from './commands/podCommands';
+import { registerServiceCommands } from './commands/serviceCommands';
 import { registerSnapshotCommands } from './commands/snapshotCommands';
 import { registerTraceCommands, traceName } from './commands/traceCommand';
 import { DIAGRAM_VIEW_TYPE, DiagramPanel } from './diagram/diagramPanel';
@@ -42,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   registerLabCommands(context, session);
   registerTraceCommands(context, session, diagram, output);
   registerPodCommands(context, session);
+  registerServiceCommands(context, session);
   registerInspectCommand(context, session);
   registerFindIpCommand(context, session, reveal);
   registerSnapshotCommands(context, session);
@@ -56,17 +58,15 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   );
   context.subscriptions.push(
     vscode.commands.registerCommand('podnet.openDiagram', () => diagram.show()),
-    vscode.commands.registerCommand('podnet.showInDiagram', (el: NetElement) => {
-      const name = traceName(el, session);
-      const ns = el.kind === 'node' ? `node/${el.node}` : el.kind === 'pod' || el.kind === 'container' ? `pod/${el.pod}` : el.kind === 'dockerContainer' ? `container/${el.container}` : el.kind === 'dockerHost' ? `host/${name}` : 'wire';
-      return diagram.focus(ns);
-    }),
+    vscode.commands.registerCommand('podnet.revealPod', (pod: unknown) => (typeof pod === 'string' ? reveal(pod) : undefined)),
+    vscode.commands.registerCommand('podnet.showInDiagram', (el: NetElement) => diagram.focus(diagramNamespace(el, session))),
     vscode.commands.registerCommand('podnet.showLabStatus', () => {
       const st = session.status;
       const what = session.mode === 'replay' ? 'snapshot' : st?.cluster ? `cluster ${st.cluster.context}` : `lab "${st?.lab}"`;
       const text = st ? `PodNet ${what}: ${st.nodes.length} nodes, ${st.pods.length} Pods (${st.pods.map((p) => `${p.name} ${p.ip}`).join(', ')})` : `No PodNet lab named "${session.lab}" is running. Start one with PodNet: Start Lab or \`podnet lab up\`.`;
       void vscode.window.showInformationMessage(text);
-      return { activationMs, mode: session.mode, pods: st?.pods.map((p) => ({ name: p.name, ip: p.ip, node: p.node })) ?? [] };
+      const services = st?.services?.map((s) => ({ name: s.name, clusterIP: s.clusterIP, endpoints: s.endpoints.map((e) => e.ip) })) ?? [];
+      return { activationMs, mode: session.mode, pods: st?.pods.map((p) => ({ name: p.name, ip: p.ip, node: p.node })) ?? [], services };
     }),
     vscode.window.registerWebviewPanelSerializer(DIAGRAM_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel) => diagram.revive(panel),
@@ -84,6 +84,19 @@ export function activate(context: vscode.ExtensionContext): { activationMs: () =
   void session.connect().catch((e: unknown) => showError('Could not connect to the PodNet lab', e));
   activationMs = Math.round((performance.now() - t0) * 10) / 10;
   return { activationMs: () => activationMs, diagramStats: () => diagram.lastRender };
+}
+
+/** The diagram namespace an element of the tree is drawn in. */
+function diagramNamespace(el: NetElement, session: LabSession): string {
+  const name = traceName(el, session);
+  switch (el.kind) {
+    case 'node': return `node/${el.node}`;
+    case 'pod': case 'container': return `pod/${el.pod}`;
+    case 'dockerContainer': return `container/${el.container}`;
+    case 'dockerHost': return `host/${name}`;
+    case 'client': case 'router': return `${el.kind}/${name}`;
+    default: return 'wire';
+  }
 }
 
 /** The context keys menus use: which of live lab, cluster or snapshot is shown. */

@@ -2,11 +2,12 @@
 import { watch as watchDir, type FSWatcher, mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { showError } from './errors';
-import type { LabEvent, LabStatus, PodInfo } from '../providers/embedded/control/protocol';
+import type { LabEvent, LabStatus, PodInfo, ServiceInfo } from '../providers/embedded/control/protocol';
 import type { EmbeddedLab } from '../providers/embedded/embeddedLab';
 import type { LabProvider } from '../providers/provider';
 import type { ReplayLab } from '../providers/replay/replayLab';
 import type { NamespaceSnapshot, Snapshot } from '../snapshot/types';
+import { withService } from './tree/serviceText';
 import { ClusterLink, type ClusterProvider, type ClusterViewChange } from './cluster/clusterLink';
 import type { KubeAccessError } from '../providers/kube/kubeAccessError';
 
@@ -17,7 +18,8 @@ import type { KubeAccessError } from '../providers/kube/kubeAccessError';
 export type LabChange =
   | { kind: 'all' }
   | { kind: 'pod'; change: 'added' | 'deleted' | 'updated'; pod: PodInfo; moved?: boolean }
-  | { kind: 'node'; change: 'added' | 'deleted' | 'updated'; node: string };
+  | { kind: 'node'; change: 'added' | 'deleted' | 'updated'; node: string }
+  | { kind: 'service'; change: 'added' | 'deleted' | 'updated'; service: ServiceInfo };
 
 /** The session's mode: nothing to show, a running lab, a connected cluster, or a snapshot file. */
 export type SessionMode = 'none' | 'live' | 'cluster' | 'replay';
@@ -183,6 +185,9 @@ export class LabSession implements vscode.Disposable {
       this.details.delete(`pod/${e.pod.name}`);
       this.details.delete(`node/${e.pod.node}`);
       this.changed.fire({ kind: 'pod', change: e.change, pod: e.pod });
+    } else if (e.event === 'service') {
+      this.current = { ...this.current, services: withService(this.current.services, e.change, e.service) };
+      this.changed.fire({ kind: 'service', change: e.change, service: e.service });
     } else if (e.event === 'state') {
       void this.refresh();
     }

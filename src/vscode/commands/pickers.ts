@@ -10,7 +10,8 @@ export interface PickedEndpoint {
   element?: NetElement;
 }
 
-type Kind = 'pod' | 'node' | 'dockerHost' | 'dockerContainer';
+/** What can be picked: the trace endpoints the lab has. */
+export type Kind = 'pod' | 'node' | 'dockerHost' | 'dockerContainer' | 'client' | 'router' | 'service';
 interface EndpointItem extends vscode.QuickPickItem {
   endpoint?: PickedEndpoint;
   custom?: boolean;
@@ -37,11 +38,36 @@ function endpointItems(session: LabSession, kinds: readonly Kind[]): EndpointIte
       for (const c of h.containers) items.push({ label: `$(symbol-method) ${c.name}`, description: `${c.ip}${c.publish ? ` · published on ${h.ip}:${c.publish}` : ''}`, endpoint: { name: c.name, element: { id: `docker-host/ctr:${c.name}`, kind: 'dockerContainer', container: c.name } } });
     }
   }
+  return [...items, ...otherItems(session, kinds)];
+}
+
+/** The outside client, the router and the Services (a Service as `svc/NAME`, as `podnet trace` takes it). */
+function otherItems(session: LabSession, kinds: readonly Kind[]): EndpointItem[] {
+  const st = session.status;
+  const items: EndpointItem[] = [];
+  if (!st) return items;
+  if (st.client && kinds.includes('client')) {
+    items.push({ label: 'Outside the cluster', kind: vscode.QuickPickItemKind.Separator });
+    items.push({ label: `$(device-desktop) ${st.client.name}`, description: `${st.client.ip} · outside client`, endpoint: { name: st.client.name, element: { id: 'client', kind: 'client' } } });
+  }
+  if (st.router && kinds.includes('router')) {
+    const ips = st.router.interfaces.map((i) => i.ip).join(', ');
+    items.push({ label: `$(git-compare) ${st.router.name}`, description: `${ips} · router`, endpoint: { name: st.router.name, element: { id: 'router', kind: 'router' } } });
+  }
+  if (st.services?.length && kinds.includes('service')) {
+    items.push({ label: 'Services', kind: vscode.QuickPickItemKind.Separator });
+    for (const s of st.services) {
+      const key = s.namespace ? `${s.namespace}/${s.name}` : s.name;
+      const port = s.ports[0];
+      const element: NetElement = { id: `svc:${key}`, kind: 'service', service: key };
+      items.push({ label: `$(symbol-interface) ${key}`, description: `${s.clusterIP}${port ? `:${port.port}/${port.protocol.toUpperCase()}` : ''} · ${s.type}`, endpoint: { name: `svc/${s.name}`, element } });
+    }
+  }
   return items;
 }
 
 /** Asks for one endpoint; resolves undefined when cancelled. */
-export async function pickEndpoint(session: LabSession, title: string, kinds: readonly Kind[] = ['pod', 'node', 'dockerHost', 'dockerContainer'], allowIp = false): Promise<PickedEndpoint | undefined> {
+export async function pickEndpoint(session: LabSession, title: string, kinds: readonly Kind[] = ['pod', 'node', 'dockerHost', 'dockerContainer', 'client', 'router'], allowIp = false): Promise<PickedEndpoint | undefined> {
   if (!session.status) {
     const pick = await vscode.window.showWarningMessage('No PodNet lab is shown: start one or open a snapshot first.', 'Start Lab', 'Open Snapshot...');
     if (pick === 'Start Lab') await vscode.commands.executeCommand('podnet.startLab');

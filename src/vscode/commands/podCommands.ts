@@ -23,6 +23,14 @@ export function ipOf(el: NetElement, session: LabSession): string | undefined {
       return st.dockerHost?.ip;
     case 'dockerContainer':
       return st.dockerHost?.containers.find((c) => c.name === el.container)?.ip;
+    case 'client':
+      return st.client?.ip;
+    case 'router':
+      return st.router?.interfaces[0]?.ip;
+    case 'service':
+      return st.services?.find((s) => (s.namespace ? `${s.namespace}/${s.name}` : s.name) === el.service)?.clusterIP;
+    case 'endpoint':
+      return el.ip;
     default:
       return undefined;
   }
@@ -43,6 +51,10 @@ function execArgs(el: NetElement): { args: string[]; title: string } | undefined
       return { args: ['--docker-container', el.container], title: el.container };
     case 'wire':
       return { args: ['--wire'], title: 'wire' };
+    case 'client':
+      return { args: ['--client'], title: 'outside client' };
+    case 'router':
+      return { args: ['--router'], title: 'router' };
     default:
       return undefined;
   }

@@ -30,13 +30,24 @@ export function traceName(el: NetElement, session: LabSession): string | undefin
       return session.status?.dockerHost?.name;
     case 'dockerContainer':
       return el.container;
+    case 'client':
+      return session.status?.client?.name;
+    case 'router':
+      return session.status?.router?.name;
+    case 'service':
+      return `svc/${el.service.split('/').pop()}`;
+    case 'endpoint':
+      return el.pod ?? el.ip;
     default:
       return ipOf(el, session);
   }
 }
 
-async function pickProto(to: string): Promise<{ proto: TraceProto; port?: number } | undefined> {
+async function pickProto(to: string, session: LabSession): Promise<{ proto: TraceProto; port?: number } | undefined> {
   if (/:\d+$/.test(to)) return { proto: 'tcp', port: Number(to.split(':')[1]) };
+  // A Service: its own (first) port and protocol; nothing else reaches its rules.
+  const svc = to.startsWith('svc/') ? session.status?.services?.find((s) => s.name === to.slice(4)) : undefined;
+  if (svc?.ports[0]) return { proto: svc.ports[0].protocol, port: svc.ports[0].port };
   const items: (vscode.QuickPickItem & { proto: TraceProto })[] = [
     { label: '$(pulse) ICMP echo', description: 'one ping', proto: 'icmp' },
     { label: '$(globe) TCP', description: 'an HTTP GET; the web server reports the source it saw', proto: 'tcp' },
@@ -54,9 +65,9 @@ export function registerTraceCommands(context: vscode.ExtensionContext, session:
   const trace = (args: TraceArgs = {}) => guarded('Trace failed', async () => {
     const from = args.from ?? (await pickEndpoint(session, 'Trace Packet: from'))?.name;
     if (!from) return;
-    const to = args.to ?? (await pickEndpoint(session, `Trace Packet: from ${from} to`, ['pod', 'node', 'dockerHost', 'dockerContainer'], true))?.name;
+    const to = args.to ?? (await pickEndpoint(session, `Trace Packet: from ${from} to`, ['pod', 'service', 'node', 'dockerHost', 'dockerContainer', 'client', 'router'], true))?.name;
     if (!to) return;
-    const p = args.proto ? { proto: args.proto, port: args.port } : await pickProto(to);
+    const p = args.proto ? { proto: args.proto, port: args.port } : await pickProto(to, session);
     if (!p) return;
     const req = { from, to: to.replace(/:\d+$/, ''), ...p };
     const [{ predictTrace }, { traceLive }, { formatTrace }] = [await import('../../tracer/predict'), await import('../../tracer/runTrace'), await import('../../tracer/format')];

@@ -1,5 +1,6 @@
 /** The things the PodNet trees show, as plain data with stable ids (so expansion survives refreshes). */
 import type { LabStatus, NodeInfo, PodInfo } from '../../providers/embedded/control/protocol';
+import { endpointLabel, serviceKey, serviceNamed } from './serviceText';
 
 /** One row of a PodNet tree. */
 export type NetElement =
@@ -12,7 +13,12 @@ export type NetElement =
   | { id: string; kind: 'container'; pod: string; container: string }
   | { id: string; kind: 'wire' }
   | { id: string; kind: 'dockerHost' }
-  | { id: string; kind: 'dockerContainer'; container: string };
+  | { id: string; kind: 'dockerContainer'; container: string }
+  | { id: string; kind: 'client' }
+  | { id: string; kind: 'router' }
+  | { id: string; kind: 'services' }
+  | { id: string; kind: 'service'; service: string }
+  | { id: string; kind: 'endpoint'; service: string; ip: string; pod?: string };
 
 /** Hands out one object per id, so events can refresh exactly the element a view already holds. */
 export class ElementCache {
@@ -72,12 +78,17 @@ export function nodeNamed(st: LabStatus, node: string): NodeInfo | undefined {
 export function networkChildren(st: LabStatus, el: NetElement | undefined, cache: ElementCache): NetElement[] {
   if (!el) return [cache.get({ id: 'lab', kind: 'lab' })];
   if (st.cluster && (el.kind === 'lab' || el.kind === 'node' || el.kind === 'bridge')) return clusterChildren(st, el, cache);
+  const more = serviceChildren(st, el, cache);
+  if (more) return more;
   switch (el.kind) {
     case 'lab':
       return [
         ...st.nodes.map((n) => cache.get({ id: `node:${n.name}`, kind: 'node', node: n.name })),
         cache.get({ id: 'wire', kind: 'wire' }),
         ...(st.dockerHost ? [cache.get({ id: 'docker-host', kind: 'dockerHost' })] : []),
+        ...(st.client ? [cache.get({ id: 'client', kind: 'client' })] : []),
+        ...(st.router ? [cache.get({ id: 'router', kind: 'router' })] : []),
+        ...servicesGroup(st, cache),
       ];
     case 'node': {
       const n = nodeNamed(st, el.node);
@@ -107,10 +118,47 @@ export function networkChildren(st: LabStatus, el: NetElement | undefined, cache
       ];
     }
     case 'wire':
-      return [...st.nodes.map((n) => cache.get({ id: `wire/${n.wirePort}`, kind: 'iface', namespace: 'wire', ifname: n.wirePort, role: 'wire' })),
-        ...(st.dockerHost ? [cache.get({ id: `wire/${st.dockerHost.wirePort}`, kind: 'iface', namespace: 'wire', ifname: st.dockerHost.wirePort, role: 'wire' })] : [])] as NetElement[];
+      return wirePorts(st).map((port) => cache.get({ id: `wire/${port}`, kind: 'iface', namespace: 'wire', ifname: port, role: 'wire' }));
     default:
       return [];
+  }
+}
+
+/** The wire's ports: the nodes', the Docker-style host's, the outside client's and the router's (one per subnet). */
+function wirePorts(st: LabStatus): string[] {
+  return [
+    ...st.nodes.map((n) => n.wirePort),
+    ...(st.dockerHost ? [st.dockerHost.wirePort] : []),
+    ...(st.client ? [st.client.wirePort] : []),
+    ...(st.router?.interfaces.map((i) => i.wirePort) ?? []),
+  ].filter(Boolean);
+}
+
+/** The Services group row, when the backend reports Services (an empty list still shows the group). */
+function servicesGroup(st: LabStatus, cache: ElementCache): NetElement[] {
+  return st.services ? [cache.get({ id: 'services', kind: 'services' })] : [];
+}
+
+/** Children of the rows Services and issue 12 add (Services, a Service, the outside client, the router); undefined for the others. */
+function serviceChildren(st: LabStatus, el: NetElement, cache: ElementCache): NetElement[] | undefined {
+  switch (el.kind) {
+    case 'services':
+      return (st.services ?? []).map((s) => cache.get({ id: `svc:${serviceKey(s)}`, kind: 'service', service: serviceKey(s) }));
+    case 'service': {
+      const s = serviceNamed(st, el.service);
+      return (s?.endpoints ?? []).map((e) => cache.get({ id: `svc:${el.service}/ep:${endpointLabel(s!, e)}`, kind: 'endpoint', service: el.service, ip: e.ip, pod: e.pod }));
+    }
+    case 'client': {
+      const c = st.client;
+      return c ? [cache.get({ id: 'client/eth0', kind: 'iface', namespace: `client/${c.name}`, ifname: 'eth0', ip: c.ip, role: 'eth0' })] : [];
+    }
+    case 'router': {
+      const r = st.router;
+      const ns = `router/${r?.name ?? ''}`;
+      return (r?.interfaces ?? []).map((i) => cache.get({ id: `router/${i.ifname}`, kind: 'iface', namespace: ns, ifname: i.ifname, ip: i.ip, role: 'eth0' }));
+    }
+    default:
+      return undefined;
   }
 }
 
@@ -137,6 +185,7 @@ function clusterChildren(st: LabStatus, el: NetElement, cache: ElementCache): Ne
     return [
       ...st.nodes.map((n) => cache.get({ id: `node:${n.name}`, kind: 'node', node: n.name })),
       ...st.pods.filter((p) => !nodes.has(p.node)).map((p) => podElement(cache, p.name)),
+      ...servicesGroup(st, cache),
     ];
   }
   const node = el.kind === 'node' ? el.node : el.kind === 'bridge' ? el.namespace.slice('node/'.length) : '';

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LabChange, LabSession } from '../labSession';
 import { ElementCache, type NetElement, networkChildren } from './elements';
+import { serviceKey } from './serviceText';
 import { namespaceOf, tooltipFor, treeItemFor } from './treeItems';
 
 /** Label of the root row: the lab's name, or the snapshot file being replayed. */
@@ -27,6 +28,13 @@ export class NetworkTreeProvider implements vscode.TreeDataProvider<NetElement>,
     if (c.kind === 'all' || !st) {
       this.cache.clear();
       this.changed.fire(undefined);
+      return;
+    }
+    if (c.kind === 'service') {
+      // A Service added or removed changes the group's children; an updated one (its endpoints) its own row and children.
+      const key = serviceKey(c.service);
+      if (c.change === 'updated') this.changed.fire(this.cache.get({ id: `svc:${key}`, kind: 'service', service: key }));
+      else this.changed.fire(st.services?.length === 1 && c.change === 'added' ? undefined : this.cache.get({ id: 'services', kind: 'services' }));
       return;
     }
     if (c.kind === 'node') {
@@ -63,7 +71,7 @@ export class NetworkTreeProvider implements vscode.TreeDataProvider<NetElement>,
     const search = (parent: NetElement | undefined): NetElement | undefined => {
       for (const child of networkChildren(st, parent, this.cache)) {
         if (child.id === el.id) return parent;
-        const leaf = child.kind === 'container' || child.kind === 'iface' || child.kind === 'dockerContainer';
+        const leaf = child.kind === 'container' || child.kind === 'iface' || child.kind === 'dockerContainer' || child.kind === 'endpoint';
         const found = leaf ? undefined : search(child);
         if (found) return found;
       }

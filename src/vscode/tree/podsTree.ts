@@ -19,6 +19,7 @@ export class PodsTreeProvider implements vscode.TreeDataProvider<NetElement>, vs
 
   private onChange(c: LabChange): void {
     // A cluster Pod updated in place changes its own row only; anything else changes the list (a flat list: one refresh).
+    if (c.kind === 'service') return; // Services are not in this view
     if (c.kind === 'pod' && c.change === 'updated' && c.moved === false) {
       this.changed.fire(this.cache.get({ id: `pods:${c.pod.name}`, kind: 'pod', pod: c.pod.name }));
     } else {

@@ -5,6 +5,7 @@ import type { NamespaceSnapshot, SnapshotLink } from '../../snapshot/types';
 import { clusterNodeDescription, clusterNodeTooltip, clusterPodDescription, clusterRootText, hostNetworkNote } from './clusterText';
 import type { NetElement } from './elements';
 import { nodeNamed, podNamed, podsOn } from './elements';
+import { serviceItem } from './serviceItems';
 
 const { Collapsed, Expanded, None } = vscode.TreeItemCollapsibleState;
 
@@ -112,7 +113,7 @@ function hostItem(item: vscode.TreeItem, el: NetElement, st: LabStatus, live: bo
 export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean; labLabel: string }): vscode.TreeItem {
   const item = new vscode.TreeItem('', None);
   item.id = el.id;
-  if (clusterItem(item, el, st)) return item;
+  if (clusterItem(item, el, st) || serviceItem(item, el, st, opts.live)) return item;
   const cluster = !!st.cluster;
   switch (el.kind) {
     case 'lab':
@@ -125,7 +126,7 @@ export function treeItemFor(el: NetElement, st: LabStatus, opts: { live: boolean
     case 'node': {
       const n = nodeNamed(st, el.node);
       item.label = el.node;
-      item.description = n ? `${n.ip} · Pods ${n.podCIDR} · ${podsOn(st, el.node).length} Pods${n.cni === 'ptp' ? ' · ptp' : ''}` : '';
+      item.description = n ? `${n.ip} · Pods ${n.podCIDR} · ${podsOn(st, el.node).length} Pods${n.cni === 'bridge' ? '' : ` · ${n.cni}`}${n.subnet ? ` · subnet ${n.subnet}` : ''}` : '';
       item.iconPath = new vscode.ThemeIcon('server');
       item.collapsibleState = Expanded;
       item.contextValue = ctx('node', opts.live);
@@ -180,6 +181,10 @@ export function namespaceOf(el: NetElement, st: LabStatus): string | undefined {
       return st.dockerHost ? `host/${st.dockerHost.name}` : undefined;
     case 'dockerContainer':
       return `container/${el.container}`;
+    case 'client':
+      return st.client ? `client/${st.client.name}` : undefined;
+    case 'router':
+      return st.router ? `router/${st.router.name}` : undefined;
     default:
       return undefined;
   }
@@ -208,7 +213,8 @@ export function tooltipFor(el: NetElement, ns: NamespaceSnapshot | undefined, st
     for (const a of ns.addresses.filter((x) => x.ifname === l.name && x.family === 'inet')) md.appendMarkdown(`  - inet ${a.address}/${a.prefixLength}\n`);
   }
   const main = ns.routes.filter((r) => r.table === 'main');
-  if (main.length && (el.kind === 'node' || el.kind === 'pod' || el.kind === 'container' || el.kind === 'dockerHost' || el.kind === 'dockerContainer' || el.kind === 'lab')) {
+  if (main.length && (el.kind === 'node' || el.kind === 'pod' || el.kind === 'container' || el.kind === 'dockerHost' || el.kind === 'dockerContainer' || el.kind === 'lab'
+    || el.kind === 'client' || el.kind === 'router')) {
     md.appendMarkdown('\n**Routes** (table main)\n\n');
     for (const r of main) md.appendMarkdown(`- \`${r.dst === '0.0.0.0/0' ? 'default' : r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''}\`\n`);
   }
