@@ -1,15 +1,17 @@
 /**
  * What an action may run: only `podnet` subcommands that look at or change the running lab (exec, trace,
- * get, pod, snapshot, lab status), never ones that start or stop labs, write files or pick another lab.
+ * get, pod, service, snapshot, lab status), never ones that start or stop labs, write files or pick another lab.
  * Also collects what the argv names (Pods, nodes, files) so the validator can check those exist.
  */
 import { basename } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { GLOBAL_OPTIONS } from '../cli/args';
-import { EXEC_OPTIONS } from '../cli/commands/exec';
-import { GET_OPTIONS } from '../cli/commands/get';
+import { UsageError } from '../cli/cliError';
+import { EXEC_OPTIONS, EXEC_TARGETS } from '../cli/commands/exec';
+import { GET_OPTIONS, getKindNamed } from '../cli/commands/get';
 import { LAB_OPTIONS } from '../cli/commands/lab';
 import { POD_OPTIONS } from '../cli/commands/pod';
+import { SERVICE_OPTIONS, serviceRequestFrom } from '../cli/commands/service';
 import { SNAPSHOT_OPTIONS } from '../cli/commands/snapshot';
 import { TRACE_OPTIONS } from '../cli/commands/trace';
 import { pathSpellingProblem } from './packPaths';
@@ -62,10 +64,11 @@ const subcommands = (): Record<string, Subcommand> => ({
   trace: { options: TRACE_OPTIONS },
   get: { options: GET_OPTIONS },
   pod: { options: POD_OPTIONS },
+  service: { options: SERVICE_OPTIONS },
   snapshot: { options: SNAPSHOT_OPTIONS },
   lab: { options: LAB_OPTIONS, refused: { topology: 'it only applies to lab up', 'with-docker-host': 'it only applies to lab up', 'cni-path': 'it only applies to lab up', quiet: 'it only applies to lab up' } },
 });
-const ALLOWED = 'exec, trace, get, pod, snapshot, lab status';
+const ALLOWED = 'exec, trace, get, pod, service, snapshot, lab status';
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh', 'ksh', 'mksh', 'csh', 'tcsh', 'fish']);
 
 /** True when argv (the part run inside the lab) starts a shell anywhere: UIs must show such actions prominently. */
@@ -131,8 +134,9 @@ function checkExec(argv: string[], problems: ArgvProblem[], refs: ActionRefs): b
   const pod = p.positionals[0];
   const node = str(p, 'node');
   const container = str(p, 'docker-container');
-  const targets = [pod, node, p.values.has('wire') || undefined, p.values.has('docker-host') || undefined, container].filter((t) => t !== undefined);
-  if (targets.length !== 1) problems.push({ message: 'podnet exec needs exactly one target: a POD, --node NODE, --wire, --docker-host or --docker-container NAME', hint: 'e.g. [podnet, exec, pod-a, --, ip, addr]' });
+  const flags = ['wire', 'docker-host', 'client', 'router'].map((f) => p.values.has(f) || undefined);
+  const targets = [pod, node, ...flags, container].filter((t) => t !== undefined);
+  if (targets.length !== 1) problems.push({ message: `podnet exec needs exactly one target: ${EXEC_TARGETS}`, hint: 'e.g. [podnet, exec, pod-a, --, ip, addr]' });
   for (const extra of p.positionals.slice(1)) problems.push({ message: `unexpected argument "${extra.value}" before --`, hint: 'put the command to run after --', arg: extra.arg });
   const c = str(p, 'container');
   if (pod) refs.pods.push({ name: pod.value, container: c?.value, arg: pod.arg });
@@ -178,6 +182,38 @@ function checkPod(argv: string[], problems: ArgvProblem[], refs: ActionRefs): vo
   refs.creates = { pod: name.value, node: node.value, containers: containers.length ? containers : ['web'], arg: name.arg };
 }
 
+function checkGet(argv: string[], problems: ArgvProblem[]): void {
+  const p = parseOptions(argv, 2, 'get', problems);
+  const what = p.positionals.map((x) => x.value);
+  const kind = getKindNamed(what[0]);
+  const named = kind === 'services' || kind === 'endpoints' ? 2 : 1;
+  if (!kind || what.length > named) {
+    problems.push({ message: `podnet get ${what.join(' ')} is not something to get`, hint: 'use podnet get pods, nodes, svc [NAME] or endpoints [NAME]', arg: p.positionals[0]?.arg });
+  }
+  const o = str(p, 'output');
+  if (o && !['wide', 'json', 'text'].includes(o.value)) problems.push({ message: `-o ${o.value} is not an output format of podnet get`, hint: 'use -o wide or -o json', arg: o.arg });
+}
+
+/** `service create NAME ...` is checked by the CLI's own request parser, so an action fails here exactly where the CLI would. */
+function checkService(argv: string[], problems: ArgvProblem[]): void {
+  const p = parseOptions(argv, 2, 'service', problems);
+  const [sub, name, ...extra] = p.positionals;
+  for (const e of extra) problems.push({ message: `unexpected argument "${e.value}"`, hint: 'podnet service create NAME ..., or podnet service delete NAME', arg: e.arg });
+  if (sub?.value !== 'create' && sub?.value !== 'delete') {
+    return void problems.push({ message: `podnet service ${sub?.value ?? ''} is not a service command`.replace(/ +is/, ' is'), hint: 'use service create NAME or service delete NAME', arg: sub?.arg });
+  }
+  if (!name) return void problems.push({ message: `podnet service ${sub.value} needs a Service NAME`, hint: 'e.g. [podnet, service, create, web, --selector, app=web, --port, \'80\']' });
+  if (sub.value === 'delete') return;
+  const values = Object.fromEntries([...p.values].map(([k, v]) => [k, typeof v[0].value === 'string' ? v[0].value : undefined]));
+  try {
+    serviceRequestFrom(name.value, values);
+  } catch (e) {
+    // Only the CLI's own usage errors are the action's mistake; anything else is a bug to surface.
+    if (!(e instanceof UsageError)) throw e;
+    problems.push({ message: e.message, hint: 'see podnet service --help', arg: name.arg });
+  }
+}
+
 function checkSnapshot(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
   const p = parseOptions(argv, 2, 'snapshot', problems);
   const out = p.values.get('output')?.[0];
@@ -209,14 +245,12 @@ export function checkActionArgv(argv: string[]): ActionPolicyResult {
     case 'trace':
       checkTrace(argv, problems, refs);
       break;
-    case 'get': {
-      const p = parseOptions(argv, 2, 'get', problems);
-      const what = p.positionals.map((x) => x.value);
-      if (what.length !== 1 || !['pods', 'pod', 'po', 'nodes', 'node', 'no'].includes(what[0])) problems.push({ message: `podnet get ${what.join(' ')} is not something to get`, hint: 'use podnet get pods or podnet get nodes', arg: p.positionals[0]?.arg });
-      const o = str(p, 'output');
-      if (o && !['wide', 'json', 'text'].includes(o.value)) problems.push({ message: `-o ${o.value} is not an output format of podnet get`, hint: 'use -o wide or -o json', arg: o.arg });
+    case 'get':
+      checkGet(argv, problems);
       break;
-    }
+    case 'service':
+      checkService(argv, problems);
+      break;
     case 'pod':
       checkPod(argv, problems, refs);
       break;

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { EXEC_OPTIONS } from '../../src/cli/commands/exec';
 import { GET_OPTIONS } from '../../src/cli/commands/get';
+import { SERVICE_OPTIONS } from '../../src/cli/commands/service';
 import { checkActionArgv } from '../../src/labs/actionPolicy';
 import { parseLabPack, validateLabPack } from '../../src/labs/parse';
 import { HEAD, makePack, posOf } from './helpers';
@@ -17,6 +18,26 @@ describe('action policy', () => {
       ['podnet', 'get', 'pods', '-o', 'wide'], ['podnet', 'pod', 'create', 'web-2', '--node', 'node2'], ['podnet', 'pod', 'delete', 'pod-c'],
       ['podnet', 'snapshot'], ['podnet', 'lab', 'status', '-o', 'json'],
     ]) assert.deepEqual(messages(argv), [], argv.join(' '));
+  });
+
+  it('allows Services: get svc|endpoints [NAME], service create|delete, exec on the outside client and the router', () => {
+    for (const argv of [
+      ['podnet', 'get', 'svc'], ['podnet', 'get', 'endpoints', 'web', '-o', 'wide'], ['podnet', 'get', 'pods', '--show-labels'],
+      ['podnet', 'service', 'create', 'web', '--selector', 'app=web', '--port', '80', '--target-port', '8080'],
+      ['podnet', 'service', 'create', 'np', '--pods', 'pod-a,pod-c', '--port', '80', '--type', 'NodePort', '--external-traffic-policy', 'Local'],
+      ['podnet', 'service', 'delete', 'web'], ['podnet', 'exec', '--client', '--', 'ip', 'route'], ['podnet', 'exec', '--router', '--', 'ip', 'addr'],
+    ]) assert.deepEqual(messages(argv), [], argv.join(' '));
+  });
+
+  it('refuses what the CLI refuses for Services, at the word to blame', () => {
+    assert.match(messages(['podnet', 'get', 'pods', 'pod-a'])[0], /podnet get pods pod-a is not something to get/);
+    assert.match(messages(['podnet', 'get', 'svc', 'a', 'b'])[0], /podnet get svc a b is not something to get/);
+    assert.deepEqual(run(['podnet', 'service', 'create', 'web', '--selector', 'app', '--port', '80']).problems.map((p) => [p.message, p.arg]),
+      [['--selector "app": "app" should look like KEY=VALUE (several joined by commas)', 3]]);
+    assert.match(messages(['podnet', 'service', 'create', 'web', '--selector', 'app=web'])[0], /needs --port PORT/);
+    assert.match(messages(['podnet', 'service', 'expose', 'web'])[0], /podnet service expose is not a service command/);
+    assert.match(messages(['podnet', 'service', 'delete'])[0], /needs a Service NAME/);
+    assert.match(messages(['podnet', 'exec', '--client', '--router', '--', 'id'])[0], /exactly one target: a POD, --node NODE, --wire, --client, --router/);
   });
 
   it('refuses other programs, lab up/down/run, demo, --lab and writing files', () => {
@@ -48,7 +69,10 @@ describe('action policy', () => {
     for (const name of Object.keys(EXEC_OPTIONS).filter((n) => n !== 'stdin')) {
       assert.doesNotMatch(messages(['podnet', 'exec', 'pod-a', `--${name}`, 'v', '--', 'id']).join('\n'), /has no option/, name);
     }
-    for (const name of Object.keys(GET_OPTIONS)) assert.deepEqual(messages(['podnet', 'get', 'pods', `--${name}`, 'wide']), [], name);
+    for (const [name, o] of Object.entries(GET_OPTIONS)) assert.deepEqual(messages(['podnet', 'get', 'pods', `--${name}`, ...(o.type === 'string' ? ['wide'] : [])]), [], name);
+    for (const name of Object.keys(SERVICE_OPTIONS)) {
+      assert.doesNotMatch(messages(['podnet', 'service', 'create', 'web', `--${name}`, 'v']).join('\n'), /has no option/, name);
+    }
   });
 
   it('flags a shell inside the lab, and only then', () => {

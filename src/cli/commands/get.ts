@@ -73,9 +73,12 @@ const KINDS: Record<string, GetKind> = {
 /** What `podnet get` lists. */
 export type GetKind = 'pods' | 'nodes' | ServiceListKind;
 
-/** The kind `what` names (kubectl's names and short names), or a UsageError saying what can be listed. */
+/** The kind `what` names (kubectl's names and short names: po, no, svc, ep), or undefined for anything else. */
+export const getKindNamed = (what: string | undefined): GetKind | undefined => (what === undefined || !Object.hasOwn(KINDS, what) ? undefined : KINDS[what]);
+
+/** The kind `what` names, or a UsageError saying what can be listed. */
 export function getKindOf(what: string | undefined): GetKind {
-  const kind = what === undefined || !Object.hasOwn(KINDS, what) ? undefined : KINDS[what];
+  const kind = getKindNamed(what);
   if (!kind) throw new UsageError(what ? `cannot get "${what}" (use pods, nodes, svc or endpoints)` : 'missing what to get (pods, nodes, svc or endpoints)', GET_HELP);
   return kind;
 }
