@@ -17,11 +17,14 @@ import { homeNamespace, requireNodeAccess, withProvider } from '../clusterProvid
 export const TRACE_HELP = `Usage:
   podnet trace FROM TO [--proto icmp|tcp|udp] [--port N] [--json] [--no-verify] [--snapshot FILE]
 
-FROM is a Pod or node (or the Docker-style host or one of its containers); TO is a Pod, node
-or IP, optionally with :PORT (pod-c:8080 is the same as pod-c --port 8080). The path is predicted hop by hop from each namespace's own routes, rules,
-neighbours, bridge FDB and nftables rules, every routing decision is checked against the
-kernel's \`ip route get\`, then a real probe (ICMP echo, or an HTTP GET for tcp) is sent and
-observed in every namespace on the path with nftables tracing.
+FROM is a Pod or node (or the outside client, the router, the Docker-style host or one of its
+containers); TO is any of those, a Service (NAME, svc/NAME or its CLUSTER-IP) or an IP, optionally
+with :PORT (pod-c:8080 is the same as pod-c --port 8080; a Service's own port is the default).
+The path is predicted hop by hop from each namespace's own routes, rules, neighbours, bridge FDB
+and nftables rules (kube-proxy's Service rules too: the hop that DNATs names the Service, the rule
+and every candidate endpoint), every routing decision is checked against the kernel's
+\`ip route get\`, then a real probe (ICMP echo, or an HTTP GET for tcp) is sent and observed in
+every namespace on the path with nftables tracing, which shows the endpoint the probe got.
 
 Options:
   --proto      icmp (default), tcp or udp; a port implies tcp
@@ -39,6 +42,8 @@ Examples:
   podnet trace pod-a pod-c --proto tcp --port 8080
   podnet trace pod-a pod-c:8080
   podnet trace pod-a 10.244.9.9 --no-verify
+  podnet trace pod-a web                      a Service: DNAT to one of its endpoints, source kept
+  podnet trace outside 192.168.1.100:30080    a NodePort from the outside client
 
 On a cluster (--context CTX), FROM and TO are NAMESPACE/POD, POD (in the context's namespace, or -n NS),
 a node name or an IP. The probe and the nft tracing run in the node and Pod namespaces through the node
