@@ -2,12 +2,12 @@
 import type { NamespaceSnapshot, Snapshot, SnapshotLink } from '../snapshot/types';
 import { resolveEndpoint } from './endpoints';
 import { NetIndex } from './netIndex';
-import { evaluateHook } from './nftEval';
+import { evaluateHook, type NftContext } from './nftEval';
 import { type NftRuleset, readRuleset } from './nftRules';
 import { routeLookup, tableName, type RouteLookup } from './routing';
 import { rowText } from './format';
 import * as say from './sentences';
-import { type BalanceLike, serviceDrop, serviceRowFor, serviceSummary } from './serviceHop';
+import { serviceDrop, serviceRowFor, serviceSummary } from './serviceHop';
 import { Conntrack, type NatRecord, replyMismatch } from './conntrack';
 import { endpointProto } from './endpoints';
 import type { Disposition, FilterRuleRow, Hop, HopDecision, PacketHeaders, ReturnPath, ServiceRow, TableRow, TraceRequest, TraceResult } from './types';
@@ -29,9 +29,6 @@ interface WalkOptions {
   prefer?: string;
   conntrack?: Conntrack;
 }
-
-/** What the evaluator adds to a hook's result for kube-proxy's rules: the packet mark, the balance met, the DNAT's chain. */
-type HookExtras = { mark?: number; balance?: BalanceLike; dnatChain?: string };
 
 /** Walks one packet through the snapshot. */
 class Walker {
@@ -80,9 +77,11 @@ class Walker {
   ): void {
     if (this.mark.ns !== ns.id) this.mark = { ns: ns.id, value: 0 };
     const local = this.net.ipv4(ns).map((a) => a.address);
-    const ctx = { packet: this.packet, iifname: iif, oifname: oif, mark: this.mark.value, localAddresses: local, prefer: this.opts.prefer };
-    const res = evaluateHook(this.ruleset(ns), families, hook, ctx, masq) as ReturnType<typeof evaluateHook> & HookExtras;
-    this.mark.value = res.mark ?? this.mark.value;
+    // A reply belongs to an established connection; a request DNATed here carries conntrack's dnat status in later hooks.
+    const ct = this.reply ? { ctState: 'established' } : this.natAt.some((r) => r.namespace === ns.id && r.changes.some((c) => c.field === 'dstIP')) ? { ctStatus: ['dnat'] } : {};
+    const ctx: NftContext = { packet: this.packet, iifname: iif, oifname: oif, mark: this.mark.value, localAddresses: local, prefer: this.opts.prefer, ...ct };
+    const res = evaluateHook(this.ruleset(ns), families, hook, ctx, masq);
+    this.mark.value = res.mark;
     this.warnings.push(...res.unknown.map((u) => `${ns.name}: nft rule not understood: ${u}`));
     for (const r of res.rows) rows.push({ kind: 'filter', rule: r });
     if (res.changes.length && !this.reply) {
@@ -281,9 +280,12 @@ class Walker {
   /** With br_netfilter on, a switched frame also passes the IP hooks (seen as arriving on and leaving by the bridge). */
   private bridgedIpHooks(ns: NamespaceSnapshot, bridge: SnapshotLink, rows: TableRow[]): void {
     const before = rows.length;
+    const notes = this.notes.length;
     rows.push({ kind: 'sysctl', name: 'net.bridge.bridge-nf-call-iptables', value: '1' });
+    this.undo(ns, 'snat'); // a reply switched past the NAT namespace's IP hooks is un-NAT'ed there all the same
     for (const hook of ['prerouting', 'forward', 'postrouting']) this.filter(ns, L3_FAMILIES, hook, bridge.name, hook === 'prerouting' ? undefined : bridge.name, rows);
-    if (rows.length === before + 1) rows.pop(); // no IP rule touched the frame: the sysctl is not news here
+    this.undo(ns, 'dnat');
+    if (rows.length === before + 1 && this.notes.length === notes) rows.pop(); // no IP rule nor conntrack touched the frame: the sysctl is not news here
   }
 
   /** True when a frame sent out of `port` can reach the interface with `mac`. */

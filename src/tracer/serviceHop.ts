@@ -1,40 +1,14 @@
 /** Names the Service behind a DNAT the nft evaluator applied: which Service, which rule chose, every candidate endpoint, the one followed. */
 import type { Snapshot, SnapshotService } from '../snapshot/types';
-import type { FilterRuleRow, HeaderChange, PacketHeaders, ServiceCandidate, ServiceRow, TraceResult } from './types';
-
-/** A load-balancing choice as the evaluator reports it (its NftBalance): the rule, every branch's DNAT target, the branch taken. */
-export interface BalanceLike {
-  rule: FilterRuleRow;
-  chain: string;
-  comment?: string;
-  candidates: { chain: string; addr?: string; port?: number; comment?: string }[];
-  chosen: number;
-}
+import { serviceKeyOfChain } from './kubeProxyNames';
+import type { HookResult } from './nftEval';
+import type { FilterRuleRow, PacketHeaders, ServiceCandidate, ServiceRow, TraceResult } from './types';
 
 /** The parts of one hook's evaluation that can show a Service DNAT. */
-export interface DnatEvidence {
-  rows: FilterRuleRow[];
-  changes: HeaderChange[];
-  balance?: BalanceLike;
-  /** The chain whose rule did the DNAT (kube-proxy's `endpoint-...` chain). */
-  dnatChain?: string;
-}
+export type DnatEvidence = Pick<HookResult, 'rows' | 'changes' | 'balance' | 'dnatChain'>;
 
-/** A Service key parsed from a kube-proxy nftables chain name (`service-HASH-ns/name/proto/port`, `endpoint-HASH-...__ip/port`). */
-export interface ChainServiceKey {
-  namespace: string;
-  name: string;
-  protocol: string;
-  port: string;
-}
-
-const KUBE_PROXY_CHAIN = /^(?:service|endpoint|external|local)-[A-Z0-9]+-([^/]+)\/([^/]+)\/([^/]+)\/([^_]*)(?:__.*)?$/;
-
-/** The Service a kube-proxy chain name belongs to, or undefined for any other chain. */
-export function chainServiceKey(chain: string | undefined): ChainServiceKey | undefined {
-  const m = chain ? KUBE_PROXY_CHAIN.exec(chain) : null;
-  return m ? { namespace: m[1], name: m[2], protocol: m[3], port: m[4] } : undefined;
-}
+/** The Service key of a kube-proxy chain name, if it is one. */
+const keyOf = (chain: string | undefined) => (chain ? serviceKeyOfChain(chain) : undefined);
 
 /** The Service the packet was addressed to: by ClusterIP and port, or by a NodePort on one of the nodes' addresses. */
 export function serviceAddressedBy(s: Snapshot, p: Pick<PacketHeaders, 'dstIP' | 'dstPort'>): { svc: SnapshotService; via: ServiceRow['via'] } | undefined {
@@ -67,7 +41,7 @@ export function serviceRowFor(s: Snapshot, before: PacketHeaders, ev: DnatEviden
   const dst = ev.changes.find((c) => c.field === 'dstIP');
   if (!dst) return undefined;
   const addressed = serviceAddressedBy(s, before);
-  const key = chainServiceKey(ev.dnatChain) ?? chainServiceKey(ev.balance?.chain) ?? chainServiceKey(ev.balance?.candidates[0]?.chain);
+  const key = keyOf(ev.dnatChain) ?? keyOf(ev.balance?.chain) ?? keyOf(ev.balance?.candidates[0]?.chain);
   if (!addressed && !key) return undefined;
   const svc = addressed?.svc ?? (s.cluster.services ?? []).find((v) => v.name === key!.name && (v.namespace ?? 'default') === key!.namespace);
   const newPort = numeric(ev.changes.find((c) => c.field === 'dstPort')?.to) ?? before.dstPort;

@@ -1,6 +1,7 @@
 /** Turns per-hop observations into the trace's overall verdicts: match, NAT, TTL. */
 import type { Hop, TraceResult, Verification } from '../types';
 import { type ProbeOutput, probeOutcome } from './outcome';
+import { natWords } from '../natWords';
 
 /** The source address the web workload reported seeing, if the probe got its JSON answer. */
 function sawSource(out: ProbeOutput): string | undefined {
@@ -22,10 +23,21 @@ function natVerdict(t: TraceResult, out: ProbeOutput): Pick<Verification, 'natVe
   if (!seen) return { natVerdict: 'unknown', natEvidence: 'the probe was not seen at its destination, so nothing can be said about NAT' };
   const target = `${t.request.to.ip}${t.request.port ? `:${t.request.port}` : ''}`;
   const landed = arrived?.dstIP ? `${arrived.dstIP}${arrived.dstPort ? `:${arrived.dstPort}` : ''}` : undefined;
+  if (t.service) return serviceNatVerdict(t, sender, seen, how, landed);
   const dnat = landed !== undefined && landed !== target ? `the destination ${target} was rewritten to ${landed} on the way (a port mapping)` : undefined;
   if (seen !== sender) return { natVerdict: 'nat', natEvidence: `${how} source ${seen}, but the sender's address is ${sender}: it was rewritten on the way${dnat ? `; also ${dnat}` : ''}` };
   if (dnat) return { natVerdict: 'nat', natEvidence: `${how} source ${seen}, the sender's own address, but ${dnat}` };
   return { natVerdict: 'no-nat', natEvidence: `${how} source ${seen}, the sender's own address, at the address it was sent to` };
+}
+
+/** A Service trace: the destination was rewritten by design; the words say whether the source was too. */
+function serviceNatVerdict(t: TraceResult, sender: string, seen: string, how: string, landed: string | undefined): Pick<Verification, 'natVerdict' | 'natEvidence'> {
+  const s = t.service!;
+  const words = natWords(t, sender, seen) ?? 'NAT';
+  const at = landed ?? t.delivered?.dstIP ?? s.chosen ?? '?';
+  const svc = `Service ${s.namespace ? `${s.namespace}/` : ''}${s.name} (${s.address}${s.port !== undefined ? `:${s.port}` : ''})`;
+  const source = seen === sender ? `source ${seen}, the sender's own address` : `source ${seen}, not the sender's ${sender}`;
+  return { natVerdict: 'nat', natEvidence: `${words}: ${how} ${source}, at ${at}, an endpoint of ${svc}` };
 }
 
 function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {

@@ -13,6 +13,7 @@ import type { TraceEvent } from './traceEvents';
 import { removeTraceTables } from './tableCleanup';
 import { installScript, traceTableName } from './traceTables';
 import { summarize } from './verdicts';
+import { candidatePaths, followEndpoint, reachedCandidate } from './serviceCandidates';
 
 /** The probe could not be observed: nft tracing cannot run in one of the namespaces on the path. */
 export class TraceNotObservable extends Error {
@@ -22,8 +23,8 @@ export class TraceNotObservable extends Error {
   }
 }
 
-function destinationPorts(t: TraceResult): number[] {
-  const ports = t.hops.map((h) => h.headers.dstPort).filter((p): p is number => p !== undefined);
+function destinationPorts(t: TraceResult, more: number[]): number[] {
+  const ports = [...t.hops.map((h) => h.headers.dstPort).filter((p): p is number => p !== undefined), ...more];
   return ports.length ? ports : [t.request.port ?? 8080];
 }
 
@@ -80,7 +81,9 @@ async function installTables(lab: LabProvider, namespaces: string[], script: str
 /** Runs the probe with tracing in every namespace on the path and fills `result.verification` and each hop's observation. */
 export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: TraceResult): Promise<Verification> {
   const origin = result.hops[0]?.namespace ?? result.request.from.namespace ?? '';
-  const namespaces = [...new Set([origin, ...result.hops.map((h) => h.namespace)])];
+  // A Service's endpoint is chosen at random: watch the way to every candidate.
+  const others = candidatePaths(snapshot, result);
+  const namespaces = [...new Set([origin, ...result.hops.map((h) => h.namespace), ...others.namespaces])];
   const runId = randomBytes(3).toString('hex');
   const table = traceTableName(runId);
   const installed: string[] = [];
@@ -93,14 +96,28 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   const remove = () => (removal ??= removeTraceTables(lab, installed, table, snapshot.source));
   try {
     // Monitors need no table to subscribe: start them while the tables go in.
-    const script = installScript(table, result.request.proto, destinationPorts(result), ipLength);
+    const script = installScript(table, result.request.proto, destinationPorts(result, others.ports), ipLength);
     const monitors = await allOrStop(lab, startMonitors(lab, namespaces, runId), installTables(lab, namespaces, script, installed));
     attempt = await probeOnEvidence(lab, monitors, origin, probes, remove);
   } finally {
     result.warnings.push(...await remove());
   }
   const mine = probeEvents(attempt.events, origin, ipLength, result.hops[0]?.headers.dstIP ?? result.request.to.ip);
+  const reached = result.service?.candidates.length ? reachedCandidate(result, mine) : undefined;
+  if (reached && reached !== result.service?.chosen) followEndpoint(snapshot, result, reached);
   observeHops(result.hops, snapshot, mine, attempt.verdicts.filter((v) => mine.some((e) => e.traceId === v.traceId && e.namespace === v.namespace)));
   result.verification = summarize(result, attempt.probe.label, attempt.output);
+  if (result.service?.candidates.length) serviceVerdict(result.verification, result, reached);
   return result.verification;
+}
+
+/** A Service trace matches when the probe reached one of the candidates (and the hops to it were seen as predicted). */
+function serviceVerdict(v: Verification, t: TraceResult, reached: string | undefined): void {
+  if (reached) {
+    v.chosenEndpoint = reached;
+    return;
+  }
+  const list = t.service!.candidates.map((c) => c.ip).join(', ');
+  v.differences.push(`the probe was not seen reaching any endpoint of Service ${t.service!.name} (${list})`);
+  v.matches = false;
 }
