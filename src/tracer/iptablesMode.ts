@@ -42,7 +42,8 @@ export function kubeProxyIptablesTables(items: Items): IptablesTable[] {
 /** `KUBE-SERVICES, KUBE-NODEPORTS, 2 KUBE-SVC-* and 5 KUBE-SEP-* chains`: the chain names, per-Service ones counted. */
 export function summariseChains(chains: readonly string[]): string {
   const kube = [...new Set(chains.filter(isKubeProxyIptablesChain))];
-  const fixed = kube.filter((c) => !/^KUBE-(SVC|SEP|EXT|FW|XLB)-/.test(c));
+  // KUBE-SERVICES (where every Service starts) first, the other fixed chains by name
+  const fixed = kube.filter((c) => !/^KUBE-(SVC|SEP|EXT|FW|XLB)-/.test(c)).sort((a, b) => Number(b === 'KUBE-SERVICES') - Number(a === 'KUBE-SERVICES') || a.localeCompare(b));
   const counted = ['SVC', 'SEP', 'EXT', 'FW', 'XLB']
     .map((p) => [p, kube.filter((c) => c.startsWith(`KUBE-${p}-`)).length] as const)
     .filter(([, n]) => n > 0)

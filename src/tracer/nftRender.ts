@@ -73,7 +73,9 @@ function renderNat(key: string, body: unknown): string {
 function renderExpr(key: string, body: unknown): string {
   if (key === 'match') {
     const m = body as { op: string; left: unknown; right: unknown };
-    const op = m.op === '==' || m.op === 'in' ? '' : ` ${m.op}`;
+    // nft leaves out an implicit `==`, except after a bitwise expression (`meta mark & 0x00004000 == 0`)
+    const bitwise = !!m.left && typeof m.left === 'object' && ['&', '|', '^'].some((k) => k in (m.left as object));
+    const op = (m.op === '==' || m.op === 'in') && !bitwise ? '' : ` ${m.op}`;
     return `${renderValue(m.left)}${op} ${renderValue(m.right)}`;
   }
   if (key === 'dnat' || key === 'snat' || key === 'masquerade') return renderNat(key, body);
