@@ -1,5 +1,4 @@
 /** Starts a real embedded lab from a Topology object, as root or as an unprivileged user, and runs commands in it over its control socket. */
-import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { buildSync } from 'esbuild';
 import type { Topology } from '../../../../../src/model/topology';
 import type { ExecResult, ExecTarget, LabStatus } from '../../../../../src/providers/embedded/control/protocol';
 import { RpcClient } from '../../../../../src/providers/embedded/control/rpcClient';
+import { run, type RunResult } from '../../../../../src/util/exec';
 import { UNPRIVILEGED_UID, type Mode } from '../../../../support/cli';
 
 let bundle: string | undefined;
@@ -26,25 +26,11 @@ function labBundle(): string {
 /** Where labs of `mode` keep their sockets in these tests (apart from any lab the learner runs). */
 const runtimeDirOf = (mode: Mode): string => `/tmp/podnet-overlay-${mode === 'root' ? 'root' : UNPRIVILEGED_UID}`;
 
-function runEntry(mode: Mode, args: string[], input: string, timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  const asOther = mode === 'unprivileged';
+/** Runs the bundle as root, or as the unprivileged user through util-linux setpriv (uid and gid 65534, no supplementary groups). */
+function runEntry(mode: Mode, args: string[], input: string, timeoutMs: number): Promise<RunResult> {
   const env = { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOME: '/tmp', PODNET_RUNTIME_DIR: runtimeDirOf(mode) };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [labBundle(), ...args], {
-      env, cwd: '/tmp', stdio: ['pipe', 'pipe', 'pipe'], ...(asOther ? { uid: UNPRIVILEGED_UID, gid: UNPRIVILEGED_UID } : {}),
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.end(input);
-  });
+  const asOther = mode === 'unprivileged' ? ['setpriv', `--reuid=${UNPRIVILEGED_UID}`, `--regid=${UNPRIVILEGED_UID}`, '--clear-groups', '--'] : [];
+  return run([...asOther, process.execPath, labBundle(), ...args], { env, cwd: '/tmp', input, timeoutMs });
 }
 
 /** A running lab of these tests. */
