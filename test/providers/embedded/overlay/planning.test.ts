@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { LabError } from '../../../../src/providers/embedded/control/labError';
 import { peerRoutePlan } from '../../../../src/providers/embedded/daemon/overlay/peerRoutes';
 import { routerLines, routerPlan, subnetWireLines } from '../../../../src/providers/embedded/daemon/overlay/router';
-import { defaultRouteLines, segmentFor, subnetBridgeName } from '../../../../src/providers/embedded/daemon/overlay/subnets';
+import { assertEveryMachineInASubnet, defaultRouteLines, segmentFor, subnetBridgeName } from '../../../../src/providers/embedded/daemon/overlay/subnets';
 import { flannelFdbLines, flannelIpLines, vtepIP, vtepMac, VXLAN_MTU } from '../../../../src/providers/embedded/daemon/overlay/vxlan';
 import type { Topology } from '../../../../src/model/topology';
 import { twoSubnets } from './topologies';
@@ -83,5 +83,19 @@ describe('overlay planning', () => {
       'neigh replace 10.244.2.0 lladdr 0e:f1:c0:a8:02:64 dev flannel.1 nud permanent',
     ]);
     assert.deepEqual(flannelFdbLines([node2]), ['fdb append 0e:f1:c0:a8:02:64 dev flannel.1 dst 192.168.2.100 self permanent']);
+  });
+});
+
+describe('overlay planning: checks before building', () => {
+  it('accepts a flat network and machines that are all in a subnet', () => {
+    assertEveryMachineInASubnet(flat);
+    assertEveryMachineInASubnet({ ...twoSubnets('t', 'vxlan'), client: { name: 'outside', ip: '192.168.2.50' } });
+  });
+
+  it('names the first machine outside every subnet: a node, then the outside client', () => {
+    const topo = twoSubnets('t', 'bridge');
+    const badNode = { ...topo, nodes: [...topo.nodes, { name: 'node9', ip: '10.9.9.9', podCIDR: '10.244.9.0/24' }] };
+    assert.throws(() => assertEveryMachineInASubnet(badNode), /^LabError: node node9 \(10\.9\.9\.9\) is in no subnet/);
+    assert.throws(() => assertEveryMachineInASubnet({ ...topo, client: { name: 'outside', ip: '192.168.0.50' } }), /client outside \(192\.168\.0\.50\) is in no subnet/);
   });
 });

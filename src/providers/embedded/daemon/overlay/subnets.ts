@@ -70,3 +70,11 @@ export function onSameLink(topo: Topology, node: NodeSpec, peer: NodeSpec): bool
   const a = subnetOfIP(topo, node.ip);
   return a !== undefined && a === subnetOfIP(topo, peer.ip);
 }
+
+/** Throws the located LabError of the first machine (node, Docker host, client) in no subnet, before anything is built; a flat network passes. */
+export function assertEveryMachineInASubnet(topo: Topology): void {
+  if (!hasSubnets(topo)) return;
+  for (const n of topo.nodes) segmentFor(topo, n.ip, `node ${n.name}`);
+  if (topo.dockerHost) segmentFor(topo, topo.dockerHost.ip, `Docker host ${topo.dockerHost.name}`);
+  if (topo.client) segmentFor(topo, topo.client.ip, `client ${topo.client.name}`);
+}
