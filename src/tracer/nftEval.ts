@@ -192,6 +192,8 @@ function step(rule: NftRule, e: Record<string, unknown>, st: EvalState): Step {
     return applyVerdict(rule, { [key]: body }, st);
   }
   if (key === undefined || NO_EFFECT.has(key)) return 'continue';
+  // `update @affinity-... { ip saddr }` remembers the client for session affinity: the snapshot's set elements already hold what it wrote
+  if (key === 'set' && ['add', 'update'].includes((body as { op?: string } | null)?.op ?? '')) return 'continue';
   if (key === 'xt' && (body as { type?: string; name?: string } | null)?.name === 'comment' && (body as { type?: string }).type === 'match') return 'continue';
   unknownRule(rule, st, `${key === 'xt' ? 'an iptables extension' : `the ${key} statement`} PodNet cannot evaluate; rule skipped`);
   return 'next';

@@ -43,12 +43,14 @@ export function labInput(node: keyof typeof NODES): KubeProxyInput {
   return { node: NODES[node], clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12', services: SERVICES };
 }
 
-/** Waits until `holder` is in a network namespace other than ours: before that, nsenter would reach the host's own. */
+/** Waits until `holder` runs sleep in a network namespace other than ours: before that, nsenter would reach the host's own. */
 async function enteredOwnNamespace(holder: ChildProcess): Promise<void> {
   const own = readlinkSync('/proc/self/ns/net');
   for (let i = 0; i < 100; i++) {
     try {
-      if (readlinkSync(`/proc/${holder.pid}/ns/net`) !== own) return;
+      // `sleep` runs once unshare has made both namespaces and written the uid map (before that, nsenter gets EPERM)
+      const ready = readFileSync(`/proc/${holder.pid}/comm`, 'utf8').trim() === 'sleep';
+      if (ready && readlinkSync(`/proc/${holder.pid}/ns/net`) !== own) return;
     } catch {
       // not started yet (no /proc entry): try again
     }

@@ -18,7 +18,7 @@ describe('nft evaluator on an upstream kube-proxy nftables-mode table', () => {
     assert.equal(noEp?.kind, 'map');
     assert.equal(noEp?.dataType, 'verdict');
     assert.deepEqual(noEp?.elements.map((e) => e.comment), ['default/empty:http']);
-    assert.equal(rs.namedSet('ip', 'kube-proxy', 'service-ips')?.elements.length, 2);
+    assert.equal(rs.namedSet('ip', 'kube-proxy', 'service-ips')?.elements.length, 3);
   });
 
   it('NodePort through `ip daddr @nodeport-ips` (an interval set): DNAT and mark without needing the node\'s addresses', () => {
@@ -84,5 +84,24 @@ describe('nft evaluator on the other forms a learner may write', () => {
   it('a reply (ct state established) is not checked against the no-endpoint maps', () => {
     const reply = hook(rs, 'forward', { packet: tcp('10.244.1.5', '10.96.0.20', 80), ctState: 'established' });
     assert.equal(reply.verdict, 'accept');
+  });
+});
+
+describe('nft evaluator on ClientIP session affinity', () => {
+  const STICKY = '10.96.0.40';
+
+  it('a client the affinity set remembers goes straight to its endpoint, before any load balancing', () => {
+    const pre = hook(rs, 'prerouting', { packet: tcp('10.244.1.9', STICKY, 80), iifname: 'cbr0' });
+    assert.equal(pre.packet.dstIP, '10.244.2.2');
+    assert.equal(pre.balance, undefined);
+    assert.match(pre.dnatChain ?? '', /^endpoint-BBBBBBBB-default\/sticky/);
+    assert.deepEqual(pre.unknown, [], 'the update statement needs no warning');
+  });
+
+  it('a new client is balanced over both endpoints', () => {
+    const pre = hook(rs, 'prerouting', { packet: tcp('10.244.1.5', STICKY, 80), iifname: 'cbr0', prefer: '10.244.2.2' });
+    assert.deepEqual(pre.balance?.candidates.map((c) => c.addr), ['10.244.1.2', '10.244.2.2']);
+    assert.equal(pre.packet.dstIP, '10.244.2.2');
+    assert.deepEqual(pre.unknown, []);
   });
 });
