@@ -46,6 +46,15 @@ for (const mode of testableModes()) {
       assert.deepEqual(lab.status.nodes.map((n) => [n.name, n.subnet]), [['node1', 'a'], ['node2', 'b'], ['node3', 'a']]);
     });
 
+    it('makes the router an exec target: one-shot commands run in its namespace, and interactive exec is routed to its namespace files', async () => {
+      const addrs = json<{ ifname: string; addr_info: { local: string }[] }[]>(ok(await lab.exec({ kind: 'router' }, ['ip', '-j', '-4', 'addr', 'show']), 'addrs'));
+      assert.deepEqual(addrs.filter((a) => a.ifname !== 'lo').map((a) => [a.ifname, a.addr_info[0].local]), [['eth0', '192.168.1.1'], ['eth1', '192.168.2.1']]);
+      assert.equal(ok(await lab.exec({ kind: 'router' }, ['hostname']), 'hostname').trim(), 'router');
+      const route = await lab.route({ kind: 'router' });
+      assert.match(route.netns, /\/ns\/router-router\.net$/);
+      assert.equal(route.env.NODE_NAME, 'router');
+    });
+
     it('gives each node a default route via the router of its subnet, and nodes reach each other across the router', async () => {
       const def = json<{ gateway: string }[]>(ok(await lab.exec({ kind: 'node', node: 'node2' }, ['ip', '-j', 'route', 'show', 'default']), 'default route'));
       assert.deepEqual(def.map((r) => r.gateway), ['192.168.2.1']);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Topology } from '../../../../../src/model/topology';
-import type { ExecResult, ExecTarget, LabStatus } from '../../../../../src/providers/embedded/control/protocol';
+import type { ExecResult, ExecRoute, ExecTarget, LabEvent, LabMethod, LabMethods, LabStatus } from '../../../../../src/providers/embedded/control/protocol';
 import { RpcClient } from '../../../../../src/providers/embedded/control/rpcClient';
 import { run, type RunResult } from '../../../../../src/util/exec';
 import { UNPRIVILEGED_UID, type Mode } from '../../../../support/cli';
@@ -39,6 +39,12 @@ export interface OverlayLab {
   /** The build progress lines (`step: detail`). */
   progress: string[];
   exec(target: ExecTarget, argv: string[], timeoutMs?: number, input?: string): Promise<ExecResult>;
+  /** The namespaces an interactive exec joins (the `route` method). */
+  route(target: ExecTarget): Promise<ExecRoute>;
+  /** Any other method of the lab's protocol (addPod, addService, ...). */
+  call<M extends LabMethod>(method: M, params: LabMethods[M]['params'], timeoutMs?: number): Promise<LabMethods[M]['result']>;
+  /** The lab's events (Pods, Services) from now on. */
+  watch(listener: (e: LabEvent) => void): Promise<void>;
   down(): Promise<void>;
 }
 
@@ -59,6 +65,12 @@ export async function startOverlayLab(mode: Mode, lab: string, topo: Topology): 
     status,
     progress,
     exec: (target, argv, timeoutMs = 20_000, input?: string) => client.call('exec', { target, argv, timeoutMs, input }, timeoutMs + 10_000),
+    route: (target) => client.call('route', { target }),
+    call: (method, params, timeoutMs) => client.call(method, params, timeoutMs),
+    async watch(listener) {
+      client.onEvent(listener);
+      await client.call('watch', {});
+    },
     async down() {
       client.close();
       await stopOverlayLab(mode, lab);
