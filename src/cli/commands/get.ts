@@ -13,7 +13,7 @@ import { printServices, selectServices, type ServiceListKind } from './getServic
 /** Help text of `podnet get`. */
 export const GET_HELP = `Usage:
   podnet get pods  [-o wide|json] [--show-labels]  NAME READY STATUS IP NODE (wide adds containers, host veth, MAC, age)
-  podnet get nodes [-o wide|json]   NAME IP POD-CIDR BRIDGE (wide adds the wire port)
+  podnet get nodes [-o wide|json]   NAME IP POD-CIDR BRIDGE (wide adds CNI, SUBNET, VTEP, the wire port)
   podnet get svc [NAME] [-o wide|json]        NAME TYPE CLUSTER-IP EXTERNAL-IP PORT(S) AGE (wide adds SELECTOR)
   podnet get endpoints [NAME] [-o wide|json]  NAME ENDPOINTS AGE: the ready Pods' IP:PORT (wide adds PODS, NOT-READY)
 
@@ -45,10 +45,14 @@ export function podsTable(pods: PodInfo[], wide: boolean, showLabels = false): s
   return table(headers, rows);
 }
 
-/** The nodes as a table. */
+/** The nodes as a table; wide adds how each wires its Pods (CNI), its subnet, its VXLAN tunnel end (VTEP) and its wire port. */
 export function nodesTable(nodes: NodeInfo[], wide: boolean): string {
-  const headers = ['NAME', 'IP', 'POD-CIDR', 'BRIDGE', ...(wide ? ['WIRE-PORT'] : [])];
-  return table(headers, nodes.map((n) => [n.name, n.ip, n.podCIDR, `${n.bridge} ${n.bridgeIP}`, ...(wide ? [n.wirePort] : [])]));
+  const headers = ['NAME', 'IP', 'POD-CIDR', 'BRIDGE', ...(wide ? ['CNI', 'SUBNET', 'VTEP', 'WIRE-PORT'] : [])];
+  return table(headers, nodes.map((n) => {
+    const bridge = n.bridge ? `${n.bridge} ${n.bridgeIP}` : `none (gateway ${n.bridgeIP})`;
+    const vtep = n.vtep ? `${n.vtep.dev} ${n.vtep.mac} VNI ${n.vtep.vni} UDP ${n.vtep.port}` : '<none>';
+    return [n.name, n.ip, n.podCIDR, bridge, ...(wide ? [n.cni, n.subnet ?? '<none>', vtep, n.wirePort] : [])];
+  }));
 }
 
 /** Lines about the machines on the node network that are no nodes (the outside client, the router), for below the nodes table. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { UsageError } from '../../../src/cli/cliError';
-import { getCommand, getKindOf, otherMachinesLines, podsTable } from '../../../src/cli/commands/get';
-import type { PodInfo } from '../../../src/providers/embedded/control/protocol';
+import { getCommand, getKindOf, nodesTable, otherMachinesLines, podsTable } from '../../../src/cli/commands/get';
+import type { NodeInfo, PodInfo } from '../../../src/providers/embedded/control/protocol';
 
 const pod = (name: string, labels?: Record<string, string>): PodInfo => ({
   name, node: 'node1', ip: '10.244.1.2', prefixLength: 24, gateway: '10.244.1.1', mac: '02:00:00:00:00:01', hostVeth: 'veth1', status: 'Running',
@@ -43,5 +43,24 @@ describe('podnet get (embedded lab)', () => {
     assert.equal(lines.length, 2);
     assert.match(lines[0], /^outside client outside: eth0 192\.168\.1\.50, not a node .*podnet exec --client$/);
     assert.match(lines[1], /^router router: eth0 192\.168\.1\.1 \(rack1\), eth1 192\.168\.2\.1 \(rack2\), .*podnet exec --router$/);
+  });
+});
+
+describe('podnet get nodes (embedded lab)', () => {
+  const node = (over: Partial<NodeInfo>): NodeInfo => ({ name: 'node1', ip: '192.168.1.100', podCIDR: '10.244.1.0/24', bridge: 'cbr0', bridgeIP: '10.244.1.1', cni: 'bridge', wirePort: 'wp1', ...over });
+
+  it('wide shows each node\'s CNI, subnet and VXLAN tunnel end; a ptp node has no bridge, only its gateway', () => {
+    const nodes = [
+      node({}), node({ name: 'node2', cni: 'ptp', bridge: '', bridgeIP: '10.244.2.1' }),
+      node({ name: 'node3', cni: 'vxlan', subnet: 'rack2', vtep: { dev: 'flannel.1', mac: '0a:00:00:00:00:03', vni: 1, port: 8472 } }),
+    ];
+    const rows = nodesTable(nodes, true).split('\n').map((l) => l.split(/\s{2,}/));
+    assert.deepEqual(rows.map((r) => r.slice(3)), [
+      ['BRIDGE', 'CNI', 'SUBNET', 'VTEP', 'WIRE-PORT'],
+      ['cbr0 10.244.1.1', 'bridge', '<none>', '<none>', 'wp1'],
+      ['none (gateway 10.244.2.1)', 'ptp', '<none>', '<none>', 'wp1'],
+      ['cbr0 10.244.1.1', 'vxlan', 'rack2', 'flannel.1 0a:00:00:00:00:03 VNI 1 UDP 8472', 'wp1'],
+    ]);
+    assert.deepEqual(nodesTable(nodes, false).split('\n')[0].split(/\s{2,}/), ['NAME', 'IP', 'POD-CIDR', 'BRIDGE']);
   });
 });
