@@ -2,6 +2,7 @@
 import { LabError } from '../providers/embedded/control/labError';
 import type { PodRequest } from '../providers/embedded/control/protocol';
 import { hostCount } from './cidr';
+import { labelsProblem } from './labels';
 import type { ContainerSpec, PodSpec, Topology, WorkloadKind } from './topology';
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
@@ -36,7 +37,15 @@ function checkContainers(req: PodRequest): ContainerSpec[] {
   });
 }
 
-/** Returns the full PodSpec for `req`, or throws a LabError naming the bad field (name, node, capacity, containers). */
+function checkLabels(value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new LabError('labels must be a mapping of label keys to values, such as {"app": "web"}', 'BAD_REQUEST', 'labels');
+  const problem = labelsProblem(value as Record<string, string>);
+  if (problem) throw new LabError(problem.problem, 'BAD_REQUEST', `labels.${problem.key}`);
+  return { ...(value as Record<string, string>) };
+}
+
+/** Returns the full PodSpec for `req`, or throws a LabError naming the bad field (name, node, capacity, containers, labels). */
 export function validatePodAddition(topology: Topology, existing: readonly PodSpec[], req: PodRequest): PodSpec {
   const name = checkName(req?.name, 'name', 63);
   if (existing.some((p) => p.name === name)) throw new LabError(`pod "${name}" already exists; delete it first or pick another name`, 'CONFLICT', 'name');
@@ -46,5 +55,6 @@ export function validatePodAddition(topology: Topology, existing: readonly PodSp
   if (onNode >= hostCount(node.podCIDR)) {
     throw new LabError(`node ${node.name} is full: its Pod CIDR ${node.podCIDR} holds ${hostCount(node.podCIDR)} Pods`, 'CONFLICT', 'node');
   }
-  return { name, node: node.name, containers: checkContainers(req) };
+  const labels = checkLabels(req.labels);
+  return { name, node: node.name, containers: checkContainers(req), ...(labels ? { labels } : {}) };
 }

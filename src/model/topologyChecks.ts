@@ -1,15 +1,12 @@
 /** Rule checks on a read `Topology`: names, addresses, overlaps, duplicates, limits, per-node capacity and the Docker host. */
 import { DockerHostSpec, NodeSpec, PodSpec, SpecError, SpecLocation, Topology } from './topology';
-import { Cidr, cidrContains, cidrsOverlap, cidrWithin, broadcastAddress, formatCIDR, formatIPv4, hostCount, parseCIDR, parseIPv4, subnet, unusableRangeIn } from './cidr';
+import { Cidr, cidrsOverlap, cidrWithin, formatCIDR, hostCount, subnet } from './cidr';
+import { CheckBase, tryParseCIDR } from './checkBase';
+import { checkServices } from './serviceChecks';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
 export const LAB_LIMITS = { nodes: 16, pods: 1000, dockerContainers: 8 } as const;
 
-// RFC 1123 label, the rule Kubernetes applies to most object names.
-const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-const NAME_HINT = 'use lowercase letters a-z, digits and "-", starting and ending with a letter or digit';
-// Node and container names end up inside Linux interface, namespace and process names, which are short.
-const MAX_NAME = { lab: 63, node: 12, Pod: 63, container: 15, 'Docker host': 63, 'Docker container': 63 } as const;
 const POD_CIDR_PREFIX = { largest: 16, smallest: 30 } as const;
 
 /** What the Pod checks need to know about a node. */
@@ -18,11 +15,7 @@ interface NodeInfo {
 }
 
 /** Semantic checks on a read topology; '' values were already reported as missing and are skipped. */
-class TopologyChecker {
-  readonly errors: SpecError[] = [];
-
-  constructor(private readonly where: (field: string) => SpecLocation) {}
-
+class TopologyChecker extends CheckBase {
   run(t: Topology, nodesListed: boolean): SpecError[] {
     if (t.nodes.length > LAB_LIMITS.nodes) {
       this.fail('nodes', `${t.nodes.length} nodes is more than the lab limit of ${LAB_LIMITS.nodes}`, 'remove nodes or split the lab in two');
@@ -41,36 +34,6 @@ class TopologyChecker {
     this.pods(t.pods, nodesListed ? nodes : undefined);
     if (t.dockerHost) this.dockerHost(t.dockerHost, t, network, cluster);
     return this.errors;
-  }
-
-  private fail(field: string, message: string, hint: string): void {
-    this.errors.push(new SpecError(message, this.where(field), hint));
-  }
-
-  private name(kind: keyof typeof MAX_NAME, name: string, field: string): void {
-    if (name === '') return;
-    const max = MAX_NAME[kind];
-    if (name.length > max) this.fail(field, `${kind} name '${name}' is ${name.length} characters long; the limit is ${max}`, `shorten it to at most ${max} characters`);
-    else if (!DNS_LABEL.test(name)) this.fail(field, `${kind} name '${name}' is not a valid DNS label`, NAME_HINT);
-  }
-
-  /** Parses a network or Pod range, refusing ranges the kernel reserves (loopback, multicast, ...). */
-  private cidr(value: string, field: string): Cidr | undefined {
-    if (value === '') return undefined;
-    let cidr: Cidr;
-    try {
-      cidr = parseCIDR(value);
-    } catch (e) {
-      this.fail(field, (e as Error).message, 'write a network address and a prefix length, such as 10.244.1.0/24');
-      return undefined;
-    }
-    const reserved = unusableRangeIn(cidr);
-    if (reserved) {
-      this.fail(field, `${field} ${value} overlaps the ${reserved.name} ${reserved.cidr}, which no lab network or Pod can use`,
-        'use a private range (RFC 1918): 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, e.g. 10.244.0.0/16 for Pods and 192.168.1.0/24 for nodes');
-      return undefined;
-    }
-    return cidr;
   }
 
   private nodes(list: NodeSpec[], network?: Cidr, cluster?: Cidr): Map<string, NodeInfo> {
@@ -95,33 +58,6 @@ class TopologyChecker {
     const other = ips.get(ip);
     if (other !== undefined) this.fail(`${path}.ip`, `node ${label} has the same ip ${n.ip} as node ${other}`, 'every node needs its own address on the network');
     else ips.set(ip, label);
-  }
-
-  /** Parses an address that must be a host of the node network; undefined when missing or unparsable (reported). */
-  private hostIp(value: string, field: string, who: string, network?: Cidr): number | undefined {
-    if (value === '') return undefined;
-    let ip: number;
-    try {
-      ip = parseIPv4(value);
-    } catch (e) {
-      this.fail(field, (e as Error).message, 'write a dotted quad such as 192.168.1.100');
-      return undefined;
-    }
-    if (network) {
-      const net = formatCIDR(network);
-      const range = `${formatIPv4(network.network + 1)}-${formatIPv4(Math.max(network.network + 1, broadcastAddress(network) - 1))}`;
-      if (!cidrContains(network, ip)) this.fail(field, `${who} ip ${value} is outside the node network ${net}`, `pick an address in ${range}`);
-      else if (ip === network.network) this.fail(field, `${who} ip ${value} is the network address of ${net}`, `pick an address in ${range}`);
-      else if (ip === broadcastAddress(network)) this.fail(field, `${who} ip ${value} is the broadcast address of ${net}`, `pick an address in ${range}`);
-    }
-    return ip;
-  }
-
-  /** Reports a port outside 1..65535; true when the port is usable. */
-  private portInRange(port: number, field: string, what: string): boolean {
-    if (port >= 1 && port <= 65535) return true;
-    this.fail(field, `${what} ${port} is out of range`, 'use a port from 1 to 65535');
-    return false;
   }
 
   /** Returns the podCIDR when it is usable for the capacity check. */
@@ -253,15 +189,7 @@ class TopologyChecker {
   }
 }
 
-function tryParseCIDR(value: string): Cidr | undefined {
-  try {
-    return parseCIDR(value);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Every rule broken by `t`; `where` maps a field path to its place in the file, `nodesListed` is false when the nodes list was unreadable. */
 export function checkTopology(t: Topology, where: (field: string) => SpecLocation, nodesListed: boolean): SpecError[] {
-  return new TopologyChecker(where).run(t, nodesListed);
+  return [...new TopologyChecker(where).run(t, nodesListed), ...checkServices(t, where)];
 }

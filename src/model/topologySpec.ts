@@ -12,13 +12,17 @@
  *       ip: string          optional, default host number 100+index of network.cidr (.100, .101, ...)
  *       podCIDR: string     optional, default the (index+1)-th /24 of clusterCIDR; /16 to /30, inside clusterCIDR
  *       cni: bridge | ptp   optional, default bridge (cbr0); ptp wires Pods like kind (a /32 route per Pod, no bridge)
+ *   serviceCIDR: string     optional, default 10.96.0.0/12; the range ClusterIPs come from (see serviceSpec.ts)
  *   pods:                   optional, default []; at most 1000 in total
  *     - name: string        required; DNS label, at most 63 characters
  *       node: string        required; the name of one of the nodes
+ *       labels: {k: v}      optional; Kubernetes labels, what Service selectors match
  *       containers:         optional, default one container {name: web, workload: web, port: 8080}
  *         - name: string    required; DNS label, at most 15 characters
  *           workload: web | sidecar | sleep   optional, default web
  *           port: integer   1 to 65535; default 8080 for web, none for sidecar and sleep
+ *   services:               optional; Services in the style of kube-proxy (see serviceSpec.ts)
+ *   client:                 optional; an outside client on the node network (see serviceSpec.ts)
  *   dockerHost:             optional; a Docker-style host beside the cluster (see dockerHostSpec.ts)
  *
  * See docs/topology.md for the same in prose. The rule checks live in topologyChecks.ts, the YAML-tree
@@ -26,11 +30,13 @@
  */
 import { LineCounter, Node, parseDocument, stringify } from 'yaml';
 import { MAX_YAML_NESTING, findTooDeep } from './yamlDepth';
-import { ContainerSpec, NodeSpec, PodSpec, SpecError, Topology, WorkloadKind } from './topology';
+import { NodeSpec, SpecError, Topology } from './topology';
 import { Cidr, formatCIDR, formatIPv4, nthHost, parseCIDR, subnet } from './cidr';
 import { LAB_LIMITS, checkTopology } from './topologyChecks';
 import { SpecReader, withFile } from './topologyYaml';
 import { dockerHostToPlain, readDockerHost } from './dockerHostSpec';
+import { readPod } from './podSpec';
+import { SERVICE_DEFAULTS, readClient, readServices, serviceToPlain } from './serviceSpec';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
 export { LAB_LIMITS };
@@ -90,13 +96,9 @@ dockerHost: {}
 const DEFAULT_NAME = 'lab';
 const DEFAULT_NETWORK = '192.168.1.0/24';
 const DEFAULT_CLUSTER = '10.244.0.0/16';
-const DEFAULT_WEB_PORT = 8080;
-const WORKLOADS: readonly WorkloadKind[] = ['web', 'sidecar', 'sleep'];
-const TOP_KEYS = ['name', 'network', 'clusterCIDR', 'nodes', 'pods', 'dockerHost'];
+const TOP_KEYS = ['name', 'network', 'clusterCIDR', 'serviceCIDR', 'nodes', 'pods', 'services', 'client', 'dockerHost'];
 const NETWORK_KEYS = ['cidr'];
 const NODE_KEYS = ['name', 'ip', 'podCIDR', 'cni'];
-const POD_KEYS = ['name', 'node', 'containers'];
-const CONTAINER_KEYS = ['name', 'workload', 'port'];
 
 /** Parses and validates a topology; throws the first `SpecError` (in file order). */
 export function parseTopology(text: string, file?: string): Topology {
@@ -130,8 +132,12 @@ export function topologyToYaml(t: Topology): string {
     pods: t.pods.map((p) => ({
       name: p.name,
       node: p.node,
+      ...(p.labels ? { labels: { ...p.labels } } : {}),
       containers: p.containers.map((c) => (c.port === undefined ? { name: c.name, workload: c.workload } : { ...c })),
     })),
+    ...(t.serviceCIDR !== undefined ? { serviceCIDR: t.serviceCIDR } : {}),
+    ...(t.services ? { services: t.services.map(serviceToPlain) } : {}),
+    ...(t.client ? { client: { name: t.client.name, ip: t.client.ip } } : {}),
     ...(t.dockerHost ? { dockerHost: dockerHostToPlain(t.dockerHost) } : {}),
   };
   return stringify(plain);
@@ -191,7 +197,10 @@ function readRoot(r: SpecReader, root: Node | undefined): { topology: Topology; 
     clusterCIDR,
     nodes,
     pods: podItems.map((item, i) => readPod(r, item, i)),
+    serviceCIDR: r.str(top, 'serviceCIDR') ?? SERVICE_DEFAULTS.serviceCIDR,
   };
+  if (top.has('services')) topology.services = readServices(r, top.get('services'), topology.serviceCIDR ?? '');
+  if (top.has('client')) topology.client = readClient(r, top.get('client'), network);
   if (top.has('dockerHost')) topology.dockerHost = readDockerHost(r, top.get('dockerHost'), network);
   return { topology, nodesListed: nodeItems !== undefined };
 }
@@ -251,40 +260,4 @@ function readNode(r: SpecReader, item: Node | undefined, i: number, defaults: No
   const cni = f.get('cni') === undefined ? undefined : r.str(f, 'cni');
   if (cni !== undefined && cni !== 'bridge' && cni !== 'ptp') r.fail(`${path}.cni`, `${path}.cni "${cni}" is not a CNI plugin the lab wires with`, 'use bridge (cbr0, the default) or ptp (kind-style: a /32 route per Pod, no bridge)');
   return { name: name ?? '', ip: ip ?? '', podCIDR: podCIDR ?? '', ...(cni === 'ptp' || cni === 'bridge' ? { cni } : {}) };
-}
-
-function readPod(r: SpecReader, item: Node | undefined, i: number): PodSpec {
-  const path = `pods[${i}]`;
-  const f = item === undefined ? undefined : r.map(item, path, POD_KEYS, `${path} (a Pod)`, '`- {name: pod-a, node: node1}`');
-  if (item === undefined) r.fail(path, `${path} is empty`, 'write `- {name: pod-a, node: node1}`');
-  if (!f) return { name: '', node: '', containers: [] };
-  const name = r.str(f, 'name');
-  if (f.get('name') === undefined) r.fail(`${path}.name`, `${path} has no name`, 'add `name: pod-a`');
-  const node = r.str(f, 'node');
-  if (f.get('node') === undefined) r.fail(`${path}.node`, `Pod ${name ?? path} has no node`, 'add `node: <node name>` to say where it runs');
-  const items = r.list(f.get('containers'), `${path}.containers`, '- {name: web, workload: web}');
-  if (items?.length === 0) {
-    r.fail(`${path}.containers`, `${path}.containers is empty; a Pod needs at least one container`, 'remove the key to get the default web container, or list one');
-  }
-  const containers = items ? items.map((c, j) => readContainer(r, c, `${path}.containers[${j}]`)) : [defaultContainer()];
-  return { name: name ?? '', node: node ?? '', containers };
-}
-
-function defaultContainer(): ContainerSpec {
-  return { name: 'web', workload: 'web', port: DEFAULT_WEB_PORT };
-}
-
-function readContainer(r: SpecReader, item: Node | undefined, path: string): ContainerSpec {
-  const f = item === undefined ? undefined : r.map(item, path, CONTAINER_KEYS, `${path} (a container)`, '`- {name: web, workload: web}`');
-  if (item === undefined) r.fail(path, `${path} is empty`, 'write `- {name: web, workload: web}`');
-  if (!f) return { name: '', workload: 'web' };
-  const name = r.str(f, 'name');
-  if (f.get('name') === undefined) r.fail(`${path}.name`, `${path} has no name`, 'add `name: web`');
-  const kind = r.str(f, 'workload') ?? 'web';
-  const known = WORKLOADS.includes(kind as WorkloadKind);
-  if (!known) r.fail(`${path}.workload`, `unknown workload '${kind}'`, `use one of: ${WORKLOADS.join(', ')}`);
-  const workload = known ? (kind as WorkloadKind) : 'web';
-  // No default port for an unknown workload: it would only cause a follow-on port clash error.
-  const port = f.get('port') === undefined ? (kind === 'web' ? DEFAULT_WEB_PORT : undefined) : r.int(f, 'port');
-  return port === undefined ? { name: name ?? '', workload } : { name: name ?? '', workload, port };
 }

@@ -2,23 +2,15 @@ import { strict as assert } from 'node:assert';
 import { validatePodAddition } from '../../src/model/podRequest';
 import type { PodSpec, Topology } from '../../src/model/topology';
 import { ARTICLE_TOPOLOGY_YAML, parseTopology } from '../../src/model/topologySpec';
-import { LabError } from '../../src/providers/embedded/control/labError';
+import type { LabError } from '../../src/providers/embedded/control/labError';
+import { expectLabError } from './specAssert';
 import type { PodRequest } from '../../src/providers/embedded/control/protocol';
 
 const ARTICLE = parseTopology(ARTICLE_TOPOLOGY_YAML);
 
 /** Asserts that adding `req` fails with a LabError of this code and field, and returns it. */
 function rejects(req: PodRequest, code: LabError['code'], field: string, topology: Topology = ARTICLE, existing: readonly PodSpec[] = ARTICLE.pods): LabError {
-  let caught: unknown;
-  try {
-    validatePodAddition(topology, existing, req);
-  } catch (e) {
-    caught = e;
-  }
-  assert.ok(caught instanceof LabError, `expected a LabError, got ${String(caught)}`);
-  assert.equal(caught.code, code, caught.message);
-  assert.equal(caught.field, field, caught.message);
-  return caught;
+  return expectLabError(() => validatePodAddition(topology, existing, req), code, field);
 }
 
 describe('podRequest', () => {
@@ -106,6 +98,16 @@ describe('podRequest', () => {
     it('rejects a container name that is not a DNS label of at most 15 characters', () => {
       rejects({ name: 'p', node: 'node1', containers: [{ name: 'My_Web' }] }, 'BAD_REQUEST', 'containers[0].name');
       rejects({ name: 'p', node: 'node1', containers: [{ name: 'a'.repeat(16) }] }, 'BAD_REQUEST', 'containers[0].name');
+    });
+
+    it('keeps valid Kubernetes labels and rejects bad keys, values and shapes on the label field', () => {
+      const spec = validatePodAddition(ARTICLE, [], { name: 'p', node: 'node1', labels: { app: 'web', 'example.com/tier': '' } });
+      assert.deepEqual(spec.labels, { app: 'web', 'example.com/tier': '' });
+      assert.ok(!('labels' in validatePodAddition(ARTICLE, [], { name: 'p', node: 'node1' })), 'no labels key when none are given');
+      rejects({ name: 'p', node: 'node1', labels: { '-app': 'web' } }, 'BAD_REQUEST', 'labels.-app');
+      rejects({ name: 'p', node: 'node1', labels: { app: 'a'.repeat(64) } }, 'BAD_REQUEST', 'labels.app');
+      rejects({ name: 'p', node: 'node1', labels: { app: 7 as unknown as string } }, 'BAD_REQUEST', 'labels.app');
+      rejects({ name: 'p', node: 'node1', labels: ['app'] as unknown as Record<string, string> }, 'BAD_REQUEST', 'labels');
     });
   });
 });

@@ -8,42 +8,7 @@ import {
   topologyToYaml,
   validateTopologyText,
 } from '../../src/model/topologySpec';
-
-/** Joins lines so each test can see which line number a key is on. */
-function y(...lines: string[]): string {
-  return lines.join('\n') + '\n';
-}
-
-function listErrors(errors: SpecError[]): string {
-  return errors.map((e) => e.format()).join('\n');
-}
-
-/** Asserts the text has exactly one error and returns it. */
-function onlyError(text: string): SpecError {
-  const errors = validateTopologyText(text, 'lab.yaml');
-  assert.equal(errors.length, 1, `expected one error, got:\n${listErrors(errors)}`);
-  assert.ok(errors[0] instanceof SpecError);
-  return errors[0];
-}
-
-interface Expected {
-  field?: string;
-  line: number;
-  column?: number;
-  message: RegExp;
-  hint?: RegExp;
-}
-
-function expectError(text: string, want: Expected): SpecError {
-  const e = onlyError(text);
-  assert.match(e.message, want.message);
-  assert.equal(e.location.line, want.line, `line of: ${e.format()}`);
-  assert.equal(e.location.file, 'lab.yaml');
-  if (want.field !== undefined) assert.equal(e.location.field, want.field);
-  if (want.column !== undefined) assert.equal(e.location.column, want.column);
-  if (want.hint) assert.match(e.hint ?? '', want.hint);
-  return e;
-}
+import { expectError, listErrors, y } from './specAssert';
 
 const ARTICLE: Topology = {
   name: 'article',
@@ -65,6 +30,7 @@ const ARTICLE: Topology = {
     { name: 'pod-b', node: 'node1', containers: [{ name: 'web', workload: 'web', port: 8080 }] },
     { name: 'pod-c', node: 'node2', containers: [{ name: 'web', workload: 'web', port: 8080 }] },
   ],
+  serviceCIDR: '10.96.0.0/12',
 };
 
 /** The article written with nothing but the values that have no default. */
@@ -238,7 +204,7 @@ describe('topologySpec', () => {
 
     it('unknown top-level key names the allowed keys', () => {
       expectError(y('nodes: [{name: node1}]', 'netwrok:', '  cidr: 10.0.0.0/24'), {
-        field: 'netwrok', line: 2, column: 1, message: /unknown key 'netwrok'/, hint: /allowed keys here: name, network, clusterCIDR, nodes, pods/,
+        field: 'netwrok', line: 2, column: 1, message: /unknown key 'netwrok'/, hint: /allowed keys here: name, network, clusterCIDR, serviceCIDR, nodes, pods, services, client, dockerHost$/,
       });
     });
 
@@ -247,7 +213,7 @@ describe('topologySpec', () => {
         field: 'nodes[0].podCidr', line: 3, message: /unknown key 'podCidr' in nodes\[0\]/, hint: /did you mean 'podCIDR'\? allowed keys here: name, ip, podCIDR/,
       });
       expectError(y('nodes: [{name: node1}]', 'pods:', '  - name: a', '    node: node1', '    image: nginx'), {
-        field: 'pods[0].image', line: 5, message: /unknown key 'image'/, hint: /name, node, containers/,
+        field: 'pods[0].image', line: 5, message: /unknown key 'image'/, hint: /name, node, labels, containers/,
       });
       expectError(y('nodes: [{name: node1}]', 'pods:', '  - name: a', '    node: node1', '    containers:', '      - name: web', '        ports: [80]'), {
         field: 'pods[0].containers[0].ports', line: 7, message: /unknown key 'ports'/, hint: /name, workload, port/,
@@ -345,7 +311,7 @@ describe('topologySpec', () => {
     });
 
     it('network and clusterCIDR must not overlap', () => {
-      expectError(y('network:', '  cidr: 10.0.0.0/8', 'clusterCIDR: 10.244.0.0/16', 'nodes: [{name: node1, ip: 10.0.0.10}]'), {
+      expectError(y('network:', '  cidr: 10.0.0.0/8', 'clusterCIDR: 10.244.0.0/16', 'serviceCIDR: 172.20.0.0/16', 'nodes: [{name: node1, ip: 10.0.0.10}]'), {
         field: 'clusterCIDR', line: 3, message: /clusterCIDR 10\.244\.0\.0\/16 overlaps the node network 10\.0\.0\.0\/8/,
       });
     });
@@ -367,9 +333,9 @@ describe('topologySpec', () => {
     });
 
     it('a podCIDR must be between /16 and /30', () => {
-      const node = (cidr: string) => y('clusterCIDR: 10.0.0.0/8', 'nodes:', '  - name: node1', `    podCIDR: ${cidr}`);
-      expectError(node('10.244.1.0/31'), { field: 'nodes[0].podCIDR', line: 4, message: /smaller than \/30/, hint: /\/16 to \/30/ });
-      expectError(node('10.244.0.0/15'), { field: 'nodes[0].podCIDR', line: 4, message: /larger than \/16/ });
+      const node = (cidr: string) => y('clusterCIDR: 10.0.0.0/8', 'serviceCIDR: 172.20.0.0/16', 'nodes:', '  - name: node1', `    podCIDR: ${cidr}`);
+      expectError(node('10.244.1.0/31'), { field: 'nodes[0].podCIDR', line: 5, message: /smaller than \/30/, hint: /\/16 to \/30/ });
+      expectError(node('10.244.0.0/15'), { field: 'nodes[0].podCIDR', line: 5, message: /larger than \/16/ });
       assert.equal(parseTopology(node('10.244.1.0/30')).nodes[0].podCIDR, '10.244.1.0/30');
       assert.equal(parseTopology(node('10.244.0.0/16')).nodes[0].podCIDR, '10.244.0.0/16');
     });
