@@ -3,42 +3,26 @@
 // Picks RUNS Pod pairs with a seeded PRNG, alternating a pair on different nodes and a pair on the same
 // node, and ICMP / TCP 8080 every other pair of each kind. Every prediction is timed with performance.now()
 // (each call builds its own NetIndex, as one `podnet trace` does). Prints one line of JSON on stdout.
+// `node --import tsx scripts/bench-predict.ts --services [RUNS] [SEED]`: the Services case instead (bench-predict-services.ts).
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseSnapshot } from '../src/snapshot/validate';
 import { predictTrace } from '../src/tracer/predict';
 import type { TraceRequest } from '../src/tracer/types';
+import { prng, r4, summary } from './bench-stats';
+import { benchServices } from './bench-predict-services';
 
 const WARMUP = 20;
 
-/** mulberry32: a small seeded PRNG, so two runs pick the same pairs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const percentile = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-};
-const r4 = (x: number): number | null => (Number.isFinite(x) ? Number(x.toFixed(4)) : null);
-const summary = (xs: number[]) => ({
-  count: xs.length, median: r4(median(xs)), min: r4(Math.min(...xs)), p95: r4(percentile(xs, 95)), max: r4(Math.max(...xs)),
-});
-
 function main(): void {
   const [file, runsArg = '200', seedArg = '1'] = process.argv.slice(2);
+  if (file === '--services') {
+    benchServices(Number(runsArg), Number(seedArg)).then((out) => process.stdout.write(`${JSON.stringify(out)}\n`), (e: unknown) => {
+      process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
+      process.exitCode = 1;
+    });
+    return;
+  }
   if (!file) throw new Error('usage: node --import tsx scripts/bench-predict.ts SNAPSHOT [RUNS] [SEED]');
   const runs = Number(runsArg);
   const rand = prng(Number(seedArg));

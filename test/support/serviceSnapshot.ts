@@ -27,7 +27,10 @@ export function serviceSpec(name: string, i: number, extra: Partial<ServiceSpec>
 export async function nftJsonOf(script: string): Promise<unknown[]> {
   const nft = findExecutable('nft') ?? 'nft';
   // A fixed script: the rules come on stdin, the nft path as $1; nothing user-typed is interpolated.
-  const argv = ['unshare', '-Urn', '--', 'sh', '-c', '"$1" -f - && "$1" -j list ruleset', 'sh', nft];
+  // As root a plain new network namespace: nft may then raise its netlink buffer for a big table (100 Services), which
+  // a user namespace refuses ("Message too long"); otherwise a user namespace of our own.
+  const unshare = process.getuid?.() === 0 ? ['unshare', '-n'] : ['unshare', '-Urn'];
+  const argv = [...unshare, '--', 'sh', '-c', '"$1" -f - && "$1" -j list ruleset', 'sh', nft];
   const res = await runOk(argv, { input: script, timeoutMs: 60_000 }, 'loading kube-proxy rules into a scratch namespace');
   return (JSON.parse(res.stdout) as { nftables: unknown[] }).nftables;
 }
