@@ -1,0 +1,28 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseTopology, validateTopologyText } from '../../src/model/topologySpec';
+import { listErrors } from './specAssert';
+
+const DOC = readFileSync(join(__dirname, '../../docs/topology.md'), 'utf8');
+
+/** Every ```yaml block of docs/topology.md that is a whole topology (it has `nodes:`). */
+function examples(): string[] {
+  return [...DOC.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1]).filter((text) => /^nodes:/m.test(text));
+}
+
+describe('docs/topology.md examples', () => {
+  it('every whole-topology YAML example in the docs is valid', () => {
+    const list = examples();
+    assert.ok(list.length >= 4, `found ${list.length} examples`);
+    for (const text of list) assert.deepEqual(validateTopologyText(text), [], `${text}\n${listErrors(validateTopologyText(text))}`);
+  });
+
+  it('the Services example gives what its comments say', () => {
+    const text = examples().find((e) => e.includes('web-outside'));
+    assert.ok(text, 'the Services example is there');
+    const t = parseTopology(text);
+    assert.deepEqual(t.services?.map((s) => [s.name, s.clusterIP, s.port, s.targetPort, s.nodePort]), [['web', '10.96.0.100', 80, 8080, undefined], ['web-outside', '10.96.0.101', 8080, 8080, 30081]]);
+    assert.deepEqual(t.client, { name: 'outside', ip: '192.168.1.50' });
+  });
+});
