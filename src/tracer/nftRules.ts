@@ -55,8 +55,22 @@ function readChain(c: RawChain): NftChain {
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
-/** Builds the chains and sets of a snapshot's filter section (empty when nft was not available; then `notEvaluated` says why if it matters). */
+// One reading per filter section: a snapshot is plain data that is not changed once collected, and every trace on it reads the same rules.
+const cache = new WeakMap<SnapshotFilter, { nft: unknown; rules: NftRuleset }>();
+
+/**
+ * The chains and sets of a snapshot's filter section (empty when nft was not available; then `notEvaluated` says why if it
+ * matters). Read once per section object and shared: callers must not change the result.
+ */
 export function readRuleset(filter: SnapshotFilter): NftRuleset {
+  const hit = cache.get(filter);
+  if (hit && hit.nft === filter.nft) return hit.rules;
+  const rules = buildRuleset(filter);
+  cache.set(filter, { nft: filter.nft, rules });
+  return rules;
+}
+
+function buildRuleset(filter: SnapshotFilter): NftRuleset {
   const rules = new NftRuleset();
   if (filter.tool === 'iptables') {
     const why = describeIptablesMode(filter);
