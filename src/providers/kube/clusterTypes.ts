@@ -58,6 +58,56 @@ export interface KubePod {
   resourceVersion: string;
 }
 
+/** One port of a Service as read from the API (protocol lower-case; SCTP ports are dropped with a problem noted). */
+export interface KubeServicePort {
+  name?: string;
+  protocol: 'tcp' | 'udp';
+  port: number;
+  /** spec.ports[].targetPort: a number, a container port's name, or (absent in the API) the port itself. */
+  targetPort: number | string;
+  nodePort?: number;
+}
+
+/** A Service (v1) as read from the API: what kube-proxy programs. */
+export interface KubeService {
+  namespace: string;
+  name: string;
+  /** spec.type; '' when it is none of the four (the Service is then skipped with a reason). */
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName' | '';
+  /** The IPv4 ClusterIP, or '' / 'None' (headless). */
+  clusterIP: string;
+  ports: KubeServicePort[];
+  externalTrafficPolicy: 'Cluster' | 'Local';
+  /** spec.selector; undefined for a Service without one (its EndpointSlices are managed by someone else). */
+  selector?: Record<string, string>;
+  /** Why parts of the object were not read (e.g. an SCTP port); a problem in `type` or `clusterIP` makes the Service skipped. */
+  problems: string[];
+  resourceVersion: string;
+}
+
+/** One endpoint of an EndpointSlice: its first address (kube-proxy uses only that), readiness, Pod and node. */
+export interface KubeSliceEndpoint {
+  ip: string;
+  /** conditions.ready; an absent condition means ready, as the API defines it. */
+  ready: boolean;
+  /** targetRef of kind Pod as `NAMESPACE/NAME`, the Pod names PodNet uses on a cluster. */
+  pod?: string;
+  node?: string;
+}
+
+/** An EndpointSlice (discovery.k8s.io/v1) as read from the API; only IPv4 slices carry endpoints. */
+export interface KubeEndpointSlice {
+  namespace: string;
+  name: string;
+  /** The label kubernetes.io/service-name: the Service this slice belongs to ('' when unlabelled: kube-proxy ignores it). */
+  service: string;
+  addressType: string;
+  ports: { name?: string; protocol: 'tcp' | 'udp'; port: number }[];
+  endpoints: KubeSliceEndpoint[];
+  problems: string[];
+  resourceVersion: string;
+}
+
 /** What changed in the watched cluster. `resync` follows a relist (after 410 Gone or a reconnect). */
 export type ClusterChange =
   | { kind: 'pod'; change: 'added' | 'updated' | 'deleted'; pod: KubePod }

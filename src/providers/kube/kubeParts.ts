@@ -1,6 +1,7 @@
 /** The parts a KubeProvider is made of, as an interface, so the provider is written against the contracts and not their implementations. */
 import type { ClusterChange, KubeApiOps, KubeNode, KubePod, NodeAccess } from './clusterTypes';
 import type { KubeAccessError } from './kubeAccessError';
+import type { ServiceInfo } from '../embedded/control/protocol';
 
 /** Where to connect: the kubeconfig's chosen context and what it names. */
 export interface KubeTargetInfo {
@@ -11,11 +12,15 @@ export interface KubeTargetInfo {
   namespace: string;
 }
 
-/** A list-then-watch cache of the cluster's Nodes and Pods. */
+/** A list-then-watch cache of the cluster's Nodes, Pods and (optionally) Services. */
 export interface ClusterWatch {
   start(): Promise<void>;
   nodes(): KubeNode[];
   pods(): KubePod[];
+  /** Services with their EndpointSlice endpoints; undefined (or absent) when they cannot be read. */
+  services?(): ServiceInfo[] | undefined;
+  /** Calls `listener` when a Service or its endpoints change. */
+  onServiceChange?(listener: (change: 'added' | 'updated' | 'deleted', service: ServiceInfo) => void): void;
   onChange(listener: (c: ClusterChange) => void): void;
   onTrouble(listener: (e: KubeAccessError) => void): void;
   stop(): void;

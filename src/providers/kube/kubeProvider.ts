@@ -1,6 +1,6 @@
 /** A real Kubernetes cluster as a {@link LabProvider}: Nodes and Pods from the API, namespaces entered through the chosen node access. */
 import { LabError } from '../embedded/control/labError';
-import type { ClusterSource, ExecResult, ExecTarget, LabStatus, PodInfo, PodRequest } from '../embedded/control/protocol';
+import type { ClusterSource, ExecResult, ExecTarget, LabStatus, PodInfo, PodRequest, ServiceInfo } from '../embedded/control/protocol';
 import type { LabProvider } from '../provider';
 import type { ClusterChange, KubeApiOps, KubeNode, KubePod, NodeAccess } from './clusterTypes';
 import { KubeAccessError } from './kubeAccessError';
@@ -72,9 +72,21 @@ export class KubeProvider implements LabProvider {
     return this.watch.pods();
   }
 
+  /** Services (of the chosen namespace, or all) with their EndpointSlice endpoints; undefined when the cluster does not let them be read. */
+  services(): ServiceInfo[] | undefined {
+    return this.watch.services?.();
+  }
+
+  /** The cluster as a LabStatus; `services` is present when Services could be read (serviceCIDR stays unknown: the API does not say it). */
   async status(): Promise<LabStatus> {
     const nodes = this.watch.nodes();
-    return toLabStatus(this.source, nodes, this.watch.pods(), await this.wiring.all(nodes), this.startedAt);
+    const services = this.services();
+    return { ...toLabStatus(this.source, nodes, this.watch.pods(), await this.wiring.all(nodes), this.startedAt), ...(services ? { services } : {}) };
+  }
+
+  /** Calls `listener` when a Service or its endpoints change (an EndpointSlice change is the Service being updated). */
+  onServiceChange(listener: (change: 'added' | 'updated' | 'deleted', service: ServiceInfo) => void): void {
+    this.watch.onServiceChange?.(listener);
   }
 
   /** Calls `listener` with every change the watcher sees (Pods and Nodes added, updated, deleted; resyncs). */

@@ -50,6 +50,7 @@ function podInfo(p: KubePod, node: KubeNode | undefined): PodInfo {
   return {
     name: podKey(p), node: p.node, ip: podIP(p, node), prefixLength: 32, gateway: '', mac: '', hostVeth: '', status: podStatus(p),
     containers: containersOf(p), sandboxId: p.uid, createdAt: p.createdAt, namespace: p.namespace, hostNetwork: p.hostNetwork,
+    ...(Object.keys(p.labels ?? {}).length ? { labels: { ...p.labels } } : {}),
   };
 }
 

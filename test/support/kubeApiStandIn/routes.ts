@@ -1,8 +1,8 @@
-/** The stand-in's REST routes: discovery, list/watch/get of Nodes and Pods, create and delete of Pods. */
+/** The stand-in's REST routes: discovery, list/watch/get of Nodes, Pods, Services and EndpointSlices, create and delete of Pods. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessTable } from './rbac';
 import { failure, forbidden, notFound, unauthorized, type StatusBody } from './status';
-import type { ObjectStore, StandInKind, StoredObject, StoreQuery } from './store';
+import { API_VERSION, type ObjectStore, type StandInKind, type StoredObject, type StoreQuery } from './store';
 import { startWatch, type OpenWatch } from './watchStream';
 
 /** What the routes need from the server. */
@@ -27,13 +27,26 @@ const RESOURCES = [
   { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'] },
   { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'watch'] },
   { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
+  { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['delete', 'get', 'list', 'watch'] },
 ];
+
+const DISCOVERY_GROUP = 'discovery.k8s.io';
+const DISCOVERY_RESOURCES = [
+  { name: 'endpointslices', singularName: 'endpointslice', namespaced: true, kind: 'EndpointSlice', verbs: ['delete', 'get', 'list', 'watch'] },
+];
+
+/** The API groups besides the core one: discovery.k8s.io/v1 (EndpointSlices). */
+function groups(): unknown {
+  const version = { groupVersion: `${DISCOVERY_GROUP}/v1`, version: 'v1' };
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: [{ name: DISCOVERY_GROUP, versions: [version], preferredVersion: version }] };
+}
 
 function discovery(ctx: RouteContext, path: string): unknown {
   if (path === '/version') return { major: '1', minor: '31', gitVersion: 'v1.31.0-podnet-stand-in', platform: 'linux/amd64' };
   if (path === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: ctx.serverAddress }] };
-  if (path === '/apis') return { kind: 'APIGroupList', apiVersion: 'v1', groups: [] };
+  if (path === '/apis') return groups();
   if (path === '/api/v1') return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'v1', resources: RESOURCES };
+  if (path === `/apis/${DISCOVERY_GROUP}/v1`) return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${DISCOVERY_GROUP}/v1`, resources: DISCOVERY_RESOURCES };
   return undefined;
 }
 
@@ -54,16 +67,30 @@ function readBody(req: IncomingMessage): Promise<string> {
 interface Target {
   kind: StandInKind;
   resource: string;
+  /** API group ('' for the core group). */
+  group: string;
   namespace?: string;
   name?: string;
 }
 
+/** Namespaced resources by their path segment, per group prefix (`api/v1` or `apis/GROUP/v1`). */
+const NAMESPACED: Record<string, Record<string, StandInKind>> = {
+  'api/v1': { pods: 'Pod', services: 'Service' },
+  [`apis/${DISCOVERY_GROUP}/v1`]: { endpointslices: 'EndpointSlice' },
+};
+
 function parseTarget(path: string): Target | undefined {
   const p = path.split('/').filter(Boolean).map(decodeURIComponent);
-  if (p[0] !== 'api' || p[1] !== 'v1') return undefined;
-  if (p[2] === 'nodes' && p.length <= 4) return { kind: 'Node', resource: 'nodes', name: p[3] };
-  if (p[2] === 'pods' && p.length === 3) return { kind: 'Pod', resource: 'pods' };
-  if (p[2] === 'namespaces' && p[4] === 'pods' && p.length <= 6) return { kind: 'Pod', resource: 'pods', namespace: p[3], name: p[5] };
+  const prefix = p[0] === 'api' ? 2 : p[0] === 'apis' ? 3 : 0;
+  const kinds = NAMESPACED[p.slice(0, prefix).join('/')];
+  if (!kinds) return undefined;
+  const group = p[0] === 'apis' ? p[1] : '';
+  const rest = p.slice(prefix);
+  if (group === '' && rest[0] === 'nodes' && rest.length <= 2) return { kind: 'Node', resource: 'nodes', group, name: rest[1] };
+  if (rest.length === 1 && Object.hasOwn(kinds, rest[0])) return { kind: kinds[rest[0]], resource: rest[0], group };
+  if (rest[0] === 'namespaces' && rest.length >= 3 && rest.length <= 4 && Object.hasOwn(kinds, rest[2])) {
+    return { kind: kinds[rest[2]], resource: rest[2], group, namespace: rest[1], name: rest[3] };
+  }
   return undefined;
 }
 
@@ -89,7 +116,7 @@ export async function routeRequest(ctx: RouteContext, req: IncomingMessage, res:
   const watch = q.get('watch') === '1' || q.get('watch') === 'true';
   const verb = verbOf(req.method ?? 'GET', t, watch);
   ctx.countRequest(verb, path);
-  if (ctx.access.isForbidden(verb, t.resource, t.namespace)) return status(res, forbidden(user.name, verb, t.resource, t.namespace, t.name));
+  if (ctx.access.isForbidden(verb, t.resource, t.namespace)) return status(res, forbidden(user.name, verb, t.resource, t.namespace, t.name, t.group));
   const query: StoreQuery = { kind: t.kind, namespace: t.namespace, labelSelector: q.get('labelSelector') ?? undefined };
   if (verb === 'watch') {
     const holder: { w?: OpenWatch } = {};
@@ -103,7 +130,7 @@ export async function routeRequest(ctx: RouteContext, req: IncomingMessage, res:
   }
   if (verb === 'list') {
     const { rv, items } = ctx.store.list(query);
-    return json(res, 200, { kind: `${t.kind}List`, apiVersion: 'v1', metadata: { resourceVersion: String(rv) }, items });
+    return json(res, 200, { kind: `${t.kind}List`, apiVersion: API_VERSION[t.kind], metadata: { resourceVersion: String(rv) }, items });
   }
   if (verb === 'get' || verb === 'delete') {
     const obj = verb === 'get' ? ctx.store.get(t.kind, t.namespace, t.name ?? '') : ctx.store.remove(t.kind, t.namespace, t.name ?? '');

@@ -80,12 +80,12 @@ export class KubeApiStandIn {
     return standIn;
   }
 
-  /** Creates or replaces a Node or Pod (kind taken from obj.kind) and emits ADDED or MODIFIED. */
+  /** Creates or replaces a Node, Pod, Service or EndpointSlice (kind taken from obj.kind) and emits ADDED or MODIFIED. */
   upsert(obj: StoredObject & { kind: StandInKind }): StoredObject {
     return this.store.upsert(obj.kind, obj);
   }
 
-  /** Deletes a Node or Pod and emits DELETED. */
+  /** Deletes a Node, Pod, Service or EndpointSlice and emits DELETED. */
   remove(kind: StandInKind, namespace: string | undefined, name: string): StoredObject | undefined {
     return this.store.remove(kind, kind === 'Node' ? undefined : namespace, name);
   }

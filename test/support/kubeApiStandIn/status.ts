@@ -25,11 +25,11 @@ export const notFound = (resource: string, name: string): StatusBody =>
   failure(404, 'NotFound', `${resource} "${name}" not found`, { name, kind: resource });
 
 /** 403 the way RBAC phrases it, naming user, verb, resource and scope. */
-export function forbidden(user: string, verb: string, resource: string, namespace?: string, name?: string): StatusBody {
+export function forbidden(user: string, verb: string, resource: string, namespace?: string, name?: string, group = ''): StatusBody {
   const [base] = resource.split('/');
   const what = name ? `${base} "${name}"` : base;
   const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
-  return failure(403, 'Forbidden', `${what} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "" ${scope}`, {
+  return failure(403, 'Forbidden', `${what} is forbidden: User "${user}" cannot ${verb} resource "${resource}" in API group "${group}" ${scope}`, {
     ...(name ? { name } : {}),
     kind: base,
   });

@@ -1,4 +1,4 @@
-/** The stand-in's object store: Nodes and Pods, one global resourceVersion, and a bounded event history like etcd's. */
+/** The stand-in's object store: Nodes, Pods, Services and EndpointSlices, one global resourceVersion, and a bounded event history like etcd's. */
 import { randomUUID } from 'node:crypto';
 import { matchesSelector } from './selector';
 
@@ -10,8 +10,11 @@ export interface StoredObject {
   [k: string]: unknown;
 }
 
-/** The two kinds the stand-in serves. */
-export type StandInKind = 'Node' | 'Pod';
+/** The kinds the stand-in serves. */
+export type StandInKind = 'Node' | 'Pod' | 'Service' | 'EndpointSlice';
+
+/** The apiVersion of each kind, as the API server writes it into every object. */
+export const API_VERSION: Record<StandInKind, string> = { Node: 'v1', Pod: 'v1', Service: 'v1', EndpointSlice: 'discovery.k8s.io/v1' };
 
 /** One change, as a watch stream sends it. */
 export interface StoreEvent {
@@ -60,7 +63,7 @@ export class ObjectStore {
     const prev = this.objects.get(key);
     this.rv += 1;
     obj.kind = kind;
-    obj.apiVersion = 'v1';
+    obj.apiVersion = API_VERSION[kind];
     obj.metadata.uid = obj.metadata.uid ?? prev?.metadata.uid ?? randomUUID();
     obj.metadata.creationTimestamp = obj.metadata.creationTimestamp ?? prev?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     obj.metadata.resourceVersion = String(this.rv);

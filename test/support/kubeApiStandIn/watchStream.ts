@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { expired } from './status';
 import type { ObjectStore, StoreEvent, StoreQuery } from './store';
-import { matches } from './store';
+import { API_VERSION, matches } from './store';
 
 /** One open watch connection. */
 export interface OpenWatch {
@@ -60,7 +60,7 @@ export function startWatch(store: ObjectStore, res: ServerResponse, query: Store
     bookmarks: p.bookmarks,
     bookmark: () => {
       if (!p.bookmarks || res.writableEnded) return;
-      res.write(line('BOOKMARK', { kind: query.kind, apiVersion: 'v1', metadata: { resourceVersion: String(store.currentRV) } }));
+      res.write(line('BOOKMARK', { kind: query.kind, apiVersion: API_VERSION[query.kind], metadata: { resourceVersion: String(store.currentRV) } }));
     },
   };
 }

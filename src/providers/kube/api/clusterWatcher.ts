@@ -1,4 +1,4 @@
-/** Live Nodes and Pods of a cluster: one list, then watches (no polling); changes, resyncs and trouble reach listeners. */
+/** Live Nodes, Pods and Services of a cluster: one list, then watches (no polling); changes, resyncs and trouble reach listeners. */
 import type { ClusterChange, KubeNode, KubePod } from '../clusterTypes';
 import { KubeAccessError } from '../kubeAccessError';
 import { toKubeNode, toKubePod } from './convert';
@@ -6,10 +6,12 @@ import { describeApiError } from './errors';
 import { KubeApi, targetFacts } from './kubeApi';
 import type { KubeTarget } from './kubeconfig';
 import { ResourceWatch, type Backoff } from './resourceWatch';
+import { ServiceWatcher, type ServiceChangeListener } from './serviceWatcher';
+import type { ServiceInfo } from '../../embedded/control/protocol';
 
 /** Options of a {@link ClusterWatcher}. */
 export interface ClusterWatcherOptions {
-  /** Watch Pods of this namespace only; undefined = all namespaces. */
+  /** Watch Pods and Services of this namespace only; undefined = all namespaces. */
   namespace?: string;
   /** Reconnect delays (default 200 ms doubling to 10 s). */
   backoff?: Backoff;
@@ -31,6 +33,7 @@ export class ClusterWatcher {
   private readonly api: KubeApi;
   private readonly podWatch: ResourceWatch<KubePod>;
   private readonly nodeWatch: ResourceWatch<KubeNode>;
+  private readonly serviceWatcher: ServiceWatcher;
   private readonly changeListeners = new Set<(c: ClusterChange) => void>();
   private readonly troubleListeners = new Set<(e: KubeAccessError) => void>();
   private readonly derived = new Map<string, KubeNode>();
@@ -75,17 +78,21 @@ export class ClusterWatcher {
       },
       opts.backoff,
     );
+    this.serviceWatcher = new ServiceWatcher(target.config, this.api, where, { trouble: (e) => this.trouble(e), resync: () => this.emit({ kind: 'resync' }) }, ns, opts.backoff);
   }
 
   /**
-   * Lists Nodes and Pods, then watches both; rejects with a KubeAccessError when the Pods cannot be listed. Nodes that may not be listed are derived
-   * from Pods (with a warning).
+   * Lists Nodes, Pods and Services, then watches them; rejects with a KubeAccessError when the Pods cannot be listed. Nodes that may not be listed
+   * are derived from Pods, and Services that may not be read are left out (each with a warning).
    */
   async start(): Promise<void> {
     if (this.started) throw new Error('ClusterWatcher.start() was called twice; create a new watcher instead');
     this.started = true;
-    const [nodes, pods] = await Promise.allSettled([this.nodeWatch.list(), this.podWatch.list()]);
-    if (pods.status === 'rejected') throw pods.reason;
+    const [nodes, pods, services] = await Promise.allSettled([this.nodeWatch.list(), this.podWatch.list(), this.serviceWatcher.start()]);
+    if (pods.status === 'rejected' || services.status === 'rejected') {
+      this.serviceWatcher.stop();
+      throw pods.status === 'rejected' ? pods.reason : (services as PromiseRejectedResult).reason;
+    }
     if (nodes.status === 'rejected') {
       const e = nodes.reason as unknown;
       if (!(e instanceof KubeAccessError) || e.code !== 'FORBIDDEN') throw e;
@@ -112,6 +119,21 @@ export class ClusterWatcher {
     return [...this.sortedPods];
   }
 
+  /** Services with their EndpointSlice endpoints (sorted by namespace, then name); undefined when they may not be read. */
+  services(): ServiceInfo[] | undefined {
+    return this.serviceWatcher.services();
+  }
+
+  /** Services, ports, slices or endpoints that were skipped as unreadable, one sentence each. */
+  serviceProblems(): string[] {
+    return this.serviceWatcher.problems();
+  }
+
+  /** Calls `l` when a Service or its endpoints change; returns the unsubscribe function. */
+  onServiceChange(l: ServiceChangeListener): () => void {
+    return this.serviceWatcher.onChange(l);
+  }
+
   /** The resourceVersions the watches would resume from (for diagnostics and snapshots). */
   resourceVersions(): { nodes: string; pods: string } {
     return { nodes: this.nodeWatch.rv, pods: this.podWatch.rv };
@@ -119,7 +141,7 @@ export class ClusterWatcher {
 
   /** Why the view is incomplete (e.g. Nodes may not be listed), as sentences. */
   warnings(): KubeAccessError[] {
-    return [...this.warningList];
+    return [...this.warningList, ...this.serviceWatcher.warnings()];
   }
 
   /** Calls `l` for every change; returns the unsubscribe function. */
@@ -138,6 +160,7 @@ export class ClusterWatcher {
   stop(): void {
     this.podWatch.stop();
     this.nodeWatch.stop();
+    this.serviceWatcher.stop();
     this.changeListeners.clear();
     this.troubleListeners.clear();
   }

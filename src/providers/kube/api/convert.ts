@@ -1,12 +1,16 @@
-/** Reads Nodes and Pods from API objects (typed V1 objects from a list, or raw JSON from a watch) into PodNet's plain types, never throwing on odd input. */
+/** Reads Nodes and Pods from API objects (typed V1 objects from a list, or raw JSON from a watch) into plain types, never throwing on odd input. */
 import type { KubeContainer, KubeContainerPort, KubeNode, KubePod } from '../clusterTypes';
 
 type Obj = Record<string, unknown>;
 
-const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
-const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+/** `v` if it is a plain object, else an empty one. */
+export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+/** `v` if it is an array, else an empty one. */
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** `v` as a string (numbers spelled out), else ''. */
+export const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
+/** `v` if it is a finite number, else 0. */
+export const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** A timestamp as ISO 8601, whether it arrives as a Date (typed client) or a string (watch JSON). */
 function timestamp(v: unknown): string {
@@ -14,12 +18,14 @@ function timestamp(v: unknown): string {
   return str(v);
 }
 
-function labels(v: unknown): Record<string, string> {
+/** The string-valued entries of a labels (or selector) object. */
+export function labels(v: unknown): Record<string, string> {
   // fromEntries defines own properties: a label named "__proto__" stays a label instead of setting the prototype.
   return Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
-const isIPv4 = (ip: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
+/** True for a dotted-quad IPv4 address. */
+export const isIPv4 = (ip: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
 
 /** IPv4 addresses first, keeping the API's order otherwise. */
 function ipv4First(ips: string[]): string[] {

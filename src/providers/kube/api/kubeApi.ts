@@ -1,8 +1,9 @@
 /** The API calls PodNet makes besides watching: list Nodes and Pods, create/read/delete debug Pods, exec; each failure as one sentence. */
-import { CoreV1Api, createConfiguration, ServerConfiguration, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, createConfiguration, DiscoveryV1Api, ServerConfiguration, type V1Pod } from '@kubernetes/client-node';
 import type { ExecResult } from '../../embedded/control/protocol';
-import type { KubeApiOps, KubeExecOptions, KubeNode, KubePod } from '../clusterTypes';
+import type { KubeApiOps, KubeEndpointSlice, KubeExecOptions, KubeNode, KubePod, KubeService } from '../clusterTypes';
 import { toKubeNode, toKubePod } from './convert';
+import { toKubeEndpointSlice, toKubeService } from './convertService';
 import { describeApiError, type ApiAction } from './errors';
 import type { KubeTarget } from './kubeconfig';
 import { execInContainer } from './podExec';
@@ -25,24 +26,25 @@ export function targetFacts(target: KubeTarget): { context: string; server: stri
 /** Typed calls on one cluster; errors are KubeAccessError with one sentence. */
 export class KubeApi implements KubeApiOps {
   private readonly core: CoreV1Api;
+  private readonly discovery: DiscoveryV1Api;
 
   constructor(readonly target: KubeTarget, opts: { requestTimeoutMs?: number } = {}) {
     const timeoutMs = opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-    this.core = new CoreV1Api(
-      createConfiguration({
-        baseServer: new ServerConfiguration(target.server, {}),
-        authMethods: { default: target.config },
-        promiseMiddleware: [
-          {
-            pre: async (ctx) => {
-              ctx.setSignal(AbortSignal.timeout(timeoutMs)); // an unanswering server fails in time instead of hanging
-              return ctx;
-            },
-            post: async (res) => res,
+    const config = createConfiguration({
+      baseServer: new ServerConfiguration(target.server, {}),
+      authMethods: { default: target.config },
+      promiseMiddleware: [
+        {
+          pre: async (ctx) => {
+            ctx.setSignal(AbortSignal.timeout(timeoutMs)); // an unanswering server fails in time instead of hanging
+            return ctx;
           },
-        ],
-      }),
-    );
+          post: async (res) => res,
+        },
+      ],
+    });
+    this.core = new CoreV1Api(config);
+    this.discovery = new DiscoveryV1Api(config);
   }
 
   /** Nodes and the list's resourceVersion. */
@@ -57,6 +59,22 @@ export class KubeApi implements KubeApiOps {
       namespace ? this.core.listNamespacedPod({ namespace, labelSelector }) : this.core.listPodForAllNamespaces({ labelSelector }),
     );
     return { items: list.items.map(toKubePod).filter((p) => p.name), resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  /** Services (v1) in one namespace (or all) and the list's resourceVersion; unnamed objects are left out. */
+  async listServicesWithVersion(namespace?: string): Promise<KubeList<KubeService>> {
+    const list = await this.call({ verb: 'list', resource: 'services', namespace }, () =>
+      namespace ? this.core.listNamespacedService({ namespace }) : this.core.listServiceForAllNamespaces(),
+    );
+    return { items: list.items.map(toKubeService).filter((s): s is KubeService => s !== undefined), resourceVersion: list.metadata?.resourceVersion ?? '' };
+  }
+
+  /** EndpointSlices (discovery.k8s.io/v1) in one namespace (or all) and the list's resourceVersion. */
+  async listEndpointSlicesWithVersion(namespace?: string): Promise<KubeList<KubeEndpointSlice>> {
+    const list = await this.call({ verb: 'list', resource: 'endpointslices.discovery.k8s.io', namespace }, () =>
+      namespace ? this.discovery.listNamespacedEndpointSlice({ namespace }) : this.discovery.listEndpointSliceForAllNamespaces(),
+    );
+    return { items: list.items.map(toKubeEndpointSlice).filter((s): s is KubeEndpointSlice => s !== undefined), resourceVersion: list.metadata?.resourceVersion ?? '' };
   }
 
   /** All Nodes. */

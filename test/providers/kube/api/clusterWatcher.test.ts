@@ -9,6 +9,9 @@ import { KubeApiStandIn, type StandInOptions } from '../../../support/kubeApiSta
 import { EventLog, eventually } from './eventLog';
 import { nodeObject, podObject } from './fixtures';
 
+/** Nodes, Pods, Services and EndpointSlices: one watch each. */
+const WATCHES = 4;
+
 describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () => {
   let standIn: KubeApiStandIn;
   let dir: string;
@@ -48,7 +51,7 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
     await w.start();
     assert.deepEqual(w.nodes().map((n) => `${n.name} ${n.internalIP} ${n.podCIDRs.join()}`), ['node-a 172.18.0.2 10.244.1.0/24', 'node-b 172.18.0.3 10.244.2.0/24']);
     assert.deepEqual(podNames(w), ['default/pod-a', 'default/pod-b', 'shop/cart']);
-    await eventually(() => standIn.openWatches() === 2, 'both watches open');
+    await eventually(() => standIn.openWatches() === WATCHES, 'all four watches open');
     await new Promise((r) => setTimeout(r, 300)); // give a polling implementation the chance to show itself
     assert.equal(standIn.count('list', '/api/v1/pods'), 1);
     assert.equal(standIn.count('list', '/api/v1/nodes'), 1);
@@ -88,12 +91,12 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
     await w.start();
     standIn.upsert(podObject('default', 'pod-c', 'node-b', '10.244.2.3'));
     await log.until((l) => l.changes.length === 1);
-    await eventually(() => standIn.openWatches() === 2, 'both watches open');
-    assert.equal(standIn.dropWatches(), 2);
+    await eventually(() => standIn.openWatches() === WATCHES, 'all four watches open');
+    assert.equal(standIn.dropWatches(), WATCHES);
     standIn.upsert(podObject('default', 'pod-d', 'node-b', '10.244.2.4'));
     standIn.upsert(podObject('default', 'pod-c', 'node-b', '10.244.2.3', { v: '2' }));
     await log.until((l) => l.changes.length >= 3);
-    await eventually(() => standIn.openWatches() === 2, 'both watches reopened');
+    await eventually(() => standIn.openWatches() === WATCHES, 'all four watches reopened');
     standIn.upsert(podObject('default', 'pod-e', 'node-a', '10.244.1.4'));
     await log.until((l) => l.changes.length >= 4);
     assert.deepEqual(log.changes, ['pod added default/pod-c', 'pod added default/pod-d', 'pod updated default/pod-c', 'pod added default/pod-e']);
@@ -108,13 +111,13 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
       await setUp({ goneAs });
       const { w, log } = startWatcher();
       await w.start();
-      await eventually(() => standIn.openWatches() === 2, 'both watches open');
+      await eventually(() => standIn.openWatches() === WATCHES, 'all four watches open');
       standIn.dropWatches();
       standIn.remove('Pod', 'default', 'pod-b');
       standIn.upsert(podObject('default', 'pod-c', 'node-b', '10.244.2.3'));
       standIn.upsert(podObject('default', 'pod-a', 'node-a', '10.244.1.2', { v: '2' }));
       standIn.compact();
-      await log.until((l) => l.changes.filter((c) => c === 'resync').length >= 2);
+      await log.until((l) => l.changes.filter((c) => c === 'resync').length >= WATCHES);
       const podChanges = log.changes.filter((c) => c.startsWith('pod')).sort();
       assert.deepEqual(podChanges, ['pod added default/pod-c', 'pod deleted default/pod-b', 'pod updated default/pod-a']);
       assert.equal(log.changes.filter((c) => c.startsWith('node')).length, 0, 'unchanged nodes are not re-reported');
@@ -134,7 +137,7 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
     standIn.upsert(nodeObject('node-c', '172.18.0.4', '10.244.3.0/24')); // moves the global RV; the pod watch sees no event
     await log.until((l) => l.changes.includes('node added node-c'));
     assert.equal(w.resourceVersions().pods, before);
-    await eventually(() => standIn.openWatches() === 2, 'both watches open');
+    await eventually(() => standIn.openWatches() === WATCHES, 'all four watches open');
     standIn.bookmark();
     await eventually(() => w.resourceVersions().pods === String(standIn.store.currentRV), 'the pod watch took the bookmark');
     standIn.compact();
@@ -149,7 +152,7 @@ describe('ClusterWatcher list + watch against the kube-apiserver stand-in', () =
     await setUp();
     const { w, log } = startWatcher();
     await w.start();
-    await eventually(() => standIn.openWatches() === 2, 'both watches open');
+    await eventually(() => standIn.openWatches() === WATCHES, 'all four watches open');
     standIn.forbid('watch', 'pods');
     standIn.dropWatches();
     await log.until((l) => l.troubles.some((t) => t.code === 'FORBIDDEN'));

@@ -1,4 +1,4 @@
-/** Records a ClusterWatcher's changes and trouble, and waits (event-driven, with a deadline) until they satisfy a condition. */
+/** Records a ClusterWatcher's changes (Services: `service updated NS/NAME ip,ip`) and trouble, and waits (event-driven, with a deadline) for a condition. */
 import type { ClusterChange } from '../../../../src/providers/kube/clusterTypes';
 import type { ClusterWatcher } from '../../../../src/providers/kube/api/clusterWatcher';
 import type { KubeAccessError } from '../../../../src/providers/kube/kubeAccessError';
@@ -18,6 +18,7 @@ export class EventLog {
 
   constructor(watcher: ClusterWatcher) {
     watcher.onChange((c) => this.push(() => this.changes.push(describeChange(c))));
+    watcher.onServiceChange((change, s) => this.push(() => this.changes.push(`service ${change} ${s.namespace}/${s.name} ${s.endpoints.map((e) => e.ip).join(',')}`)));
     watcher.onTrouble((e) => this.push(() => this.troubles.push(e)));
   }
 
