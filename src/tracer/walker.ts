@@ -81,7 +81,11 @@ export class Walker {
     const ctx: NftContext = { packet: this.packet, iifname: iif, oifname: oif, mark: this.mark.value, localAddresses: local, prefer: this.opts.prefer, ...ct };
     const res = evaluateHook(this.ruleset(ns), families, hook, ctx, masq);
     this.mark.value = res.mark;
-    this.warnings.push(...res.unknown.map((u) => `${ns.name}: nft rule not understood: ${u}`));
+    for (const u of res.unknown) {
+      // rules left out on purpose (kube-proxy's iptables mode) are said as they are; each warning once per trace
+      const w = this.ruleset(ns).notEvaluated.includes(u) ? `${ns.name}: ${u}` : `${ns.name}: nft rule not understood: ${u}`;
+      if (!this.warnings.includes(w)) this.warnings.push(w);
+    }
     for (const r of res.rows) rows.push({ kind: 'filter', rule: r });
     if (res.changes.length && !this.reply) {
       const row = serviceRowFor(this.net.snapshot, this.packet, res);

@@ -5,6 +5,8 @@
 import { strict as assert } from 'node:assert';
 import { describeIptablesMode } from '../../src/tracer/iptablesMode';
 import { readRuleset } from '../../src/tracer/nftRules';
+import { predictTrace } from '../../src/tracer/predict';
+import { loadFixture } from './fixtures';
 import { fixtureText, hook, nftFilter, tcp } from './nftSupport';
 
 const RULES = fixtureText('kube-proxy-iptables-mode.rules');
@@ -59,5 +61,17 @@ describe('kube-proxy iptables mode is described, not evaluated', () => {
     assert.ok(res.unknown.length >= 1);
     assert.ok(res.unknown.every((u) => /an iptables extension PodNet cannot evaluate; rule skipped/.test(u)), res.unknown.join('\n'));
     assert.ok(res.unknown.some((u) => u.includes('ip nat LAB-SVC-')), 'the statistic match of the Service chain is named');
+  });
+
+  it('a trace through a node with iptables-mode rules warns once, in the sentence, and is not rewritten by them', () => {
+    const s = loadFixture('article.json');
+    const node1 = s.namespaces.find((n) => n.id === 'node/node1')!;
+    node1.filter = nftFilter('kube-proxy-iptables-mode.json');
+    const t = predictTrace(s, { from: 'pod-a', to: 'pod-c' });
+    assert.equal(t.disposition, 'DELIVERED');
+    assert.deepEqual(t.nat, []);
+    const about = t.warnings.filter((w) => w.includes('iptables-mode'));
+    assert.equal(about.length, 1, t.warnings.join('\n'));
+    assert.match(about[0], SENTENCE);
   });
 });
