@@ -4,6 +4,8 @@ import { collectSnapshot } from '../snapshot/collect';
 import type { Snapshot } from '../snapshot/types';
 import { predictTrace } from './predict';
 import { namedInRequest } from './traceScope';
+import { serviceEndpointIPs } from './serviceScope';
+import type { PodInfo } from '../providers/embedded/control/protocol';
 import type { TraceRequest, TraceResult } from './types';
 import { crossCheckWithKernel } from './verify/kernelCheck';
 import { TraceNotObservable, verifyTrace } from './verify/verify';
@@ -14,6 +16,13 @@ export interface TraceTimings {
   predictMs: number;
   kernelMs: number;
   verifyMs?: number;
+}
+
+/** The Pods a trace on a cluster reads: the ones named in the request, and the endpoints of a Service it names. */
+async function tracedPods(lab: LabProvider, req: TraceRequest): Promise<(pod: PodInfo) => boolean> {
+  const named = namedInRequest(req);
+  const endpoints = serviceEndpointIPs((await lab.status()).services ?? [], req);
+  return (pod) => named(pod) || (pod.ip !== '' && endpoints.has(pod.ip));
 }
 
 /** Traces on a running lab; `verify: false` stops after the prediction and the kernel cross-check. */
@@ -27,8 +36,9 @@ export async function traceLive(
     t = now;
     return Math.round(ms * 10) / 10;
   };
-  // A cluster may run thousands of Pods, each read through a node: a trace only needs the nodes and its two ends.
-  const snapshot = await collectSnapshot(lab, lab.kind === 'kube' ? { pods: namedInRequest(req) } : {});
+  // A cluster may run thousands of Pods, each read through a node: a trace only needs the nodes, its two ends and, to a
+  // Service, its endpoints (the path to each candidate).
+  const snapshot = await collectSnapshot(lab, lab.kind === 'kube' ? { pods: await tracedPods(lab, req) } : {});
   const snapshotMs = lap();
   const result = predictTrace(snapshot, req);
   const predictMs = lap();
