@@ -199,10 +199,24 @@ function step(rule: NftRule, e: Record<string, unknown>, st: EvalState): Step {
   return 'next';
 }
 
+function safeStep(rule: NftRule, e: unknown, st: EvalState): Step {
+  if (!e || typeof e !== 'object') {
+    unknownRule(rule, st, 'an expression that is not an object; rule skipped');
+    return 'next';
+  }
+  try {
+    return step(rule, e as Record<string, unknown>, st);
+  } catch (cause) {
+    // a snapshot is untrusted input: a malformed rule is reported and skipped, the trace goes on
+    unknownRule(rule, st, `could not be read (${(cause as Error).message}); rule skipped`);
+    return 'next';
+  }
+}
+
 function runChain(chain: NftChain, st: EvalState): ChainEnd {
   for (const rule of chain.rules) {
     for (const e of rule.expr) {
-      const s = step(rule, e, st);
+      const s = safeStep(rule, e, st);
       if (s === 'continue') continue;
       if (s !== 'next') return s;
       break;

@@ -102,8 +102,12 @@ function renderExpr(key: string, body: unknown): string {
 /** Approximately how `nft list ruleset` prints a rule, e.g. `ip saddr 172.17.0.0/16 oifname != "docker0" masquerade`. */
 export function renderRule(rule: NftRule): string {
   const parts = rule.expr.map((e) => {
-    const [key, body] = Object.entries(e)[0] ?? [];
-    return key ? renderExpr(key, body) : '';
+    try {
+      const [key, body] = Object.entries(e ?? {})[0] ?? [];
+      return key ? renderExpr(key, body) : '';
+    } catch {
+      return '?'; // a malformed expression (untrusted snapshot): shown as unreadable, the evaluator reports it
+    }
   });
   if (rule.comment) parts.push(`comment ${JSON.stringify(rule.comment)}`);
   return parts.filter(Boolean).join(' ');
