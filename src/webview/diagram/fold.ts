@@ -100,7 +100,11 @@ export function tracedNamespaces(hops: Hop[]): Set<string> {
   const out = new Set<string>();
   for (const h of hops) {
     out.add(h.namespace);
-    for (const r of h.rows) if (r.kind === 'veth') out.add(r.from.namespace).add(r.to.namespace);
+    for (const r of h.rows) {
+      if (r.kind === 'veth') out.add(r.from.namespace).add(r.to.namespace);
+      // A Service's candidates stay drawn in a folded node: the drawing highlights them.
+      if (r.kind === 'service') for (const c of r.candidates) if (c.pod) out.add(`pod/${c.pod}`);
+    }
   }
   return out;
 }

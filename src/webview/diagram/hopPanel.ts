@@ -8,6 +8,8 @@ import type { Hop, PacketHeaders, TraceResult } from '../../tracer/types';
 import { codicon, html } from './dom';
 import type { HopStatus, TraceStep } from './model';
 import { returnPathText, traceVerdict } from './outcomeText';
+import { renderOverlayHop } from './overlayPanel';
+import { unDnatText } from './overlayText';
 import { STATUS_TEXT } from './traceView';
 
 const DECISION_TEXT: Record<Hop['decision'], string> = {
@@ -57,6 +59,7 @@ export function renderSummary(host: Element, t: TraceResult | undefined): void {
   field(dl, 'Outcome', `${verdict.label}: ${verdict.sentence}`, verdict.tone);
   const back = returnPathText(t);
   if (back) field(dl, 'Return path', back, t.returnPath && !t.returnPath.notPredicted && t.returnPath.disposition !== 'DELIVERED' ? 'bad' : undefined);
+  serviceSummary(dl, t);
   const v = t.verification;
   const natWord = t.nat.length ? `NAT in the tables: ${t.nat.map((c) => `${c.field} ${c.from} → ${c.to}`).join(', ')}` : 'the tables rewrite nothing';
   if (v) {
@@ -69,6 +72,18 @@ export function renderSummary(host: Element, t: TraceResult | undefined): void {
     field(dl, 'NAT', `${natWord} (prediction only: no probe was sent)`);
   }
   for (const w of t.warnings) field(dl, 'Warning', w, 'warn');
+}
+
+/** The summary's Service lines: the address, its candidates, the chosen endpoint and the un-DNAT on the way back. */
+function serviceSummary(dl: Element, t: TraceResult): void {
+  const s = t.service;
+  if (!s) return;
+  const name = s.namespace ? `${s.namespace}/${s.name}` : s.name;
+  const chosen = t.verification?.chosenEndpoint ?? s.chosen;
+  const list = s.candidates.map((c) => (c.port !== undefined ? `${c.ip}:${c.port}` : c.ip)).join(', ') || 'none';
+  field(dl, 'Service', `${name} ${s.address}${s.port !== undefined ? `:${s.port}` : ''}: DNAT to one of ${list}${chosen ? `; chosen ${chosen}` : ''}`);
+  const back = unDnatText(t);
+  if (back) field(dl, 'Un-DNAT', back);
 }
 
 function headerTable(parent: Element, before: PacketHeaders | undefined, after: PacketHeaders): void {
@@ -139,6 +154,7 @@ export function renderHop(host: Element, t: TraceResult | undefined, steps: Trac
       html('code', {}, rowText(r), li);
     }
   } else html('p', { class: 'muted' }, 'No table row matched.', host);
+  renderOverlayHop(host, hop, t);
   html('h3', {}, 'Headers', host);
   headerTable(host, step > 1 ? t.hops[step - 2].headers : undefined, hop.headers);
   html('h3', {}, 'Evidence', host);

@@ -12,6 +12,7 @@ import { buildGraph, traceFits, traceSteps, type DiagramGraph, type TraceStep } 
 import { Player } from './player';
 import { isHostToDiagram, type DiagramSource, type DiagramState, type DiagramToHost, type HostToDiagram } from './protocol';
 import { renderDiagram, setZoom, type Drawing } from './render';
+import { destinations, serviceCandidates } from './overlayModel';
 import { clearTrace, drawTrace } from './traceView';
 import { traceVerdict } from './outcomeText';
 import type { Snapshot } from '../../snapshot/types';
@@ -71,7 +72,8 @@ function showTrace(t: TraceResult | undefined, step: number): void {
   }
   const steps = traceSteps(t);
   const verdict = traceVerdict(t);
-  const overlay = drawTrace(drawn.drawing, steps, verdict.label, verdict.tone !== 'good');
+  const svc = serviceCandidates(t);
+  const overlay = drawTrace(drawn.drawing, steps, verdict.label, verdict.tone !== 'good', { sent: destinations(t)[0], candidates: svc.pods, chosenPod: svc.chosenPod });
   trace = { steps, player: new Player(overlay, onStep, () => reducedMotion.matches) };
   trace.player.jump(step);
 }

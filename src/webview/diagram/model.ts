@@ -5,9 +5,15 @@
  */
 import type { NamespaceSnapshot, Snapshot, SnapshotLink } from '../../snapshot/types';
 import type { Hop, TraceResult } from '../../tracer/types';
+import { hopVia, servicesBox, tunnelEdges, vtepLabel } from './overlayModel';
 
 /** What a drawn element is; also its CSS class. */
-export type ElementKind = 'node' | 'host' | 'wire' | 'pod' | 'docker-container' | 'container' | 'bridge' | 'veth' | 'eth0' | 'port' | 'fold';
+export type ElementKind =
+  | 'node' | 'host' | 'wire' | 'pod' | 'docker-container' | 'container' | 'bridge' | 'veth' | 'eth0' | 'port' | 'fold'
+  /** The outside client and the router: namespaces on the wire that are no node. */
+  | 'client' | 'router'
+  /** A node's Services box (its ClusterIPs) and a VXLAN device (flannel.1). */
+  | 'services' | 'vtep';
 
 /** How a node with many Pods is folded (see fold.ts): set only on nodes that can be folded. */
 export interface FoldInfo {
@@ -37,7 +43,7 @@ export interface DiagramElement {
 }
 
 /** What an edge stands for; `folded` joins a folded node's Pod count to its bridge (or, without one, to eth0). */
-export type EdgeKind = 'veth-pair' | 'bridge-port' | 'route' | 'wire' | 'folded';
+export type EdgeKind = 'veth-pair' | 'bridge-port' | 'route' | 'wire' | 'folded' | 'tunnel';
 
 /** A line between two elements; `source` is the end nearer the Pods so a top-down layout reads Pod -> wire. */
 export interface DiagramEdge {
@@ -70,7 +76,7 @@ function inet(ns: NamespaceSnapshot, ifname: string): string[] {
 function iface(ns: NamespaceSnapshot, link: SnapshotLink, kind: ElementKind, withAddress = true): DiagramElement {
   // The article's words: "cbr0 (bridge)", "eth0 (NIC)".
   const title = kind === 'bridge' ? `${link.name} (bridge)` : kind === 'eth0' && withAddress ? `${link.name} (NIC)` : link.name;
-  const label = [title, ...(withAddress ? inet(ns, link.name) : [])];
+  const label = kind === 'vtep' ? vtepLabel(link, inet(ns, link.name)) : [title, ...(withAddress ? inet(ns, link.name) : [])];
   if (!link.up || link.state === 'DOWN') label.push('DOWN');
   return { id: ifId(ns.id, link.name), kind, namespace: ns.id, label, ifname: link.name, children: [] };
 }
@@ -80,21 +86,32 @@ function uplink(ns: NamespaceSnapshot): SnapshotLink | undefined {
   return ns.links.find((l) => l.peer?.namespace === 'wire') ?? ns.links.find((l) => l.name === 'eth0');
 }
 
+/** What a machine box that is no node says under its name. */
+const ROLE: Partial<Record<NamespaceSnapshot['kind'], string>> = { client: 'outside client', router: 'router (no Pod routes)' };
+
+/** How a machine's link is drawn: its uplink as its NIC (every router leg is one), bridges, VXLAN devices, veths. */
+function linkKind(ns: NamespaceSnapshot, link: SnapshotLink, up: SnapshotLink | undefined): ElementKind {
+  if (link === up || (ns.kind === 'router' && link.peer?.namespace === 'wire')) return 'eth0';
+  return link.kind === 'bridge' ? 'bridge' : link.kind === 'vxlan' ? 'vtep' : 'veth';
+}
+
 function nodeBox(s: Snapshot, ns: NamespaceSnapshot, guests: DiagramElement[]): DiagramElement {
   const facts = ns.kind === 'node' ? s.cluster.nodes.find((n) => n.name === ns.name) : undefined;
   const host = ns.kind === 'host' && s.cluster.dockerHost?.name === ns.name ? s.cluster.dockerHost : undefined;
   const up = uplink(ns);
   const ip = facts?.ip ?? host?.ip ?? (up ? inet(ns, up.name)[0]?.split('/')[0] : undefined);
-  const range = facts ? `Pods ${facts.podCIDR}` : host ? `containers ${host.bridgeCIDR}` : undefined;
+  const range = facts ? `Pods ${facts.podCIDR}` : host ? `containers ${host.bridgeCIDR}` : ROLE[ns.kind];
   // Short lines: the box's width comes from what it holds, not from its title.
   const label = [ns.name, ip, range].filter((x): x is string => !!x);
   // Model order guides elk: Pods, then their veths in the same order, the bridge, eth0 last (at the bottom).
   const guestOrder = new Map(guests.map((g, i) => [g.namespace, i] as const));
   const rank = (l: SnapshotLink) => (l === up ? 3e6 : l.kind === 'bridge' ? 2e6 : (guestOrder.get(l.peer?.namespace ?? '') ?? 1e6));
   const links = ns.links.filter((l) => l.kind !== 'loopback').sort((a, b) => rank(a) - rank(b));
-  const children: DiagramElement[] = [...guests];
-  for (const link of links) children.push(iface(ns, link, link === up ? 'eth0' : link.kind === 'bridge' ? 'bridge' : 'veth'));
-  return { id: nsId(ns.id), kind: ns.kind === 'host' ? 'host' : 'node', namespace: ns.id, label, children };
+  const services = servicesBox(s, ns);
+  const children: DiagramElement[] = [...guests, ...(services ? [services] : [])];
+  for (const link of links) children.push(iface(ns, link, linkKind(ns, link, up)));
+  const kind = ns.kind === 'host' || ns.kind === 'client' || ns.kind === 'router' ? ns.kind : 'node';
+  return { id: nsId(ns.id), kind, namespace: ns.id, label, children };
 }
 
 function guestBox(s: Snapshot, ns: NamespaceSnapshot): DiagramElement {
@@ -145,7 +162,7 @@ function edgesOf(s: Snapshot, present: Set<string>): DiagramEdge[] {
     seen.add(key);
     edges.push({ id: `edge:${source}--${target}`, kind, source, target });
   };
-  const rank: Record<string, number> = { pod: 0, container: 0, node: 1, host: 1, wire: 2 };
+  const rank: Record<string, number> = { pod: 0, container: 0, node: 1, host: 1, client: 1, router: 1, wire: 2 };
   const kindOf = new Map(s.namespaces.map((n) => [n.id, n.kind] as const));
   for (const ns of s.namespaces) {
     const up = uplink(ns);
@@ -163,9 +180,14 @@ function edgesOf(s: Snapshot, present: Set<string>): DiagramEdge[] {
       if (link.master) add('bridge-port', me, ifId(ns.id, link.master));
     }
     // Routing inside a node: bridge (or, without one, every Pod-facing veth) to the uplink.
-    if ((ns.kind === 'node' || ns.kind === 'host') && up) {
+    if ((ns.kind === 'node' || ns.kind === 'host' || ns.kind === 'router') && up) {
       const inner = bridges.length ? bridges : ns.links.filter((l) => l.kind === 'veth' && l !== up && !l.master);
       for (const l of inner) add('route', ifId(ns.id, l.name), ifId(ns.id, up.name));
+      // A VXLAN device: routed to from the bridge, its UDP packets leave through the uplink.
+      for (const v of ns.links.filter((l) => l.kind === 'vxlan')) {
+        for (const b of bridges) add('route', ifId(ns.id, b.name), ifId(ns.id, v.name));
+        add('route', ifId(ns.id, v.name), ifId(ns.id, up.name));
+      }
     }
   }
   return edges;
@@ -191,7 +213,7 @@ export function buildGraph(s: Snapshot): DiagramGraph {
     else roots.push(box);
   }
   const order = new Map<string, number>(s.cluster.nodes.map((n, i) => [`node/${n.name}`, i]));
-  const machines = s.namespaces.filter((n) => n.kind === 'node' || n.kind === 'host');
+  const machines = s.namespaces.filter((n) => n.kind === 'node' || n.kind === 'host' || n.kind === 'client' || n.kind === 'router');
   machines.sort((a, b) => (order.get(a.id) ?? 1e6) - (order.get(b.id) ?? 1e6) || a.id.localeCompare(b.id));
   for (const ns of machines) roots.push(nodeBox(s, ns, (guests.get(ns.id) ?? []).sort(byName)));
   const machineOrder = new Map(machines.map((m, i) => [m.id, i] as const));
@@ -202,6 +224,7 @@ export function buildGraph(s: Snapshot): DiagramGraph {
   const index = new Map(Array.from(present, (id, i) => [id, i] as const));
   const at = (id: string) => index.get(id) ?? 0;
   const edges = edgesOf(s, present).sort((a, b) => at(a.source) - at(b.source) || at(a.target) - at(b.target));
+  edges.push(...tunnelEdges(s, ifId).filter((e) => present.has(e.source) && present.has(e.target)));
   return { roots, edges, namespaces: s.namespaces.length, elements: present.size };
 }
 
@@ -237,6 +260,7 @@ export function hopIds(hop: Hop, previous?: Hop): string[] {
   const ids: string[] = [];
   if (hop.decision === 'send') ids.push(nsId(ns));
   if (hop.ifIn) ids.push(ifId(ns, hop.ifIn));
+  ids.push(...hopVia(hop, ifId));
   if (hop.decision === 'bridge-forward' || hop.decision === 'bridge-flood') {
     // The frame crosses the bridge between two of its ports: name the bridge so the path goes through it.
     const bridge = hop.rows.map((r) => (r.kind === 'fdb' ? r.entry.master : r.kind === 'flood' ? r.bridge : undefined)).find(Boolean);

@@ -18,8 +18,10 @@ export interface Drawing {
   groups: Map<string, SVGGElement>;
 }
 
-const NAMESPACE_KINDS = new Set(['node', 'host', 'wire', 'pod', 'docker-container']);
-const LABELLED_KINDS: Record<string, string> = { node: 'node', host: 'Docker-style host', wire: 'wire', pod: 'Pod', 'docker-container': 'container' };
+const NAMESPACE_KINDS = new Set(['node', 'host', 'wire', 'pod', 'docker-container', 'client', 'router']);
+const LABELLED_KINDS: Record<string, string> = {
+  node: 'node', host: 'Docker-style host', wire: 'wire', pod: 'Pod', 'docker-container': 'container', client: 'outside client', router: 'router',
+};
 
 /** The SVG path `d` for a polyline. */
 export function pathData(points: Point[]): string {

@@ -17,7 +17,7 @@ export const METRICS = { title: 13, text: 11, line: 15, pad: 8, chipGap: 6, head
 export const approxMeasure: MeasureText = (text, size) => text.length * size * 0.62;
 
 /** Namespace boxes that hold other boxes laid out by elk. */
-export const CONTAINER_KINDS = new Set<ElementKind>(['node', 'host', 'wire']);
+export const CONTAINER_KINDS = new Set<ElementKind>(['node', 'host', 'wire', 'client', 'router']);
 /** Pods and Docker containers: fixed-size boxes with hand-placed contents. */
 export const GUEST_KINDS = new Set<ElementKind>(['pod', 'docker-container']);
 

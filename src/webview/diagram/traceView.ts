@@ -17,6 +17,17 @@ export interface HopGeometry {
   drawn: Point[][];
   /** Where the hop's marker sits. */
   marker: Point;
+  /** The packet's destination after this hop (`10.244.1.2:8080`): a DNAT hop changes it. */
+  dst: string;
+  /** True when the packet is inside a VXLAN tunnel after this hop (the hop has outer headers). */
+  tunnel: boolean;
+}
+
+/** What the drawing adds for a Service or a tunnel: the destination as sent, the candidate Pods and the chosen one. */
+export interface TraceExtras {
+  sent?: string;
+  candidates?: string[];
+  chosenPod?: string;
 }
 
 /** The drawn overlay, for the player to update. */
@@ -25,6 +36,10 @@ export interface TraceOverlay {
   paths: SVGPathElement[];
   markers: SVGGElement[];
   packet: SVGCircleElement;
+  /** The destination label that travels with the packet. */
+  label: SVGTextElement;
+  /** The destination as sent (before any hop). */
+  sent: string;
 }
 
 /** A piece of a hop's path: its points, and whether it is drawn (an edge) or only travelled (inside a box). */
@@ -128,7 +143,8 @@ export function traceGeometry(d: Drawing, steps: TraceStep[]): HopGeometry[] {
     let marker = markerSpot(d, step, pts, drawn, ids.length ? ids : [`ns:${step.hop.namespace}`]);
     while (used.some((u) => Math.hypot(u.x - marker.x, u.y - marker.y) < 16)) marker = { x: marker.x + 22, y: marker.y };
     used.push(marker);
-    out.push({ index: step.hop.index, status: step.status, points: pts, drawn, marker });
+    const h = step.hop.headers;
+    out.push({ index: step.hop.index, status: step.status, points: pts, drawn, marker, dst: h.dstPort ? `${h.dstIP}:${h.dstPort}` : h.dstIP, tunnel: !!step.hop.outer });
     last = pts[pts.length - 1];
   }
   return out;
@@ -168,20 +184,22 @@ export const STATUS_TEXT: Record<HopStatus, string> = {
 /** Removes the traced path from the drawing. */
 export function clearTrace(d: Drawing): void {
   d.traceLayer.replaceChildren();
-  d.svg.querySelectorAll('.on-path').forEach((e) => e.classList.remove('on-path'));
+  d.svg.querySelectorAll('.on-path, .candidate, .chosen').forEach((e) => e.classList.remove('on-path', 'candidate', 'chosen'));
 }
 
 /**
  * Draws the whole path (every hop), the markers and the packet; the player then moves through it; `failed` marks the end label as a
  * failure even when the last hop was seen.
  */
-export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string, failed = false): TraceOverlay {
+export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string, failed = false, extras: TraceExtras = {}): TraceOverlay {
   const hops = traceGeometry(d, steps);
   clearTrace(d);
   const pathLayer = svg('g', { class: 'trace-paths' }, d.traceLayer);
   const markerLayer = svg('g', { class: 'trace-markers' }, d.traceLayer);
   const paths = hops.map((h) => svg('path', { d: h.drawn.map(pathData).join(' '), class: `trace-hop ${h.status}`, 'data-hop': h.index }, pathLayer));
   for (const s of steps) for (const id of s.ids) d.groups.get(id)?.classList.add('on-path');
+  for (const pod of extras.candidates ?? []) d.groups.get(`ns:pod/${pod}`)?.classList.add('candidate');
+  if (extras.chosenPod) d.groups.get(`ns:pod/${extras.chosenPod}`)?.classList.add('chosen');
   const markers = hops.map((h) => {
     const transform = `translate(${h.marker.x.toFixed(1)} ${h.marker.y.toFixed(1)})`;
     const g = svg('g', { class: `hop-marker ${h.status}`, 'data-hop': h.index, transform }, markerLayer);
@@ -201,7 +219,9 @@ export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string, fail
   }
   const start = hops[0]?.points[0] ?? { x: 0, y: 0 };
   const packet = svg('circle', { class: 'packet', r: 6, cx: start.x, cy: start.y }, d.traceLayer);
-  return { hops, paths, markers, packet };
+  const sent = extras.sent ?? '';
+  const label = svgText(sent, { class: 'packet-label', x: start.x + 10, y: start.y - 10, 'font-size': 11, 'data-testid': 'packet-dst' }, d.traceLayer);
+  return { hops, paths, markers, packet, label, sent };
 }
 
 /** Marks hops before `step` visited, hop `step` current, the rest upcoming. */
@@ -221,4 +241,10 @@ export function placePacket(o: TraceOverlay, index: number, t = 1): void {
   const p = h ? pointAt(h.points, t) : (o.hops[0]?.points[0] ?? { x: 0, y: 0 });
   o.packet.setAttribute('cx', p.x.toFixed(1));
   o.packet.setAttribute('cy', p.y.toFixed(1));
+  // Until the hop is done the packet still carries what it had before it (a DNAT rewrites the destination at its end).
+  const at = t >= 1 ? h : o.hops[index - 2];
+  o.label.textContent = `→ ${at?.dst ?? o.sent}`;
+  o.label.setAttribute('x', (p.x + 10).toFixed(1));
+  o.label.setAttribute('y', (p.y - 10).toFixed(1));
+  o.packet.classList.toggle('in-tunnel', !!at?.tunnel);
 }
