@@ -1,4 +1,4 @@
-/** Builds a whole lab as ordered steps (wire, nodes, routes, the optional Docker host, Pods), reporting progress; any failure aborts the build. */
+/** Builds a whole lab as ordered steps (wire, nodes, routes, the optional Docker host and client, Pods, Services), with progress; any failure aborts it. */
 import type { PodSpec, Topology } from '../../../model/topology';
 import { formatIPv4, nthHost } from '../../../model/cidr';
 import { mapLimit } from '../../../util/concurrency';
@@ -6,11 +6,12 @@ import { runOk } from '../../../util/exec';
 import type { LabEvent, NodeInfo } from '../control/protocol';
 import { buildDockerHost, requireNft } from './dockerHost';
 import { createPod, type IpamTurn } from './podLifecycle';
-import { DOCKER_WIRE_PORT, WIRE_BRIDGE, hostNsId, nodeInfo, nodeNsId, type LabContext } from './labState';
+import { CLIENT_WIRE_PORT, DOCKER_WIRE_PORT, WIRE_BRIDGE, clientNsId, hostNsId, nodeInfo, nodeNsId, type LabContext } from './labState';
 import { peerRoutePlan, refusedRoutesSummary, tryOffLinkRoutes } from './overlay/peerRoutes';
 import { buildSubnetsAndRouter, routerSummary } from './overlay/router';
 import { defaultRouteLines, hasSubnets, segmentFor, subnetBridges } from './overlay/subnets';
 import { buildVxlanOverlay, requireBridgeTool, vtepInfo, vxlanNodes } from './overlay/vxlan';
+import { buildServices, requireNftForServices } from './services/serviceLifecycle';
 
 /** How many Pods are created at once (each is a few short-lived processes). */
 export const POD_CONCURRENCY = 6;
@@ -100,12 +101,25 @@ async function buildDockerHostStep(ctx: LabContext, topo: Topology): Promise<str
   return `Docker host ${info.name} ${info.ip}: ${info.bridge} ${info.bridgeCIDR}, containers ${containers.join(', ')}; MASQUERADE and DNAT with nftables`;
 }
 
+/** Step (optional): the outside client: on the wire like the Docker host, with no route to any Pod or Service range (it is no node). */
+async function buildClientStep(ctx: LabContext, topo: Topology): Promise<string> {
+  const spec = topo.client;
+  if (!spec) return '';
+  const label = `outside client ${spec.name}`;
+  await joinWire(ctx, topo, { id: clientNsId(spec.name), hostname: spec.name, label, ip: spec.ip, wirePort: CLIENT_WIRE_PORT, extra: [] });
+  const subnet = hasSubnets(topo) ? segmentFor(topo, spec.ip, label).subnet?.name : undefined;
+  ctx.client = { name: spec.name, ip: spec.ip, wirePort: CLIENT_WIRE_PORT, ...(subnet ? { subnet } : {}) };
+  return `${label} ${spec.ip}: on the node network, no route to the Pod or Service ranges`;
+}
+
 /** Runs every step for `topo`; on error the caller tears the sandbox down (which removes everything). */
 export async function buildLab(ctx: LabContext, topo: Topology, progress: Progress): Promise<void> {
   if (topo.dockerHost) requireNft(ctx.tools); // before any step: nothing is built for a lab that cannot be finished
   const vxlan = vxlanNodes(topo).length > 0;
   if (vxlan) requireBridgeTool(ctx);
-  const total = 2 + (vxlan ? 1 : 0) + (topo.dockerHost ? 1 : 0) + topo.pods.length;
+  const services = (topo.services?.length ?? 0) > 0;
+  if (services) requireNftForServices(ctx.tools);
+  const total = 2 + (vxlan ? 1 : 0) + (topo.dockerHost ? 1 : 0) + (topo.client ? 1 : 0) + topo.pods.length + (services ? 1 : 0);
   let done = 0;
   const step = (stepName: string, detail: string) => progress({ event: 'progress', step: stepName, detail, done: ++done, total });
   ctx.topology = topo;
@@ -115,10 +129,12 @@ export async function buildLab(ctx: LabContext, topo: Topology, progress: Progre
   step('nodes', `${topo.nodes.length} node(s) wired, forwarding on, routes to each other's Pod CIDRs${refusedRoutesSummary(infos)}`);
   if (vxlan) step('overlay', await buildVxlanOverlay(ctx, topo));
   if (topo.dockerHost) step('docker-host', await buildDockerHostStep(ctx, topo));
+  if (topo.client) step('client', await buildClientStep(ctx, topo));
   const turns = ipamTurns(topo.pods);
   await mapLimit(topo.pods, POD_CONCURRENCY, async (spec, i) => {
     const record = await createPod(ctx, spec, turns[i]);
     ctx.pods.set(spec.name, record);
     step('pod', `${spec.name} on ${spec.node}: ${record.info.ip}`);
   });
+  if (services) step('services', await buildServices(ctx, topo));
 }

@@ -6,10 +6,11 @@ import type { ExecTarget, LabEvent } from '../control/protocol';
 import type { Handlers } from '../control/rpcServer';
 import { buildLab } from './buildLab';
 import { confineArgv } from './workloadMounts';
-import { ctrNsId, hostNsId, labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
+import { clientNsId, ctrNsId, hostNsId, labStatus, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
 import { routerNsId } from './overlay/router';
 import { createPod, deletePod } from './podLifecycle';
 import { serviceHandlers } from './serviceHandlers';
+import { endpointsFollowPods } from './services/serviceLifecycle';
 
 /** Longest a one-shot command may run in the lab (10 minutes). */
 export const MAX_EXEC_TIMEOUT_MS = 600_000;
@@ -73,15 +74,27 @@ function resolveTarget(ctx: LabContext, target: ExecTarget): { nsId?: string; en
     case 'dockerHost':
     case 'dockerContainer':
       return resolveDockerTarget(ctx, target, baseEnv);
+    case 'client':
+      if (!ctx.client) throw new LabError('this lab has no outside client (a topology with a client section gets one)', 'NOT_FOUND', 'client');
+      return { nsId: clientNsId(ctx.client.name), env: { ...baseEnv, NODE_NAME: ctx.client.name } };
     case 'router':
       if (!ctx.router) throw new LabError('this lab has no router (a topology with network.subnets gets one)', 'NOT_FOUND', 'router');
       return { nsId: routerNsId(ctx.router.name), env: { ...baseEnv, NODE_NAME: ctx.router.name } };
     default:
-      throw new LabError('exec target must be a pod, a node, the wire, the router, the Docker host or a Docker container', 'BAD_REQUEST', 'target');
+      throw new LabError('exec target must be a pod, a node, the wire, the outside client, the router, the Docker host or a Docker container', 'BAD_REQUEST', 'target');
   }
 }
 
-/** Adding and deleting Pods on a running lab, each change broadcast to watchers. */
+/** Endpoints follow the Pod change `done`; a failure says the Pod change itself happened. */
+async function servicesFollow(ctx: LabContext, done: string): Promise<void> {
+  try {
+    await endpointsFollowPods(ctx);
+  } catch (e) {
+    throw new Error(`${done}, but updating the Services' endpoints (kube-proxy's rules) failed: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Adding and deleting Pods on a running lab, each change broadcast to watchers; Services' endpoints follow. */
 function podHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void): Pick<Handlers, 'addPod' | 'deletePod'> {
   return {
     async addPod(req) {
@@ -90,15 +103,17 @@ function podHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void): Pick<Ha
       const spec = validatePodAddition(ctx.topology, [...ctx.pods.values()].map((p) => p.spec), req);
       const placeholder = { spec, info: { name: spec.name, status: 'Pending' }, containers: [] } as unknown as PodRecord;
       ctx.pods.set(spec.name, placeholder); // reserve the name while the Pod is built
+      let record: PodRecord;
       try {
-        const record = await createPod(ctx, spec);
+        record = await createPod(ctx, spec);
         ctx.pods.set(spec.name, record);
         broadcast({ event: 'pod', change: 'added', pod: record.info });
-        return record.info;
       } catch (e) {
         ctx.pods.delete(spec.name);
         throw e;
       }
+      await servicesFollow(ctx, `Pod ${spec.name} was created`);
+      return record.info;
     },
     async deletePod({ name }) {
       const record = findPod(ctx, name);
@@ -106,6 +121,7 @@ function podHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void): Pick<Ha
       await deletePod(ctx, record);
       ctx.pods.delete(name);
       broadcast({ event: 'pod', change: 'deleted', pod: record.info });
+      await servicesFollow(ctx, `Pod ${name} was deleted`);
       return { name, ip: record.info.ip };
     },
   };

@@ -1,15 +1,19 @@
-/** The lab process's in-memory model of what it built: nodes, Pods and their containers, and the optional Docker host. */
+/** The lab process's in-memory model of what it built: nodes, Pods and their containers, Services, the optional Docker host and outside client. */
+import { SERVICE_DEFAULTS } from '../../../model/serviceSpec';
 import type { NodeSpec, PodSpec, Topology } from '../../../model/topology';
-import type { DockerHostInfo, LabEvent, LabStatus, NodeInfo, PodInfo, RouterInfo } from '../control/protocol';
+import type { ClientInfo, DockerHostInfo, LabEvent, LabStatus, NodeInfo, PodInfo, RouterInfo } from '../control/protocol';
 import type { LabTools } from '../tools';
 import type { RunningContainer } from './containers';
 import type { Namespaces } from './namespaces';
+import type { ServiceProxy } from './services/serviceProxy';
 import type { WorkloadFiles } from './workloadScripts';
 
 /** Name of the bridge that plays the physical network between the nodes. */
 export const WIRE_BRIDGE = 'wire0';
 /** The Docker host's port on the wire (nodes have wire0-p1, wire0-p2, ...). */
 export const DOCKER_WIRE_PORT = `${WIRE_BRIDGE}-h1`;
+/** The outside client's port on the wire. */
+export const CLIENT_WIRE_PORT = `${WIRE_BRIDGE}-c1`;
 
 /** A Pod while it exists in the lab. */
 export interface PodRecord {
@@ -42,6 +46,10 @@ export interface LabContext {
   router?: RouterInfo;
   /** The wire bridge LabStatus reports when it is not wire0 (with subnets: the first subnet's bridge). */
   wireBridge?: string;
+  /** The lab's kube-proxy: Services and every node's rules for them (made by the first Service; needs nft). */
+  services?: ServiceProxy;
+  /** The outside client, once built (only when the topology asks for one). */
+  client?: ClientInfo;
   /** Sends an event to every client watching the lab. */
   broadcast: (e: LabEvent) => void;
 }
@@ -50,6 +58,8 @@ export interface LabContext {
 export const nodeNsId = (node: string): string => `node-${node}`;
 /** Namespace-file id of a Pod. */
 export const podNsId = (pod: string): string => `pod-${pod}`;
+/** Namespace-file id of the outside client. */
+export const clientNsId = (client: string): string => `client-${client}`;
 /** Namespace-file id of the Docker host. */
 export const hostNsId = (host: string): string => `host-${host}`;
 /** Namespace-file id of a container on the Docker host. */
@@ -81,5 +91,8 @@ export function labStatus(ctx: LabContext): LabStatus {
     wireBridge: ctx.wireBridge ?? WIRE_BRIDGE,
     ...(ctx.router ? { router: ctx.router } : {}),
     ...(ctx.dockerHost ? { dockerHost: ctx.dockerHost } : {}),
+    services: ctx.services?.infos() ?? [],
+    serviceCIDR: ctx.topology.serviceCIDR ?? SERVICE_DEFAULTS.serviceCIDR,
+    ...(ctx.client ? { client: ctx.client } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { type CniArgs, cniAdd, cniDel } from './cni';
 import { startContainer, stopContainer, waitUntilReady, type RunningContainer } from './containers';
 import { VXLAN_MTU } from './overlay/vxlan';
 import { ipamDir, nodeNsId, podNsId, type LabContext, type PodRecord } from './labState';
+import { endpointsFollowPods } from './services/serviceLifecycle';
 
 function cniArgs(ctx: LabContext, spec: PodSpec, sandboxId: string): CniArgs {
   const node = ctx.nodes.get(spec.node);
@@ -44,7 +45,7 @@ export async function createPod(ctx: LabContext, spec: PodSpec, turn?: IpamTurn)
   const nsId = podNsId(spec.name);
   const info: PodInfo = {
     name: spec.name, node: spec.node, ip: '', prefixLength: 0, gateway: '', mac: '', hostVeth: '',
-    status: 'Pending', containers: [], sandboxId, createdAt: new Date().toISOString(),
+    status: 'Pending', containers: [], sandboxId, createdAt: new Date().toISOString(), ...(spec.labels ? { labels: spec.labels } : {}),
   };
   const record: PodRecord = { spec, info, containers: [] };
   let attached = false;
@@ -82,6 +83,8 @@ function containerExited(ctx: LabContext, record: PodRecord): void {
   if (record.info.status !== 'Running') return; // deleting: not news
   if (record.containers.every((c) => c.info.state === 'exited')) record.info.status = 'Failed';
   ctx.broadcast({ event: 'pod', change: 'updated', pod: record.info });
+  // A failed Pod is no endpoint any more. Nobody waits for this update, so a failure can only go to the lab's log.
+  if (record.info.status === 'Failed') void endpointsFollowPods(ctx).catch((e: unknown) => console.error(`updating Services after Pod ${record.spec.name} failed: ${(e as Error).message}`));
 }
 
 async function teardownPod(ctx: LabContext, spec: PodSpec, containers: RunningContainer[], sandboxId: string, attached: boolean): Promise<void> {
@@ -90,8 +93,11 @@ async function teardownPod(ctx: LabContext, spec: PodSpec, containers: RunningCo
   await ctx.ns.remove(podNsId(spec.name));
 }
 
-/** Deletes a Pod: stops its containers, CNI DEL releases its IP, its namespaces go away. */
+/** Deletes a Pod: it leaves its Services' endpoints, its containers stop, CNI DEL releases its IP, its namespaces go away. */
 export async function deletePod(ctx: LabContext, record: PodRecord): Promise<void> {
   record.info.status = 'Terminating';
+  // As in Kubernetes, a terminating Pod stops receiving Service traffic before its containers stop. If that update fails, the
+  // Pod still goes: the failed node reloads its whole table at the next sync, which the delete handler runs and reports on.
+  await endpointsFollowPods(ctx).catch((e: unknown) => console.error(`updating Services while Pod ${record.spec.name} terminates: ${(e as Error).message}`));
   await teardownPod(ctx, record.spec, record.containers, record.info.sandboxId, true);
 }
