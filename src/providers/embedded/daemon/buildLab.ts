@@ -9,7 +9,7 @@ import { createPod, type IpamTurn } from './podLifecycle';
 import { CLIENT_WIRE_PORT, DOCKER_WIRE_PORT, WIRE_BRIDGE, clientNsId, hostNsId, nodeInfo, nodeNsId, type LabContext } from './labState';
 import { peerRoutePlan, refusedRoutesSummary, tryOffLinkRoutes } from './overlay/peerRoutes';
 import { buildSubnetsAndRouter, routerSummary } from './overlay/router';
-import { defaultRouteLines, hasSubnets, segmentFor, subnetBridges } from './overlay/subnets';
+import { assertEveryMachineInASubnet, defaultRouteLines, hasSubnets, segmentFor, subnetBridges } from './overlay/subnets';
 import { buildVxlanOverlay, requireBridgeTool, vtepInfo, vxlanNodes } from './overlay/vxlan';
 import { buildServices, requireNftForServices } from './services/serviceLifecycle';
 
@@ -115,6 +115,7 @@ async function buildClientStep(ctx: LabContext, topo: Topology): Promise<string>
 /** Runs every step for `topo`; on error the caller tears the sandbox down (which removes everything). */
 export async function buildLab(ctx: LabContext, topo: Topology, progress: Progress): Promise<void> {
   if (topo.dockerHost) requireNft(ctx.tools); // before any step: nothing is built for a lab that cannot be finished
+  assertEveryMachineInASubnet(topo);
   const vxlan = vxlanNodes(topo).length > 0;
   if (vxlan) requireBridgeTool(ctx);
   const services = (topo.services?.length ?? 0) > 0;
