@@ -125,7 +125,8 @@ export function traceGeometry(d: Drawing, steps: TraceStep[]): HopGeometry[] {
   const used: Point[] = [];
   let last: Point | undefined;
   for (const step of steps) {
-    const ids = step.ids.filter((id) => d.boxes.has(id));
+    // A node's Services box is marked on the path (the DNAT happens in its rules) but the packet does not detour to it.
+    const ids = step.ids.filter((id) => d.boxes.has(id) && !id.startsWith('svc:'));
     // A hop that stays in one element (a drop where the packet arrived) keeps the packet where it came in.
     let pts: Point[] = ids.length === 1 ? [last ?? centre(d.boxes.get(ids[0])!)] : [];
     const drawn: Point[][] = [];
