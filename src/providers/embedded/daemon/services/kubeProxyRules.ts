@@ -125,3 +125,41 @@ export function kubeProxyDelta(prev: KubeProxyPlan, next: KubeProxyPlan): string
   ];
   return lines.length ? `${lines.join('\n')}\n` : '';
 }
+
+/**
+ * nft refuses one transaction past a netlink message size, which inside a user namespace (rootless labs) a table of some 50 Services already
+ * exceeds ("Message too long"). Scripts are therefore cut at this many bytes, between commands.
+ */
+export const NFT_SCRIPT_MAX_BYTES = 32_000;
+
+/** Cuts a command-per-line script into scripts of at most `maxBytes` (a longer single line stays whole), keeping the order. */
+function cutScript(script: string, maxBytes: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of script.split('\n').filter(Boolean)) {
+    if (current && current.length + line.length + 1 > maxBytes) {
+      out.push(current);
+      current = '';
+    }
+    current += `${line}\n`;
+  }
+  if (current) out.push(current);
+  return out;
+}
+
+const EMPTY_PLAN: KubeProxyPlan = { chains: new Map(), elements: new Map() };
+
+/**
+ * The scripts that bring a node's table from `prev` (undefined: unknown, load it whole) to `plan`, to run in order with `nft -f -`.
+ * One script (one atomic transaction) when it fits; otherwise the table's skeleton, then the Services in pieces that each refer only
+ * to chains made before them.
+ */
+export function kubeProxyScripts(input: KubeProxyInput, plan: KubeProxyPlan, prev?: KubeProxyPlan, maxBytes = NFT_SCRIPT_MAX_BYTES): string[] {
+  if (prev) {
+    const delta = kubeProxyDelta(prev, plan);
+    return delta.length <= maxBytes ? (delta ? [delta] : []) : cutScript(delta, maxBytes);
+  }
+  const whole = renderKubeProxyRuleset(input, plan);
+  if (whole.length <= maxBytes) return [whole];
+  return [renderKubeProxyRuleset(input, EMPTY_PLAN), ...cutScript(kubeProxyDelta(EMPTY_PLAN, plan), maxBytes)];
+}

@@ -8,7 +8,7 @@ import type { ServiceSpec } from '../../../../model/topology';
 import { runOk } from '../../../../util/exec';
 import type { ServiceInfo } from '../../control/protocol';
 import { nodeNsId, type LabContext } from '../labState';
-import { kubeProxyDelta, kubeProxyPlan, renderKubeProxyRuleset, type KubeProxyInput, type KubeProxyPlan } from './kubeProxyRules';
+import { kubeProxyPlan, kubeProxyScripts, type KubeProxyInput, type KubeProxyPlan } from './kubeProxyRules';
 import { serviceEndpoints, serviceInfo } from './serviceEndpoints';
 
 /** A Service the lab holds. */
@@ -72,11 +72,13 @@ export class ServiceProxy {
     const input = this.inputFor(node);
     const plan = kubeProxyPlan(input);
     const prev = this.applied.get(node.name);
-    const script = prev ? kubeProxyDelta(prev, plan) : renderKubeProxyRuleset(input, plan);
-    if (!script) return;
+    const scripts = kubeProxyScripts(input, plan, prev);
+    if (!scripts.length) return;
     try {
       if (!prev) await this.routeServiceRange(node.name, input.serviceCIDR);
-      await runOk(this.ctx.ns.enter(nodeNsId(node.name), [this.nft, '-f', '-']), { input: script, timeoutMs: 20_000 }, `updating kube-proxy's rules on ${node.name}`);
+      for (const script of scripts) {
+        await runOk(this.ctx.ns.enter(nodeNsId(node.name), [this.nft, '-f', '-']), { input: script, timeoutMs: 20_000 }, `updating kube-proxy's rules on ${node.name}`);
+      }
       this.applied.set(node.name, plan);
     } catch (e) {
       this.forget(node.name); // nft applies all or nothing, but to be sure of what the table holds, reload it whole next time

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import type { ServiceSpec } from '../../../../../src/model/topology';
 import {
-  kubeProxyDelta, kubeProxyPlan, kubeProxyRuleset, type KubeProxyEndpoint, type KubeProxyInput,
+  kubeProxyDelta, kubeProxyPlan, kubeProxyRuleset, kubeProxyScripts, type KubeProxyEndpoint, type KubeProxyInput,
 } from '../../../../../src/providers/embedded/daemon/services/kubeProxyRules';
 import { findExecutable } from '../../../../../src/providers/embedded/tools';
 import { runOk, startProcess } from '../../../../../src/util/exec';
@@ -81,5 +81,20 @@ describe('kube-proxy rules against the real nft (scratch namespace)', function (
     await load(kubeProxyRuleset(input(after)));
     assert.equal(normalized(patched), normalized(await list()));
     assert.ok(!patched.includes('/gone/'), 'the deleted Service left no chain');
+  });
+
+  it('loads 100 Services x 3 endpoints inside a user namespace (rootless) in pieces, where one transaction is "Message too long"', async () => {
+    const services = Array.from({ length: 100 }, (_, i) => ({
+      spec: spec(`svc-${i}`, 0, { clusterIP: `10.96.1.${i}`, nodePort: 30100 + i, protocol: 'tcp' }),
+      endpoints: [1, 2, 3].map((n) => ep(`10.244.${n}.${10 + i}`, `node${n}`)),
+    }));
+    const big = input(services);
+    await assert.rejects(load(kubeProxyRuleset(big)), /Message too long/, 'one transaction: if this now loads, the pieces are no longer needed');
+    const scripts = kubeProxyScripts(big, kubeProxyPlan(big));
+    assert.ok(scripts.length > 2);
+    for (const script of scripts) await load(script);
+    const listed = await list();
+    assert.equal(listed.match(/\tchain service-[A-Z2-7]{8}-/g)?.length, 100);
+    assert.equal(listed.match(/\tchain endpoint-[A-Z2-7]{8}-/g)?.length, 300);
   });
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import type { ServiceSpec } from '../../../../../src/model/topology';
 import { endpointChainBase, servicePortChainBase } from '../../../../../src/providers/embedded/daemon/services/chainNames';
 import {
-  kubeProxyDelta, kubeProxyPlan, kubeProxyRuleset, type KubeProxyEndpoint, type KubeProxyInput,
+  kubeProxyDelta, kubeProxyPlan, kubeProxyRuleset, kubeProxyScripts, type KubeProxyEndpoint, type KubeProxyInput,
 } from '../../../../../src/providers/embedded/daemon/services/kubeProxyRules';
 
 function spec(name: string, i: number, extra: Partial<ServiceSpec> = {}): ServiceSpec {
@@ -132,6 +132,20 @@ describe('kube-proxy rules (nftables mode)', () => {
     ]);
     assert.ok(!lines.some((l) => l.includes('/other/')), 'the other Service is untouched');
     assert.equal(kubeProxyDelta(after, after), '');
+  });
+
+  it('loads a small table in one transaction, and a big one as the skeleton then pieces under the size limit, in dependency order', () => {
+    const small = input([{ spec: spec('web', 0), endpoints: [EP1, EP2] }]);
+    assert.deepEqual(kubeProxyScripts(small, kubeProxyPlan(small)), [kubeProxyRuleset(small)]);
+    const many = input(Array.from({ length: 30 }, (_, i) => ({ spec: spec(`svc-${i}`, i), endpoints: [EP1, EP2] })));
+    const scripts = kubeProxyScripts(many, kubeProxyPlan(many), undefined, 4000);
+    assert.ok(scripts.length > 3);
+    assert.deepEqual(scripts[0], kubeProxyRuleset(input([])), 'first the table without Services');
+    for (const piece of scripts.slice(1)) assert.ok(piece.length <= 4000, `piece of ${piece.length} bytes`);
+    const lines = scripts.slice(1).join('').trim().split('\n');
+    const firstElement = lines.findIndex((l) => l.startsWith('add element'));
+    assert.ok(lines.slice(firstElement).every((l) => l.startsWith('add element')), 'elements only after every chain and rule');
+    assert.deepEqual(kubeProxyScripts(many, kubeProxyPlan(many), kubeProxyPlan(many)), [], 'nothing to do when nothing changed');
   });
 
   it('moves a Service between the dispatch map and the reject map when its last endpoint goes or comes back', () => {
