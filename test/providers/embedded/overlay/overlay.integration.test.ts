@@ -6,7 +6,7 @@ import { strict as assert } from 'node:assert';
 import type { ExecResult, LabStatus } from '../../../../src/providers/embedded/control/protocol';
 import { testableModes } from '../../../support/cli';
 import { hostNetworkState } from '../../../support/hostState';
-import { startOverlayLab, type OverlayLab } from './support/overlayLab';
+import { startOverlayLab, stopOverlayLab, type OverlayLab } from './support/overlayLab';
 import { flatMixed, twoSubnets } from './topologies';
 
 const ok = (res: ExecResult, what: string): string => {
@@ -181,6 +181,17 @@ for (const mode of testableModes()) {
       }
       ok(await lab.exec({ kind: 'pod', pod: 'pod-a' }, ['busybox', 'ping', '-c', '1', '-W', '2', podIP(lab.status, 'pod-b')]), 'pod-a -> pod-b');
       ok(await lab.exec({ kind: 'pod', pod: 'pod-b' }, ['busybox', 'ping', '-c', '1', '-W', '2', podIP(lab.status, 'pod-a')]), 'pod-b -> pod-a');
+    });
+  });
+
+  describe(`a node in no subnet (${mode})`, function () {
+    this.timeout(60_000);
+
+    it('is refused with one clear error before anything is built, and leaves no lab behind', async () => {
+      const topo = twoSubnets('bad', 'vxlan');
+      topo.nodes[1] = { ...topo.nodes[1], ip: '192.168.3.100' };
+      await assert.rejects(startOverlayLab(mode, `ovl-bad-${tag}`, topo), /node node2 \(192\.168\.3\.100\) is in no subnet of network\.subnets \(a 192\.168\.1\.0\/24, b 192\.168\.2\.0\/24\)/);
+      await assert.rejects(stopOverlayLab(mode, `ovl-bad-${tag}`, true), /no lab named "ovl-bad-/);
     });
   });
 }

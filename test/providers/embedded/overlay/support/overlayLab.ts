@@ -48,10 +48,10 @@ export interface OverlayLab {
   down(): Promise<void>;
 }
 
-/** Stops lab `lab` of `mode` if it runs (a previous aborted run); a lab that is not running is fine. */
-export async function stopOverlayLab(mode: Mode, lab: string): Promise<void> {
+/** Stops lab `lab` of `mode` if it runs (a previous aborted run); a lab that is not running is fine unless `mustRun`. */
+export async function stopOverlayLab(mode: Mode, lab: string, mustRun = false): Promise<void> {
   const res = await runEntry(mode, ['down', '--lab', lab], '', 30_000);
-  if (res.code !== 0 && !/no lab named/.test(res.stderr)) throw new Error(`stopping ${lab} failed: ${res.stderr}`);
+  if (res.code !== 0 && (mustRun || !/no lab named/.test(res.stderr))) throw new Error(`stopping ${lab} failed: ${res.stderr}`);
 }
 
 /** Builds `topo` as lab `lab` in `mode`; rejects with the launcher's message when the build fails. */
