@@ -60,7 +60,7 @@ async function enteredOwnNamespace(holder: ChildProcess): Promise<void> {
 }
 
 /** A scratch user + network namespace kept alive by a sleeping process, and a way to run argv inside it. */
-async function inScratch<T>(body: (inNs: (argv: string[]) => string[]) => Promise<T>): Promise<T> {
+export async function inScratch<T>(body: (inNs: (argv: string[]) => string[]) => Promise<T>): Promise<T> {
   const holder: ChildProcess = startProcess(['unshare', '-Urn', '--', 'sleep', '120'], { stdio: 'ignore' });
   try {
     await enteredOwnNamespace(holder);
