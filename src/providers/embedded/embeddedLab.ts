@@ -1,6 +1,6 @@
 /** The embedded lab as a {@link LabProvider}: every call goes over the lab's control socket. */
 import type { LabProvider } from '../provider';
-import type { ExecResult, ExecTarget, LabEvent, LabStatus, PodInfo, PodRequest } from './control/protocol';
+import type { ExecResult, ExecTarget, LabEvent, LabStatus, PodInfo, PodRequest, ServiceInfo, ServiceRequest } from './control/protocol';
 import type { RpcClient } from './control/rpcClient';
 import { requireLab } from './launcher';
 
@@ -32,7 +32,15 @@ export class EmbeddedLab implements LabProvider {
     return this.client.call('deletePod', { name });
   }
 
-  /** Subscribes to the lab's events (Pods added, deleted, updated; state changes) on this connection. */
+  addService(req: ServiceRequest): Promise<ServiceInfo> {
+    return this.client.call('addService', req);
+  }
+
+  deleteService(name: string): Promise<{ name: string; clusterIP: string }> {
+    return this.client.call('deleteService', { name });
+  }
+
+  /** Subscribes to the lab's events (Pods and Services added, deleted, updated; state changes) on this connection. */
   async watch(listener: (e: LabEvent) => void): Promise<void> {
     this.client.onEvent(listener);
     await this.client.call('watch', {});
