@@ -36,6 +36,8 @@ export interface TestbedPodFacts {
   containers: { name: string; port?: number }[];
   /** Runs in its node's namespace: the API reports the node's IP as its podIP. */
   hostNetwork?: boolean;
+  /** Labels besides `app: <name>` (what Service selectors match). */
+  labels?: Record<string, string>;
 }
 
 /** What {@link startTestbedCluster} needs from a test bed (H1's `createTestbed` result satisfies it). */
@@ -86,7 +88,7 @@ export function nodeObject(n: TestbedNodeFacts, controlPlane = n.role === 'contr
 export function podObject(p: TestbedPodFacts): StoredObject & { kind: 'Pod' } {
   return {
     kind: 'Pod', apiVersion: 'v1',
-    metadata: { name: p.name, namespace: p.namespace, uid: p.uid, creationTimestamp: CREATED, labels: { app: p.name } },
+    metadata: { name: p.name, namespace: p.namespace, uid: p.uid, creationTimestamp: CREATED, labels: { app: p.name, ...p.labels } },
     spec: {
       nodeName: p.node, ...(p.hostNetwork ? { hostNetwork: true } : {}),
       containers: p.containers.map((c) => ({ name: c.name, image: 'podnet-testbed', ...(c.port !== undefined ? { ports: [{ containerPort: c.port, protocol: 'TCP' }] } : {}) })),
@@ -106,6 +108,8 @@ export interface TestbedClusterOptions {
    * `gce://project/zone/<name>`, to make the nodes look remote, so PodNet needs debug Pods to reach them.
    */
   providerID?: (node: TestbedNodeFacts) => string;
+  /** Extra labels of a Pod in the API (e.g. a shared `tier: web` for a Service to select). */
+  podLabels?: (pod: TestbedPodFacts) => Record<string, string> | undefined;
 }
 
 /** Starts the stand-in (HTTPS on 127.0.0.1) seeded with the test bed's Nodes and Pods and writes a `kind-<cluster>` kubeconfig. */
@@ -113,7 +117,7 @@ export async function startTestbedCluster(engine: DockerEngine, facts: TestbedFa
   const standIn = await KubeApiStandIn.start();
   const name = clusterNameOf(facts);
   facts.nodes.forEach((n, i) => standIn.upsert(nodeObject({ ...n, providerID: opts.providerID?.(n) ?? n.providerID }, n.role ? n.role === 'control-plane' : i === 0)));
-  for (const p of facts.pods) standIn.upsert(podObject(p));
+  for (const p of facts.pods) standIn.upsert(podObject({ ...p, labels: { ...p.labels, ...opts.podLabels?.(p) } }));
   const dir = mkdtempSync(join(tmpdir(), 'podnet-testbed-cluster-'));
   const context = `kind-${name}`;
   const kubeconfig = writeKubeconfig(dir, { target: standIn, context, cluster: context });
