@@ -246,6 +246,8 @@ function result(st: EvalState, verdict: HookResult['verdict']): HookResult {
 export function evaluateHook(rules: NftRuleset, families: readonly string[], hook: string, ctx: NftContext, masqueradeAddress?: string): HookResult {
   const st = initialState(rules, hook, ctx, { ...ctx.packet }, masqueradeAddress);
   for (const chain of baseChains(rules, families, hook)) {
+    // like the kernel, NAT chains see only a connection's first packet; later ones (a reply) are rewritten by conntrack
+    if (chain.type === 'nat' && st.env.ctState !== 'new') continue;
     const before = st.changes.length;
     const outcome = runChain(chain, st);
     if (st.balance && st.balance.rule.changes === undefined && st.changes.length > before) st.balance.rule.changes = st.changes.slice(before);

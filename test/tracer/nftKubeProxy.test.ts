@@ -170,3 +170,13 @@ describe('nft evaluator on kube-proxy NodePorts and the masquerade mark', () => 
     assert.match(pre.marks[0].text, /meta mark set meta mark \| 0x00004000/);
   });
 });
+
+describe('nft evaluator on a reply (ct state established)', () => {
+  it('NAT chains are not run for it: no DNAT, no masquerade, even with the mark set', () => {
+    const s = service('two');
+    const pre = hook(node1, 'prerouting', { ...fromPod(s.spec.clusterIP, 80), ctState: 'established' });
+    assert.deepEqual([pre.changes, pre.balance, pre.rows], [[], undefined, []]);
+    const post = hook(node1, 'postrouting', { packet: tcp('10.244.2.2', CLIENT, 40000), oifname: 'eth0', mark: 0x4000, ctState: 'established' }, NODES.node1.ip);
+    assert.deepEqual([post.changes, post.rows], [[], []]);
+  });
+});
