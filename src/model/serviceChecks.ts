@@ -55,8 +55,9 @@ class ServiceChecker extends CheckBase {
       this.fail('serviceCIDR', `serviceCIDR ${value} is larger than /${LARGEST_SERVICE_PREFIX}`, 'Kubernetes allows at most a /12 for Services; use 10.96.0.0/12 (the default) or smaller');
       return undefined;
     }
+    // With subnets, network.cidr only sums them up (it may hold unused space); each subnet is checked instead.
     const others: [string, string | undefined][] = [
-      ['the node network', t.network.cidr],
+      ['the node network', t.network.subnets ? undefined : t.network.cidr],
       ['clusterCIDR', t.clusterCIDR],
       ...(t.network.subnets ?? []).map((s): [string, string] => [`subnet ${s.name}`, s.cidr]),
       ...(t.dockerHost ? [["the Docker host's bridgeCIDR", t.dockerHost.bridgeCIDR] as [string, string]] : []),

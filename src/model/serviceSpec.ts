@@ -16,12 +16,13 @@
  *       externalTrafficPolicy: Cluster | Local   default Cluster; Local only with NodePort
  *   client:                   optional; `client: {}` gives every default
  *     name: string            default outside; unique among every endpoint name
- *     ip: string              default host number 50 of the node network (192.168.1.50)
+ *     ip: string              default host number 50 of the node network (192.168.1.50), or of the first subnet
  */
 import { isScalar, type Node } from 'yaml';
 import { formatIPv4, nthHost, parseCIDR, parseIPv4, cidrSize } from './cidr';
 import { readLabels } from './labels';
-import type { OutsideClientSpec, ServiceSpec, ServiceType, ExternalTrafficPolicy, ServiceProtocol } from './topology';
+import { subnetHolding } from './networkSpec';
+import type { OutsideClientSpec, SubnetSpec, ServiceSpec, ServiceType, ExternalTrafficPolicy, ServiceProtocol } from './topology';
 import type { Fields, SpecReader } from './topologyYaml';
 
 /** Defaults of the Service parts: kubeadm's service range, the ClusterIP and NodePort numbering, the client's name and host number. */
@@ -172,13 +173,14 @@ function tryIPv4(s: string): number | undefined {
   }
 }
 
-/** Reads `client:` (`node` undefined means written without a value: every default); the default ip is host 50 of `network`. */
-export function readClient(r: SpecReader, node: Node | undefined, network: string): OutsideClientSpec {
+/** Reads `client:` (undefined `node`: written without a value, every default); default ip host 50 of `network`; with subnets its `subnet` is set. */
+export function readClient(r: SpecReader, node: Node | undefined, network: string, subnets?: readonly SubnetSpec[]): OutsideClientSpec {
   const f = r.map(node, 'client', CLIENT_KEYS, 'client', '`client: {name: outside}`');
   if (node !== undefined && !f) return { name: '', ip: '' };
   const name = (f?.get('name') === undefined ? SERVICE_DEFAULTS.clientName : f && r.str(f, 'name')) ?? '';
-  if (f?.get('ip') !== undefined) return { name, ip: (f && r.str(f, 'ip')) ?? '' };
-  return { name, ip: defaultClientIp(r, network) };
+  const ip = (f?.get('ip') !== undefined ? f && r.str(f, 'ip') : defaultClientIp(r, network)) ?? '';
+  const subnet = subnets ? subnetHolding(subnets, ip)?.name : undefined;
+  return { name, ip, ...(subnet !== undefined ? { subnet } : {}) };
 }
 
 function defaultClientIp(r: SpecReader, network: string): string {

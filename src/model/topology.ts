@@ -80,8 +80,10 @@ export interface ServiceSpec {
 /** A machine on the node network that is not in the cluster: no route to any Pod or Service range (the learner's laptop). */
 export interface OutsideClientSpec {
   name: string;
-  /** Its eth0 address on the node network (default host number 50 of network.cidr). */
+  /** Its eth0 address on the node network (default host number 50 of network.cidr, or of the first subnet). */
   ip: string;
+  /** With `network.subnets`: the name of the subnet its eth0 is in (derived from `ip`). */
+  subnet?: string;
 }
 
 /** One container behind the Docker-style host: a web server on `port`, optionally published on a host port. */

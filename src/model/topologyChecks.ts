@@ -2,6 +2,7 @@
 import { DockerHostSpec, NodeSpec, PodSpec, SpecError, SpecLocation, Topology } from './topology';
 import { Cidr, cidrsOverlap, cidrWithin, formatCIDR, hostCount, subnet } from './cidr';
 import { CheckBase, tryParseCIDR } from './checkBase';
+import { checkNetwork } from './networkChecks';
 import { checkServices } from './serviceChecks';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
@@ -26,13 +27,16 @@ class TopologyChecker extends CheckBase {
     this.name('lab', t.name, 'name');
     const network = this.cidr(t.network.cidr, 'network.cidr');
     const cluster = this.cidr(t.clusterCIDR, 'clusterCIDR');
-    if (network && cluster && cidrsOverlap(network, cluster)) {
+    // With subnets, network.cidr only sums them up; networkChecks.ts keeps each subnet apart from clusterCIDR.
+    if (network && cluster && !t.network.subnets && cidrsOverlap(network, cluster)) {
       this.fail('clusterCIDR', `clusterCIDR ${t.clusterCIDR} overlaps the node network ${t.network.cidr}`,
         'Pod and node addresses must not mix, or routes become ambiguous; use separate ranges such as 10.244.0.0/16 and 192.168.1.0/24');
     }
-    const nodes = this.nodes(t.nodes, network, cluster);
+    // With subnets, networkChecks.ts places each address in its subnet instead of in the covering network.cidr.
+    const hostNet = t.network.subnets ? undefined : network;
+    const nodes = this.nodes(t.nodes, hostNet, cluster);
     this.pods(t.pods, nodesListed ? nodes : undefined);
-    if (t.dockerHost) this.dockerHost(t.dockerHost, t, network, cluster);
+    if (t.dockerHost) this.dockerHost(t.dockerHost, t, hostNet, cluster);
     return this.errors;
   }
 
@@ -133,17 +137,17 @@ class TopologyChecker extends CheckBase {
   }
 
   /** The Docker host: its names are trace endpoints, its address is on the node network, docker0's range is apart from the cluster's. */
-  private dockerHost(d: DockerHostSpec, t: Topology, network?: Cidr, cluster?: Cidr): void {
+  private dockerHost(d: DockerHostSpec, t: Topology, hostNet?: Cidr, cluster?: Cidr): void {
     const taken = new Map<string, string>();
     for (const n of t.nodes) if (n.name !== '' && !taken.has(n.name)) taken.set(n.name, `node ${n.name}`);
     for (const p of t.pods) if (p.name !== '' && !taken.has(p.name)) taken.set(p.name, `Pod ${p.name}`);
     this.endpointName('Docker host', d.name, 'dockerHost.name', taken);
     const who = `Docker host ${d.name || 'dockerHost'}`;
-    if (this.hostIp(d.ip, 'dockerHost.ip', who, network) !== undefined) {
+    if (this.hostIp(d.ip, 'dockerHost.ip', who, hostNet) !== undefined) {
       const node = t.nodes.find((n) => n.ip === d.ip);
       if (node) this.fail('dockerHost.ip', `${who} has the same ip ${d.ip} as node ${node.name}`, 'give the Docker host its own address on the network, e.g. host number 10');
     }
-    this.bridgeCIDR(d, t, network, cluster);
+    this.bridgeCIDR(d, t, hostNet, cluster);
     if (d.containers.length > LAB_LIMITS.dockerContainers) {
       this.fail('dockerHost.containers', `${d.containers.length} containers is more than the Docker host limit of ${LAB_LIMITS.dockerContainers}`, 'remove containers');
     }
@@ -191,5 +195,5 @@ class TopologyChecker extends CheckBase {
 
 /** Every rule broken by `t`; `where` maps a field path to its place in the file, `nodesListed` is false when the nodes list was unreadable. */
 export function checkTopology(t: Topology, where: (field: string) => SpecLocation, nodesListed: boolean): SpecError[] {
-  return [...new TopologyChecker(where).run(t, nodesListed), ...checkServices(t, where)];
+  return [...new TopologyChecker(where).run(t, nodesListed), ...checkServices(t, where), ...checkNetwork(t, where)];
 }

@@ -6,12 +6,16 @@
  *   name: string            optional, default "lab"; DNS label, at most 63 characters
  *   network:                optional
  *     cidr: string          default 192.168.1.0/24: the "physical" network that joins the nodes
+ *     subnets, router       optional: the node network split into subnets joined by a router (see networkSpec.ts)
  *   clusterCIDR: string     optional, default 10.244.0.0/16; must not overlap network.cidr
  *   nodes:                  required, 1 to 16 entries
  *     - name: string        required; DNS label, at most 12 characters
- *       ip: string          optional, default host number 100+index of network.cidr (.100, .101, ...)
+ *       ip: string          optional, default host number 100+index of network.cidr (.100, .101, ...);
+ *                           with subnets host number 100+k of the node's subnet, k counting the nodes before it there
+ *       subnet: string      optional, only with subnets; default the subnet holding ip, or the first subnet
  *       podCIDR: string     optional, default the (index+1)-th /24 of clusterCIDR; /16 to /30, inside clusterCIDR
- *       cni: bridge | ptp   optional, default bridge (cbr0); ptp wires Pods like kind (a /32 route per Pod, no bridge)
+ *       cni: bridge | ptp | vxlan   optional, default bridge (cbr0); ptp wires Pods like kind (a /32 route per Pod, no bridge);
+ *                           vxlan is cbr0 plus Flannel's vxlan backend (flannel.1)
  *   serviceCIDR: string     optional, default 10.96.0.0/12; the range ClusterIPs come from (see serviceSpec.ts)
  *   pods:                   optional, default []; at most 1000 in total
  *     - name: string        required; DNS label, at most 63 characters
@@ -30,12 +34,13 @@
  */
 import { LineCounter, Node, parseDocument, stringify } from 'yaml';
 import { MAX_YAML_NESTING, findTooDeep } from './yamlDepth';
-import { NodeSpec, SpecError, Topology } from './topology';
-import { Cidr, formatCIDR, formatIPv4, nthHost, parseCIDR, subnet } from './cidr';
+import { SpecError, Topology } from './topology';
 import { LAB_LIMITS, checkTopology } from './topologyChecks';
 import { SpecReader, withFile } from './topologyYaml';
 import { dockerHostToPlain, readDockerHost } from './dockerHostSpec';
 import { readPod } from './podSpec';
+import { networkToPlain, readNetwork } from './networkSpec';
+import { NodeDefaults, readNode } from './nodeSpec';
 import { SERVICE_DEFAULTS, readClient, readServices, serviceToPlain } from './serviceSpec';
 
 /** Lab size limits: one machine runs every node and Pod as network namespaces and processes. */
@@ -94,11 +99,8 @@ dockerHost: {}
 `;
 
 const DEFAULT_NAME = 'lab';
-const DEFAULT_NETWORK = '192.168.1.0/24';
 const DEFAULT_CLUSTER = '10.244.0.0/16';
 const TOP_KEYS = ['name', 'network', 'clusterCIDR', 'serviceCIDR', 'nodes', 'pods', 'services', 'client', 'dockerHost'];
-const NETWORK_KEYS = ['cidr'];
-const NODE_KEYS = ['name', 'ip', 'podCIDR', 'cni'];
 
 /** Parses and validates a topology; throws the first `SpecError` (in file order). */
 export function parseTopology(text: string, file?: string): Topology {
@@ -126,9 +128,9 @@ export function generateTopology(nodes: number, podsPerNode: number): Topology {
 export function topologyToYaml(t: Topology): string {
   const plain = {
     name: t.name,
-    network: { cidr: t.network.cidr },
+    network: networkToPlain(t.network),
     clusterCIDR: t.clusterCIDR,
-    nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...(n.cni ? { cni: n.cni } : {}) })),
+    nodes: t.nodes.map((n) => ({ name: n.name, ip: n.ip, ...(n.subnet ? { subnet: n.subnet } : {}), podCIDR: n.podCIDR, ...(n.cni ? { cni: n.cni } : {}) })),
     pods: t.pods.map((p) => ({
       name: p.name,
       node: p.node,
@@ -137,6 +139,7 @@ export function topologyToYaml(t: Topology): string {
     })),
     ...(t.serviceCIDR !== undefined ? { serviceCIDR: t.serviceCIDR } : {}),
     ...(t.services ? { services: t.services.map(serviceToPlain) } : {}),
+    // The client's subnet is not a key of the file: it is derived from its ip again on reading.
     ...(t.client ? { client: { name: t.client.name, ip: t.client.ip } } : {}),
     ...(t.dockerHost ? { dockerHost: dockerHostToPlain(t.dockerHost) } : {}),
   };
@@ -182,82 +185,27 @@ function readRoot(r: SpecReader, root: Node | undefined): { topology: Topology; 
   r.remember('', resolved);
   const top = r.map(resolved, '', TOP_KEYS, 'the top level of a topology', '`nodes:` followed by `- name: node1`');
   if (!top) return undefined;
-  const net = r.map(top.get('network'), 'network', NETWORK_KEYS, 'network', '`network: {cidr: 192.168.1.0/24}`');
-  const network = (net && r.str(net, 'cidr')) ?? DEFAULT_NETWORK;
+  const net = readNetwork(r, top.get('network'));
+  const network = net.cidr;
+  // Default host addresses (Docker host, client) come from the first subnet when there are subnets.
+  const hostNet = net.subnets?.[0]?.cidr || network;
   const clusterCIDR = r.str(top, 'clusterCIDR') ?? DEFAULT_CLUSTER;
   const nodeItems = r.list(top.get('nodes'), 'nodes', '- name: node1');
   if (top.get('nodes') === undefined) r.fail('nodes', 'nodes is missing; a lab needs at least one node', 'add `nodes:` with an entry `- name: node1`');
   else if (nodeItems?.length === 0) r.fail('nodes', 'nodes is empty; a lab needs at least one node', 'add an entry `- name: node1`');
-  const defaults = new NodeDefaults(r, network, clusterCIDR);
-  const nodes = (nodeItems ?? []).map((item, i) => readNode(r, item, i, defaults));
+  const defaults = new NodeDefaults(r, net, clusterCIDR);
+  const nodes = (nodeItems ?? []).map((item, i) => readNode(r, item, i, defaults, net));
   const podItems = r.list(top.get('pods'), 'pods', '- {name: pod-a, node: node1}') ?? [];
   const topology: Topology = {
     name: r.str(top, 'name') ?? DEFAULT_NAME,
-    network: { cidr: network },
+    network: net,
     clusterCIDR,
     nodes,
     pods: podItems.map((item, i) => readPod(r, item, i)),
     serviceCIDR: r.str(top, 'serviceCIDR') ?? SERVICE_DEFAULTS.serviceCIDR,
   };
   if (top.has('services')) topology.services = readServices(r, top.get('services'), topology.serviceCIDR ?? '');
-  if (top.has('client')) topology.client = readClient(r, top.get('client'), network);
-  if (top.has('dockerHost')) topology.dockerHost = readDockerHost(r, top.get('dockerHost'), network);
+  if (top.has('client')) topology.client = readClient(r, top.get('client'), hostNet, net.subnets);
+  if (top.has('dockerHost')) topology.dockerHost = readDockerHost(r, top.get('dockerHost'), hostNet);
   return { topology, nodesListed: nodeItems !== undefined };
-}
-
-/** Computes default node addresses; stays silent when the base CIDR is invalid (that is reported elsewhere). */
-class NodeDefaults {
-  private readonly network?: Cidr;
-  private readonly cluster?: Cidr;
-
-  constructor(
-    private readonly r: SpecReader,
-    network: string,
-    cluster: string,
-  ) {
-    this.network = tryCIDR(network);
-    this.cluster = tryCIDR(cluster);
-  }
-
-  ip(index: number, path: string): string {
-    if (!this.network) return '';
-    try {
-      return formatIPv4(nthHost(this.network, 100 + index));
-    } catch {
-      this.r.fail(path, `no default ip: network ${formatCIDR(this.network)} has no host number ${100 + index}`, 'give this node an ip, or use a larger network');
-      return '';
-    }
-  }
-
-  podCIDR(index: number, path: string): string {
-    if (!this.cluster) return '';
-    try {
-      return formatCIDR(subnet(this.cluster, 24, index + 1));
-    } catch {
-      this.r.fail(path, `no default podCIDR: clusterCIDR ${formatCIDR(this.cluster)} has no /24 number ${index + 1}`, 'give this node a podCIDR, or use a larger clusterCIDR');
-      return '';
-    }
-  }
-}
-
-function tryCIDR(s: string): Cidr | undefined {
-  try {
-    return parseCIDR(s);
-  } catch {
-    return undefined;
-  }
-}
-
-function readNode(r: SpecReader, item: Node | undefined, i: number, defaults: NodeDefaults): NodeSpec {
-  const path = `nodes[${i}]`;
-  const f = item === undefined ? undefined : r.map(item, path, NODE_KEYS, `${path} (a node)`, '`- {name: node1}`');
-  if (item === undefined) r.fail(path, `${path} is empty`, 'write `- name: node1`');
-  if (!f) return { name: '', ip: '', podCIDR: '' };
-  const name = r.str(f, 'name');
-  if (f.get('name') === undefined) r.fail(`${path}.name`, `${path} has no name`, 'add `name: node1`');
-  const ip = f.get('ip') === undefined ? defaults.ip(i, `${path}.ip`) : r.str(f, 'ip');
-  const podCIDR = f.get('podCIDR') === undefined ? defaults.podCIDR(i, `${path}.podCIDR`) : r.str(f, 'podCIDR');
-  const cni = f.get('cni') === undefined ? undefined : r.str(f, 'cni');
-  if (cni !== undefined && cni !== 'bridge' && cni !== 'ptp') r.fail(`${path}.cni`, `${path}.cni "${cni}" is not a CNI plugin the lab wires with`, 'use bridge (cbr0, the default) or ptp (kind-style: a /32 route per Pod, no bridge)');
-  return { name: name ?? '', ip: ip ?? '', podCIDR: podCIDR ?? '', ...(cni === 'ptp' || cni === 'bridge' ? { cni } : {}) };
 }

@@ -210,7 +210,7 @@ describe('topologySpec', () => {
 
     it('unknown keys in nodes, pods, containers and network are rejected with their own allowed keys', () => {
       expectError(y('nodes:', '  - name: node1', '    podCidr: 10.244.1.0/24'), {
-        field: 'nodes[0].podCidr', line: 3, message: /unknown key 'podCidr' in nodes\[0\]/, hint: /did you mean 'podCIDR'\? allowed keys here: name, ip, podCIDR/,
+        field: 'nodes[0].podCidr', line: 3, message: /unknown key 'podCidr' in nodes\[0\]/, hint: /did you mean 'podCIDR'\? allowed keys here: name, ip, subnet, podCIDR, cni$/,
       });
       expectError(y('nodes: [{name: node1}]', 'pods:', '  - name: a', '    node: node1', '    image: nginx'), {
         field: 'pods[0].image', line: 5, message: /unknown key 'image'/, hint: /name, node, labels, containers/,
@@ -219,7 +219,7 @@ describe('topologySpec', () => {
         field: 'pods[0].containers[0].ports', line: 7, message: /unknown key 'ports'/, hint: /name, workload, port/,
       });
       expectError(y('network:', '  cidr: 10.0.0.0/24', '  gateway: 10.0.0.1', 'nodes: [{name: node1}]'), {
-        field: 'network.gateway', line: 3, message: /unknown key 'gateway'/, hint: /allowed keys here: cidr$/,
+        field: 'network.gateway', line: 3, message: /unknown key 'gateway'/, hint: /allowed keys here: cidr, subnets, router$/,
       });
     });
 
