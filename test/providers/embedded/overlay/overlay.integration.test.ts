@@ -131,6 +131,13 @@ for (const mode of testableModes()) {
       ok(await lab.exec({ kind: 'pod', pod: 'pod-a' }, ['busybox', 'ping', '-c', '1', '-W', '2', '-s', '1422', podIP(lab.status, 'pod-b')]), 'a full-size 1450-byte packet');
     });
 
+    it('gives a Pod added to a running vxlan node the same 1450 MTU, and it reaches the other subnet', async () => {
+      const added = await lab.addPod({ name: 'pod-late', node: 'node2' });
+      const [eth0] = json<{ mtu: number }[]>(ok(await lab.exec({ kind: 'pod', pod: 'pod-late' }, ['ip', '-j', 'link', 'show', 'eth0']), 'eth0'));
+      assert.equal(eth0.mtu, 1450);
+      ok(await lab.exec({ kind: 'pod', pod: 'pod-late' }, ['busybox', 'ping', '-c', '1', '-W', '2', podIP(lab.status, 'pod-a')]), `${added.ip} -> pod-a`);
+    });
+
     it('delivers Pod to Pod across the router; the web workload sees the sender Pod\'s own IP (no NAT)', async () => {
       ok(await lab.exec({ kind: 'pod', pod: 'pod-a' }, ['busybox', 'ping', '-c', '1', '-W', '2', podIP(lab.status, 'pod-b')]), 'ping');
       const body = ok(await lab.exec({ kind: 'pod', pod: 'pod-a' }, ['busybox', 'wget', '-q', '-O', '-', `http://${podIP(lab.status, 'pod-b')}:8080/`]), 'wget');

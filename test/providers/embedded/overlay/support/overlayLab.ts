@@ -39,6 +39,8 @@ export interface OverlayLab {
   /** The build progress lines (`step: detail`). */
   progress: string[];
   exec(target: ExecTarget, argv: string[], timeoutMs?: number, input?: string): Promise<ExecResult>;
+  /** Adds a Pod to the running lab (the `addPod` method). */
+  addPod(req: PodRequest): Promise<PodInfo>;
   /** The namespaces an interactive exec joins (the `route` method). */
   route(target: ExecTarget): Promise<ExecRoute>;
   /** Any other method of the lab's protocol (addPod, addService, ...). */
@@ -66,6 +68,7 @@ export async function startOverlayLab(mode: Mode, lab: string, topo: Topology): 
     progress,
     exec: (target, argv, timeoutMs = 20_000, input?: string) => client.call('exec', { target, argv, timeoutMs, input }, timeoutMs + 10_000),
     route: (target) => client.call('route', { target }),
+    addPod: (req) => client.call('addPod', req, 60_000),
     call: (method, params, timeoutMs) => client.call(method, params, timeoutMs),
     async watch(listener) {
       client.onEvent(listener);
