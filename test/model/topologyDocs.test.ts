@@ -14,7 +14,7 @@ function examples(): string[] {
 describe('docs/topology.md examples', () => {
   it('every whole-topology YAML example in the docs is valid', () => {
     const list = examples();
-    assert.ok(list.length >= 3, `found ${list.length} examples`);
+    assert.ok(list.length >= 4, `found ${list.length} examples`);
     for (const text of list) assert.deepEqual(validateTopologyText(text), [], `${text}\n${listErrors(validateTopologyText(text))}`);
   });
 
@@ -24,5 +24,14 @@ describe('docs/topology.md examples', () => {
     const t = parseTopology(text);
     assert.deepEqual(t.services?.map((s) => [s.name, s.clusterIP, s.port, s.targetPort, s.nodePort]), [['web', '10.96.0.100', 80, 8080, undefined], ['web-outside', '10.96.0.101', 8080, 8080, 30081]]);
     assert.deepEqual(t.client, { name: 'outside', ip: '192.168.1.50' });
+  });
+
+  it('the two-subnet vxlan example gives what its comments say', () => {
+    const text = examples().find((e) => e.includes('subnets:'));
+    assert.ok(text, 'the subnets example is there');
+    const t = parseTopology(text);
+    assert.deepEqual(t.network.subnets?.map((s) => s.routerIP), ['192.168.1.1', '192.168.2.1']);
+    assert.deepEqual(t.nodes.map((n) => [n.ip, n.subnet, n.cni]), [['192.168.1.100', 'left', 'vxlan'], ['192.168.2.100', 'right', 'vxlan']]);
+    assert.deepEqual(t.client, { name: 'outside', ip: '192.168.1.50', subnet: 'left' });
   });
 });
