@@ -65,22 +65,24 @@ export function describeIptablesTables(tables: readonly IptablesTable[], where?:
 }
 
 function describeSave(text: string, where?: string): string | undefined {
-  const chains: string[] = [];
-  const tables = new Set<string>();
-  let table = '';
-  let rules = 0;
+  const tables = new Map<string, IptablesTable>();
+  let current: IptablesTable | undefined;
   for (const line of text.split('\n')) {
-    if (line.startsWith('*')) table = line.slice(1).trim();
-    else if (line.startsWith(':')) chains.push(line.slice(1).split(/\s/)[0]);
-    else if (line.startsWith('-A ')) {
-      rules++;
-      tables.add(table);
-    }
+    if (line.startsWith('*')) {
+      const name = line.slice(1).trim();
+      current = tables.get(name) ?? { family: 'ip', table: name, rules: 0, chains: [] };
+      tables.set(name, current);
+    } else if (line.startsWith(':')) current?.chains.push(line.slice(1).split(/\s/)[0]);
+    else if (line.startsWith('-A ') && current) current.rules++;
   }
-  if (chains.some(isKubeProxyIptablesChain)) return kubeSentence(rules, chains, where);
+  // like the nft listing: only the tables that hold kube-proxy's chains are counted as its rules
+  const kube = [...tables.values()].filter((t) => t.chains.some(isKubeProxyIptablesChain));
+  if (kube.length) return describeIptablesTables(kube, where);
+  const used = [...tables.values()].filter((t) => t.rules > 0);
+  const rules = used.reduce((n, t) => n + t.rules, 0);
   if (!rules) return undefined;
   const prefix = where ? `${where}: ` : '';
-  return `${prefix}${rules} iptables rule${rules === 1 ? '' : 's'} (tables ${[...tables].join(', ')}) were not evaluated: ` +
+  return `${prefix}${rules} iptables rule${rules === 1 ? '' : 's'} (tables ${used.map((t) => t.table).join(', ')}) were not evaluated: ` +
     'nft is not installed in this namespace and PodNet evaluates nftables rulesets only';
 }
 

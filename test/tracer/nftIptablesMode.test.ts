@@ -75,3 +75,11 @@ describe('kube-proxy iptables mode is described, not evaluated', () => {
     assert.match(about[0], SENTENCE);
   });
 });
+
+describe('iptables-save text with other tables beside kube-proxy\'s', () => {
+  it('counts only the rules of the tables that hold kube-proxy chains', () => {
+    const mangle = '*mangle\n:PREROUTING ACCEPT [0:0]\n:KUBE-KUBELET-CANARY - [0:0]\n-A PREROUTING -j MARK --set-mark 0x1\n-A PREROUTING -j MARK --set-mark 0x2\nCOMMIT\n';
+    const sentence = describeIptablesMode({ tool: 'iptables', iptablesSave: `${mangle}${fixtureText('kube-proxy-iptables-mode.save')}` }, 'node1');
+    assert.match(sentence ?? '', SENTENCE);
+  });
+});
