@@ -28,7 +28,7 @@ Examples:
   podnet exec --node node1 -- ip route
   podnet exec --docker-host -- nft list ruleset
   podnet exec --docker-container web-a -- busybox ping -c1 192.168.1.100
-  podnet exec --client -- busybox wget -qO- -T 2 http://192.168.1.100:30080/
+  podnet exec --client -- busybox wget -qO- http://192.168.1.100:30080/
 
 On a cluster (--context CTX), POD is NAMESPACE/POD or POD (in the context's namespace, or -n NS), and
 the command runs in the Pod's (or node's) network namespace, entered from its node through the node

@@ -1,6 +1,6 @@
 /** `podnet service` and `podnet get svc|endpoints` end to end on a real embedded lab: kube-proxy-style rules, a real request through the ClusterIP. */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PodInfo, ServiceInfo } from '../../../src/providers/embedded/control/protocol';
@@ -27,6 +27,7 @@ for (const mode of testableModes()) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'podnet-svc-cli-'));
+      chmodSync(dir, 0o755); // the unprivileged CLI reads the topology too
       const file = join(dir, 'lab.yaml');
       writeFileSync(file, TOPOLOGY, { mode: 0o644 });
       await cli('lab', 'down');
@@ -50,7 +51,7 @@ for (const mode of testableModes()) {
       assert.match(svc[1][5], /^\d+s$/, 'a new Service is seconds old');
       assert.deepEqual(rows((await ok('get', 'endpoints', 'web')).stdout).map((r) => r.slice(0, 2)), [['NAME', 'ENDPOINTS'], ['web', `${podA.ip}:8080`]]);
 
-      const answer = await ok('exec', 'pod-b', '--', 'busybox', 'wget', '-qO-', '-T', '5', 'http://10.96.0.100/');
+      const answer = await ok('exec', 'pod-b', '--', 'busybox', 'wget', '-qO-', 'http://10.96.0.100/');
       assert.match(answer.stdout, /pod-a/, 'the ClusterIP was DNATed to pod-a');
     });
 
@@ -77,6 +78,16 @@ for (const mode of testableModes()) {
       assert.equal((await ok('get', 'svc', '-o', 'json')).stdout, before);
     });
 
+    it('a NodePort made with the CLI answers the outside client on a node\'s address; with Cluster the Pod sees the node, not the client', async () => {
+      const created = await ok('service', 'create', 'np', '--pods', 'pod-a', '--port', '80', '--target-port', '8080', '--type', 'NodePort');
+      assert.match(created.stdout, /^service\/np created: NodePort 10\.96\.0\.\d+, port 80:30080\/TCP to target port 8080; NodePort 30080 on every node \(externalTrafficPolicy Cluster\)/);
+      assert.equal(rows((await ok('get', 'svc', 'np')).stdout)[1][4], '80:30080/TCP');
+      const answer = JSON.parse((await ok('exec', '--client', '--', 'busybox', 'wget', '-qO-', 'http://192.168.1.101:30080/')).stdout) as { pod: string; sawSource: string };
+      assert.equal(answer.pod, 'pod-a');
+      assert.notEqual(answer.sawSource, '192.168.1.50', 'externalTrafficPolicy Cluster masquerades the client');
+      await ok('service', 'delete', 'np');
+    });
+
     it('delete removes the Service, its endpoints listing and every node\'s rules for it', async () => {
       const deleted = await ok('service', 'delete', 'web');
       assert.equal(deleted.stdout.trim(), 'service/web deleted; its ClusterIP 10.96.0.100 is free again and every node\'s rules for it are gone');
@@ -97,7 +108,7 @@ for (const mode of testableModes()) {
       const routes = (await ok('exec', '--client', '--', 'ip', '-4', 'route')).stdout;
       assert.doesNotMatch(routes, /10\.244\.|10\.96\./);
       const podA = (await pods()).find((p) => p.name === 'pod-a')!;
-      const tried = await cli('exec', '--client', '--', 'busybox', 'wget', '-qO-', '-T', '2', `http://${podA.ip}:8080/`);
+      const tried = await cli('exec', '--client', '--timeout', '5', '--', 'busybox', 'wget', '-qO-', `http://${podA.ip}:8080/`);
       assert.notEqual(tried.code, 0, 'a Pod IP must not be reachable from outside the cluster');
     });
   });
