@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { Topology } from '../../../../../src/model/topology';
-import type { ExecResult, ExecRoute, ExecTarget, LabEvent, LabMethod, LabMethods, LabStatus } from '../../../../../src/providers/embedded/control/protocol';
+import type {
+  ExecResult, ExecRoute, ExecTarget, LabEvent, LabMethod, LabMethods, LabStatus, PodInfo, PodRequest,
+} from '../../../../../src/providers/embedded/control/protocol';
 import { RpcClient } from '../../../../../src/providers/embedded/control/rpcClient';
 import { run, type RunResult } from '../../../../../src/util/exec';
 import { UNPRIVILEGED_UID, type Mode } from '../../../../support/cli';
