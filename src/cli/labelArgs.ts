@@ -1,28 +1,6 @@
-/** Parsing of the Kubernetes-style values the Service and Pod commands take: labels (`k=v,k2=v2`), name lists and port numbers. */
+/** Parsing of the values the Service and Pod commands take: labels (`k=v,k2=v2`, by the model's label rules), name lists and port numbers. */
+import { labelKeyProblem, labelValueProblem } from '../model/labels';
 import { UsageError } from './cliError';
-
-// A label name (and a value, which may also be empty): at most 63 characters, alphanumeric at both ends, `-_.` inside.
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-// The optional key prefix: a DNS subdomain (lowercase labels joined by dots), at most 253 characters.
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** Why `key` is not a Kubernetes label key, or undefined when it is one. */
-export function labelKeyProblem(key: string): string | undefined {
-  const slash = key.lastIndexOf('/');
-  const prefix = slash < 0 ? undefined : key.slice(0, slash);
-  const name = slash < 0 ? key : key.slice(slash + 1);
-  if (prefix !== undefined && (prefix.length > 253 || !LABEL_PREFIX.test(prefix))) {
-    return `key prefix "${prefix}" is not a DNS subdomain (lowercase letters, digits, "-" and ".")`;
-  }
-  if (!LABEL_NAME.test(name)) return `key "${name}" must be 1 to 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
-  return undefined;
-}
-
-/** Why `value` is not a Kubernetes label value (empty is allowed), or undefined when it is one. */
-export function labelValueProblem(value: string): string | undefined {
-  if (value === '' || LABEL_NAME.test(value)) return undefined;
-  return `value "${value}" must be at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`;
-}
 
 /**
  * Parses `k=v[,k=v...]` given to `option` into labels (merged into `into` when given, for a repeatable option);
@@ -35,8 +13,8 @@ export function parseLabels(text: string, option: string, help?: string, into: R
     if (eq < 0) throw new UsageError(`${option} "${text}": "${pair}" should look like KEY=VALUE (several joined by commas)`, help);
     const key = pair.slice(0, eq);
     const value = pair.slice(eq + 1);
-    const problem = labelKeyProblem(key) ?? labelValueProblem(value);
-    if (problem) throw new UsageError(`${option} "${text}": label ${problem}`, help);
+    const problem = labelKeyProblem(key) ?? labelValueProblem(key, value);
+    if (problem) throw new UsageError(`${option} "${text}": ${problem}`, help);
     if (Object.hasOwn(labels, key)) throw new UsageError(`${option} "${text}": key "${key}" is given twice; give each label once`, help);
     labels[key] = value;
   }

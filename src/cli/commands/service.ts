@@ -1,4 +1,5 @@
 /** `podnet service create|delete`: give Pods a stable virtual IP (and a port on every node) the way kube-proxy does, or take it away. */
+import { SERVICE_DEFAULTS } from '../../model/serviceSpec';
 import type { ExternalTrafficPolicy, ServiceProtocol, ServiceType } from '../../model/topology';
 import { LabError } from '../../providers/embedded/control/labError';
 import type { ServiceInfo, ServiceRequest } from '../../providers/embedded/control/protocol';
@@ -88,7 +89,7 @@ export function serviceRequestFrom(name: string, values: ServiceValues): Service
   const protocol = oneOf<ServiceProtocol>(values.protocol, ['tcp', 'udp'], '--protocol');
   if (protocol) req.protocol = protocol;
   if (type) req.type = type;
-  if (nodePort !== undefined) req.nodePort = parsePortNumber(nodePort, '--node-port', SERVICE_HELP, 30000, 32767);
+  if (nodePort !== undefined) req.nodePort = parsePortNumber(nodePort, '--node-port', SERVICE_HELP, ...SERVICE_DEFAULTS.nodePortRange);
   if (policy) req.externalTrafficPolicy = policy;
   if (values['cluster-ip'] !== undefined) req.clusterIP = values['cluster-ip'];
   return req;
