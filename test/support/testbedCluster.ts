@@ -11,7 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DockerEngine } from './docker/engine';
+import { KubeProvider } from '../../src/providers/kube/kubeProvider';
+import { dockerEngineForTest, type DockerEngine } from './docker/engine';
+import { createTestbed, destroyTestbed, type Testbed, type TestbedSpec } from './testbed/testbed';
 import { writeKubeconfig } from './kubeApiStandIn/kubeconfigFile';
 import { KubeApiStandIn } from './kubeApiStandIn/server';
 import type { StoredObject } from './kubeApiStandIn/store';
@@ -135,4 +137,35 @@ export async function startTestbedCluster(engine: DockerEngine, facts: TestbedFa
       else process.env.DOCKER_HOST = previousDockerHost;
     },
   };
+}
+
+/** A test bed, its stand-in API and a KubeProvider connected to it (all namespaces), for integration tests. */
+export interface TestbedKube {
+  engine: DockerEngine;
+  bed: Testbed;
+  cluster: TestbedCluster;
+  kube: KubeProvider;
+}
+
+/**
+ * Builds a test bed (after removing one of the same name an interrupted run left), starts its stand-in API and connects
+ * a KubeProvider to it; `prepare` runs before the connection (e.g. to store Services). Skips the test when Docker is missing.
+ */
+export async function startTestbedKube(
+  ctx: Mocha.Context, spec: TestbedSpec, opts: TestbedClusterOptions & { prepare?: (t: Omit<TestbedKube, 'kube'>) => Promise<void> } = {},
+): Promise<TestbedKube> {
+  const engine = await dockerEngineForTest(ctx);
+  await destroyTestbed(engine, spec.cluster);
+  const bed = await createTestbed(engine, spec);
+  const cluster = await startTestbedCluster(engine, bed, opts);
+  await opts.prepare?.({ engine, bed, cluster });
+  const kube = await KubeProvider.connect({ kubeconfig: cluster.kubeconfig, context: cluster.context, namespace: 'all', env: cluster.env });
+  return { engine, bed, cluster, kube };
+}
+
+/** Undoes {@link startTestbedKube}: closes the provider and the stand-in and removes the test bed. */
+export async function stopTestbedKube(t: TestbedKube | undefined): Promise<void> {
+  await t?.kube.closeAndWait();
+  await t?.cluster.close();
+  if (t) await destroyTestbed(t.engine, t.bed);
 }

@@ -4,37 +4,29 @@ import type { ClusterChange } from '../../../src/providers/kube/clusterTypes';
 import { KubeProvider } from '../../../src/providers/kube/kubeProvider';
 import { collectSnapshot } from '../../../src/snapshot/collect';
 import { traceLive } from '../../../src/tracer/runTrace';
-import { dockerEngineForTest, type DockerEngine } from '../../support/docker/engine';
-import { createTestbed, destroyTestbed, type Testbed } from '../../support/testbed/testbed';
-import { podObject, startTestbedCluster, type TestbedCluster } from '../../support/testbedCluster';
+import type { Testbed } from '../../support/testbed/testbed';
+import { podObject, startTestbedKube, stopTestbedKube, type TestbedCluster, type TestbedKube } from '../../support/testbedCluster';
 
 const BED = 'podnet-h4br';
 
 describe('KubeProvider in-process on a cbr0 (bridge) Docker test bed behind the kube-apiserver stand-in', function () {
   this.timeout(300_000);
-  let engine: DockerEngine;
+  let t: TestbedKube | undefined;
   let bed: Testbed;
   let cluster: TestbedCluster;
   let kube: KubeProvider;
 
   before(async function () {
-    engine = await dockerEngineForTest(this);
-    await destroyTestbed(engine, BED);
-    bed = await createTestbed(engine, {
+    t = await startTestbedKube(this, {
       cluster: BED, workers: 1, cni: 'bridge', pods: [
         { namespace: 'default', name: 'pod-a', node: `${BED}-control-plane` },
         { namespace: 'default', name: 'pod-b', node: `${BED}-control-plane` },
         { namespace: 'web', name: 'pod-c', node: `${BED}-worker` },
       ],
     });
-    cluster = await startTestbedCluster(engine, bed);
-    kube = await KubeProvider.connect({ kubeconfig: cluster.kubeconfig, context: cluster.context, namespace: 'all', env: cluster.env });
+    ({ bed, cluster, kube } = t);
   });
-  after(async () => {
-    await kube?.closeAndWait();
-    await cluster?.close();
-    if (bed) await destroyTestbed(engine, bed);
-  });
+  after(() => stopTestbedKube(t));
 
   it('status: nodes read as bridge (cbr0 with its gateway address), Pods as NAMESPACE/NAME, no wire', async () => {
     const st = await kube.status();

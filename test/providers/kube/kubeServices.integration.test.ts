@@ -1,16 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { KubeProvider } from '../../../src/providers/kube/kubeProvider';
+import type { LabProvider } from '../../../src/providers/provider';
 import { collectSnapshot } from '../../../src/snapshot/collect';
 import { parseSnapshot, serializeSnapshot } from '../../../src/snapshot/validate';
 import { describeIptablesMode } from '../../../src/tracer/iptablesMode';
 import { predictTrace } from '../../../src/tracer/predict';
 import { traceLive } from '../../../src/tracer/runTrace';
 import { runOk } from '../../../src/util/exec';
-import { dockerEngineForTest, type DockerEngine } from '../../support/docker/engine';
+import type { DockerEngine } from '../../support/docker/engine';
 import { serviceObject } from '../../support/kubeApiStandIn/serviceObjects';
 import { syncKubeProxyStandIn } from '../../support/testbed/kubeProxyStandIn';
-import { addTestbedPods, createTestbed, destroyTestbed, removeTestbedPod, type Testbed } from '../../support/testbed/testbed';
-import { podObject, startTestbedCluster, type TestbedCluster } from '../../support/testbedCluster';
+import { addTestbedPods, removeTestbedPod, type Testbed } from '../../support/testbed/testbed';
+import { podObject, startTestbedKube, stopTestbedKube, type TestbedCluster, type TestbedKube } from '../../support/testbedCluster';
 
 const BED = 'podnet-h6svc';
 const WEB = { namespace: 'default', name: 'web', clusterIP: '10.96.0.10', selector: { tier: 'web' }, ports: [{ port: 80, targetPort: 8080 }] };
@@ -28,32 +29,25 @@ const IPTABLES_MODE_RULES = [
 
 describe('Services on a cluster: the kube provider reads Services + EndpointSlices (kube-apiserver stand-in) over real kube-proxy-style nft rules (kube-proxy stand-in) on a Docker test bed', function () {
   this.timeout(300_000);
+  let t: TestbedKube | undefined;
   let engine: DockerEngine;
   let bed: Testbed;
   let cluster: TestbedCluster;
   let kube: KubeProvider;
 
   before(async function () {
-    engine = await dockerEngineForTest(this);
-    await destroyTestbed(engine, BED);
-    bed = await createTestbed(engine, {
-      cluster: BED, workers: 1, cni: 'ptp', pods: [
-        { namespace: 'default', name: 'web-1', node: `${BED}-control-plane` },
-        { namespace: 'default', name: 'web-2', node: `${BED}-worker` },
-        { namespace: 'default', name: 'probe', node: `${BED}-worker` },
-      ],
+    const pods = [['web-1', 'control-plane'], ['web-2', 'worker'], ['probe', 'worker']].map(([name, role]) => ({ namespace: 'default', name, node: `${BED}-${role}` }));
+    t = await startTestbedKube(this, { cluster: BED, workers: 1, cni: 'ptp', pods }, {
+      podLabels: (p) => (p.name.startsWith('web-') ? { tier: 'web' } : undefined),
+      prepare: async ({ engine: e, bed: b, cluster: c }) => {
+        c.standIn.upsert(serviceObject(WEB));
+        c.standIn.upsert(serviceObject({ namespace: 'default', name: 'nobody', clusterIP: '10.96.0.11', selector: { tier: 'none' }, ports: [{ port: 80 }] }));
+        await syncKubeProxyStandIn(e, b.nodes, c.standIn);
+      },
     });
-    cluster = await startTestbedCluster(engine, bed, { podLabels: (p) => (p.name.startsWith('web-') ? { tier: 'web' } : undefined) });
-    cluster.standIn.upsert(serviceObject(WEB));
-    cluster.standIn.upsert(serviceObject({ namespace: 'default', name: 'nobody', clusterIP: '10.96.0.11', selector: { tier: 'none' }, ports: [{ port: 80 }] }));
-    await syncKubeProxyStandIn(engine, bed.nodes, cluster.standIn);
-    kube = await KubeProvider.connect({ kubeconfig: cluster.kubeconfig, context: cluster.context, namespace: 'all', env: cluster.env });
+    ({ engine, bed, cluster, kube } = t);
   });
-  after(async () => {
-    await kube?.closeAndWait();
-    await cluster?.close();
-    if (bed) await destroyTestbed(engine, bed);
-  });
+  after(() => stopTestbedKube(t));
 
   const podIP = (name: string): string => bed.pods.find((p) => p.name === name)!.ip;
 
@@ -68,6 +62,9 @@ describe('Services on a cluster: the kube provider reads Services + EndpointSlic
     assert.deepEqual(web.endpoints, expected);
     assert.deepEqual(st.services?.find((s) => s.name === 'nobody')?.endpoints, []);
     assert.equal(st.serviceCIDR, undefined, 'the API does not say the service range');
+    const provider: LabProvider = kube;
+    assert.equal(provider.addService, undefined, 'read-only: Services on a cluster are made with kubectl');
+    assert.equal(provider.deleteService, undefined);
   });
 
   it('the stand-in\'s rules are real: a Pod reaches the ClusterIP and lands on one endpoint, its own IP kept as source', async () => {
