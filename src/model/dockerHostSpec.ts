@@ -4,7 +4,7 @@
  *
  *   dockerHost:             optional; `dockerHost:` or `dockerHost: {}` gives every default
  *     name: string          default docker-host; DNS label, unique among nodes, Pods and containers
- *     ip: string            default host number 10 of network.cidr (192.168.1.10)
+ *     ip: string            default host number 10 of network.cidr (192.168.1.10), or of the first subnet
  *     bridgeCIDR: string    default 172.17.0.0/16; docker0's range, apart from every cluster range
  *     containers:           default web-a (8080, published on 8081) and web-b (8080); at most 8
  *       - name: string      required; DNS label, unique among nodes, Pods and containers
@@ -95,8 +95,10 @@ export function dockerHostToPlain(d: DockerHostSpec): object {
 /** `t` with the default Docker host added when it has none (`lab up --with-docker-host`); throws a SpecError naming the field on a clash. */
 export function withDefaultDockerHost(t: Topology): Topology {
   if (t.dockerHost) return t;
-  const ip = defaultDockerHostIp(t.network.cidr);
-  if (!ip) throw new SpecError(noDefaultIp(t.network.cidr), { field: 'dockerHost.ip' }, 'add a dockerHost section with an ip to the topology file');
+  // With subnets the host joins the first one, as a dockerHost section without an ip does.
+  const network = t.network.subnets?.[0]?.cidr ?? t.network.cidr;
+  const ip = defaultDockerHostIp(network);
+  if (!ip) throw new SpecError(noDefaultIp(network), { field: 'dockerHost.ip' }, 'add a dockerHost section with an ip to the topology file');
   const out: Topology = {
     ...t, dockerHost: { name: DOCKER_HOST_DEFAULTS.name, ip, bridgeCIDR: DOCKER_HOST_DEFAULTS.bridgeCIDR, containers: defaultDockerContainers() },
   };

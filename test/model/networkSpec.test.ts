@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { coveringCIDR } from '../../src/model/networkSpec';
-import { parseTopology, topologyToYaml, validateTopologyText } from '../../src/model/topologySpec';
+import { parseTopology, topologyToYaml, validateTopologyText, withDefaultDockerHost } from '../../src/model/topologySpec';
 import { expectError, listErrors, y } from './specAssert';
 
 /** Two subnets, a and b; the nodes list starts on line 5. */
@@ -48,6 +48,12 @@ describe('networkSpec (subnets, router, vxlan nodes)', () => {
       assert.equal(t.dockerHost?.ip, '192.168.1.10');
       assert.deepEqual(t.network.router, { name: 'gw' });
       assert.equal(parseTopology(twoSubnets('  - {name: n1}') + 'client: {ip: 192.168.2.50}\n').client?.subnet, 'b');
+    });
+
+    it('--with-docker-host puts the default Docker host in the first subnet', () => {
+      const t = withDefaultDockerHost(parseTopology(twoSubnets('  - {name: n1, subnet: b}').replace('192.168.1.0/24', '192.168.4.0/24')));
+      assert.equal(t.network.cidr, '192.168.0.0/21');
+      assert.equal(t.dockerHost?.ip, '192.168.4.10');
     });
 
     it('accepts vxlan nodes on different subnets and routed nodes on different subnets', () => {
