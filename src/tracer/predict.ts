@@ -62,7 +62,7 @@ function predictReturn(net: NetIndex, forward: TraceResult, natAt: NatRecord[]):
   const end = walker.hops[walker.hops.length - 1];
   if (end?.namespace !== first.namespace) return { disposition: 'EXITS_LAB', reason: `the reply to ${d.srcIP} is delivered in ${end?.where ?? ns.name}, not back in the sender`, hops: walker.hops };
   // What the sender put on the wire before any rewrite: its own source, the address it was told to reach.
-  const srcAtOrigin = natAt.find((r) => r.namespace === first.namespace)?.changes.find((c) => c.field === 'srcIP')?.from;
+  const srcAtOrigin = natAt.filter((r) => r.namespace === first.namespace).flatMap((r) => r.changes).find((c) => c.field === 'srcIP')?.from;
   const sent = { ...first.headers, srcIP: String(srcAtOrigin ?? first.headers.srcIP), dstIP: forward.request.to.ip, dstPort: forward.request.port };
   const mismatch = natAt.length ? replyMismatch(sent, walker.packet) : undefined;
   if (mismatch) return { disposition: 'DROPPED_BY_RULE', reason: mismatch, hops: walker.hops };

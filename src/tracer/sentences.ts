@@ -55,3 +55,8 @@ export function deliverSentence(where: string, ip: string, ifIn: string | undefi
 export function localSentence(where: string, ip: string, src: string): string {
   return `${ip} is ${where}'s own address: the packet goes through lo and is delivered inside ${where}, from ${src}; it never leaves, so there is no route to follow and no NAT.`;
 }
+
+/** Sentence for br_netfilter's bridged DNAT: the new destination sits behind the bridge the frame came in on. */
+export function bridgedDnatSentence(where: string, bridge: string, dst: string, ttl: number): string {
+  return `${dst} is behind ${bridge}, the bridge the frame came in on, so ${where} (br_netfilter) does not route it: it bridges the rewritten frame to ${dst}'s MAC, keeping the sender's source MAC and the TTL (${ttl}).`;
+}

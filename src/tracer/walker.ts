@@ -161,17 +161,30 @@ export class Walker {
       throw new Stop('NOT_FORWARDING', `${ns.name} has forwarding off and ${this.packet.dstIP} is not its address`);
     }
     this.filter(ns, L3_FAMILIES, 'forward', iif, dev, rows);
-    if (this.packet.ttl <= 1) {
+    // br_netfilter: a frame DNATed to an address behind the bridge it came in on is bridged there, not routed.
+    const bridged = this.bridgedDnat(ns, iif, dev);
+    if (this.packet.ttl <= 1 && !bridged) {
       this.hop(ns, 'drop', rows, `The TTL ran out in ${ns.name}.`, iif);
       throw new Stop('TTL_EXCEEDED', `TTL exceeded in ${ns.name}`);
     }
     const ttlBefore = this.packet.ttl;
-    this.packet.ttl -= 1;
+    if (!bridged) this.packet.ttl -= 1;
     this.undo(ns, 'dnat');
     this.filter(ns, L3_FAMILIES, 'postrouting', iif, dev, rows, this.net.primaryAddress(ns, dev));
+    const srcMAC = this.packet.srcMAC;
     this.resolveNeighbor(ns, dev, res.route.gateway ?? this.packet.dstIP, rows);
-    this.hop(ns, 'forward', rows, say.forwardSentence(ns.name, res.route, this.packet.dstIP, ttlBefore, tableName(res.route.table)), iif, dev);
+    if (bridged) this.packet.srcMAC = srcMAC;
+    const sentence = bridged
+      ? say.bridgedDnatSentence(ns.name, dev, this.packet.dstIP, ttlBefore)
+      : say.forwardSentence(ns.name, res.route, this.packet.dstIP, ttlBefore, tableName(res.route.table));
+    this.hop(ns, 'forward', rows, sentence, iif, dev);
     this.transmit(ns, dev);
+  }
+
+  /** True when br_netfilter bridges a request DNATed here back out of the bridge it arrived on (the kernel's bridged DNAT). */
+  private bridgedDnat(ns: NamespaceSnapshot, iif: string, dev: string): boolean {
+    if (this.reply || !ns.bridgeNetfilter || dev !== iif || this.net.link(ns, iif)?.kind !== 'bridge') return false;
+    return this.natAt.some((r) => r.namespace === ns.id && r.changes.some((c) => c.field === 'dstIP'));
   }
 
   /** An L3 routing loop: the packet arrives again where it was routed before, with a lower TTL; names the routes that form it. */

@@ -186,7 +186,7 @@ for (const mode of testableModes()) {
 
     it('refuses unknown endpoints and addresses outside the lab with a clear error', async () => {
       const cases: [string[], RegExp][] = [
-        [['trace', '--lab', lab, 'pod-zz', 'pod-a'], /from: "pod-zz" is not a Pod, node or IP of this lab \(Pods: pod-a, pod-b, pod-c; nodes: node1, node2\)/],
+        [['trace', '--lab', lab, 'pod-zz', 'pod-a'], /from: "pod-zz" is not a Pod, node, Service or IP of this lab \(Pods: pod-a, pod-b, pod-c; nodes: node1, node2\)/],
         [['trace', '--lab', lab, 'pod-a', '8.8.8.8'], /to: 8\.8\.8\.8 is in no network of this lab/],
         [['trace', '--lab', lab, 'pod-a', 'pod-c', '--proto', 'sctp'], /--proto sctp is not supported/],
         [['trace', '--lab', `${lab}-missing`, 'pod-a', 'pod-c'], /no lab named/],

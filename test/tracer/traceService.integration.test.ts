@@ -4,7 +4,7 @@
  * is the NAT evidence: source kept to a ClusterIP, SNAT for NodePort with Cluster, client IP kept with Local.
  */
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceResult } from '../../src/tracer/types';
@@ -40,6 +40,9 @@ for (const mode of testableModes()) {
     before(async () => {
       const file = join(dir, 'svc.yaml');
       writeFileSync(file, TOPOLOGY);
+      // The unprivileged CLI reads it too.
+      chmodSync(dir, 0o755);
+      chmodSync(file, 0o644);
       await runCli(mode, ['lab', 'down', '--lab', lab]);
       await runCliOk(mode, ['lab', 'up', '--lab', lab, '-q', '--topology', file]);
       const pods = JSON.parse((await runCliOk(mode, ['get', 'pods', '--lab', lab, '-o', 'json'])).stdout) as { name: string; ip: string }[];

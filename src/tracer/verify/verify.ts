@@ -30,14 +30,16 @@ function destinationPorts(t: TraceResult, more: number[]): number[] {
 
 /**
  * Keeps only the events of the probe's own packet: its size (ICMP, UDP) and the ICMP id or source port it left the
- * sender with; a concurrent trace's probes pass the same chains.
+ * sender with; a concurrent trace's probes pass the same chains. Once a Service's masquerade (fully-random) gave it a new
+ * source address and port, it is the packet from another source to one of the Service's endpoints (`endpoints`, ip:port).
  */
-function probeEvents(events: TraceEvent[], origin: string, ipLength: number | undefined, dst: string): TraceEvent[] {
+function probeEvents(events: TraceEvent[], origin: string, ipLength: number | undefined, dst: string, endpoints: Set<string>): TraceEvent[] {
   if (ipLength !== undefined) events = events.filter((e) => e.ipLength === undefined || e.ipLength === ipLength);
   const first = events.find((e) => e.namespace === origin && (e.hook === 'output' || e.hook === 'postrouting') && (e.headers.dstIP === undefined || e.headers.dstIP === dst));
   if (!first) return events;
+  const masqueraded = (e: TraceEvent) => e.headers.srcIP !== first.headers.srcIP && endpoints.has(`${e.headers.dstIP}:${e.headers.dstPort}`);
   return events.filter((e) => (first.icmpId === undefined || e.icmpId === first.icmpId)
-    && (first.headers.srcPort === undefined || e.headers.srcPort === first.headers.srcPort));
+    && (first.headers.srcPort === undefined || e.headers.srcPort === first.headers.srcPort || masqueraded(e)));
 }
 
 /** Monitors proven listening, the probe, then the monitors stopped once they read everything: no fixed window to miss. */
@@ -102,7 +104,8 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   } finally {
     result.warnings.push(...await remove());
   }
-  const mine = probeEvents(attempt.events, origin, ipLength, result.hops[0]?.headers.dstIP ?? result.request.to.ip);
+  const endpoints = new Set((result.service?.candidates ?? []).map((c) => `${c.ip}:${c.port}`));
+  const mine = probeEvents(attempt.events, origin, ipLength, result.hops[0]?.headers.dstIP ?? result.request.to.ip, endpoints);
   const reached = result.service?.candidates.length ? reachedCandidate(result, mine) : undefined;
   if (reached && reached !== result.service?.chosen) followEndpoint(snapshot, result, reached);
   observeHops(result.hops, snapshot, mine, attempt.verdicts.filter((v) => mine.some((e) => e.traceId === v.traceId && e.namespace === v.namespace)));
