@@ -35,7 +35,18 @@ function linkKind(raw: RawJson): SnapshotLink['kind'] {
   if (str(raw, 'link_type') === 'loopback') return 'loopback';
   const info = raw.linkinfo as RawJson | undefined;
   const kind = info && typeof info === 'object' ? str(info, 'info_kind') : undefined;
-  return kind === 'veth' || kind === 'bridge' ? kind : 'other';
+  return kind === 'veth' || kind === 'bridge' || kind === 'vxlan' ? kind : 'other';
+}
+
+/** A vxlan device's parameters from `linkinfo.info_data` (VNI, UDP port, local VTEP, underlay device, learning); undefined without a VNI. */
+function vxlanInfo(raw: RawJson): SnapshotLink['vxlan'] {
+  const info = raw.linkinfo as RawJson | undefined;
+  const data = info && typeof info === 'object' ? (info.info_data as RawJson | undefined) : undefined;
+  if (!data || typeof data !== 'object' || num(data, 'id') === undefined) return undefined;
+  // iproute2 prints `learning` as a boolean; the kernel's default (and iproute2's without the key) is on.
+  const learning = typeof data.learning === 'boolean' ? data.learning : true;
+  // port 0 means "the kernel's default", which Linux still sets to 8472 (its historic VXLAN port).
+  return compact({ id: num(data, 'id')!, port: num(data, 'port') || 8472, local: str(data, 'local'), dev: str(data, 'link'), learning });
 }
 
 /** Links from `ip -j -d link show`, sorted by ifindex. */
@@ -53,6 +64,7 @@ export function parseLinks(raw: RawJson[]): ParsedLink[] {
         state: str(r, 'operstate') ?? 'UNKNOWN',
         up: strings(r, 'flags').includes('UP'),
         master: str(r, 'master'),
+        vxlan: kind === 'vxlan' ? vxlanInfo(r) : undefined,
       });
       return compact({ link, linkIndex: kind === 'veth' ? num(r, 'link_index') : undefined, linkNetnsid: num(r, 'link_netnsid') });
     })
