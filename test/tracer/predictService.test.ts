@@ -92,6 +92,18 @@ describe('predictTrace through Services (kube-proxy nftables table, real nft JSO
     assert.equal(back.hops[back.hops.length - 1].headers.srcIP, '10.96.0.100');
   });
 
+  it('a same-node endpoint is bridged after the DNAT (br_netfilter): no TTL decrement, the sender\'s source MAC kept', () => {
+    const t = predictTrace(s, { from: 'pod-a', to: 'web' }, { prefer: b });
+    const dnat = serviceHop(t).hop;
+    assert.equal(dnat.decision, 'forward');
+    assert.deepEqual([dnat.ifIn, dnat.ifOut], ['cbr0', 'cbr0']);
+    assert.equal(t.delivered?.ttl, 64);
+    assert.equal(t.delivered?.srcMAC, t.hops[0].headers.srcMAC, 'pod-a\'s own MAC, as the kernel leaves it');
+    assert.match(dnat.sentence, /does not route it: it bridges the rewritten frame/);
+    const routed = predictTrace(s, { from: 'pod-a', to: 'web' }, { prefer: c });
+    assert.equal(serviceHop(routed).hop.headers.ttl, 63, 'an endpoint behind another interface is routed');
+  });
+
   it('a same-node endpoint: the bridged reply is un-DNATed through br_netfilter; without it the reply is no answer to the client', () => {
     const t = predictTrace(s, { from: 'pod-a', to: 'web' }, { prefer: b });
     assert.equal(t.returnPath?.disposition, 'DELIVERED', t.returnPath?.reason);
