@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { run } from '../../../../src/util/exec';
 import { writeKubeconfig } from '../../../support/kubeApiStandIn/kubeconfigFile';
 import { KubeApiStandIn, STAND_IN_TOKEN } from '../../../support/kubeApiStandIn/server';
+import { endpointSliceObject, serviceObject } from '../../../support/kubeApiStandIn/serviceObjects';
 import { podObject } from './fixtures';
 
 /** GETs a path from the stand-in and returns status and body (read until the server ends it). */
@@ -74,5 +75,23 @@ describe('the kube-apiserver stand-in speaks the real wire format', () => {
     assert.deepEqual([exit.code, exit.stdout], [4, 'hi\n']);
     const cat = await run(['kubectl', 'exec', '-i', 'web-1', '--', 'cat'], { env, input: 'piped\n', timeoutMs: 30_000 });
     assert.deepEqual([cat.code, cat.stdout], [0, 'piped\n']);
+  });
+
+  it('stand-in: kubectl, a real client, finds Services and EndpointSlices through discovery and lists them as JSON', async function () {
+    if (!existsSync('/usr/bin/kubectl') && !existsSync('/usr/local/bin/kubectl')) this.skip(); // kubectl is optional on developer machines
+    const web = { namespace: 'default', name: 'web', clusterIP: '10.96.0.10', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] };
+    standIn.upsert(serviceObject(web));
+    standIn.upsert(endpointSliceObject(web, [{ ip: '10.244.1.5', pod: { namespace: 'default', name: 'web-1' }, node: 'node-a' }], [{ port: 8080 }]));
+    const env = { ...process.env, HOME: dir, KUBECONFIG: writeKubeconfig(dir, { target: standIn }) };
+    const svcs = await run(['kubectl', 'get', 'services', '-A', '-o', 'json'], { env, timeoutMs: 30_000 });
+    assert.equal(svcs.code, 0, svcs.stderr);
+    assert.deepEqual(JSON.parse(svcs.stdout).items.map((s: { spec: { clusterIP: string } }) => s.spec.clusterIP), ['10.96.0.10']);
+    const slices = await run(['kubectl', 'get', 'endpointslices.discovery.k8s.io', '-n', 'default', '-o', 'json'], { env, timeoutMs: 30_000 });
+    assert.equal(slices.code, 0, slices.stderr);
+    const [slice] = JSON.parse(slices.stdout).items as { apiVersion: string; endpoints: { addresses: string[] }[] }[];
+    assert.deepEqual([slice.apiVersion, slice.endpoints[0].addresses], ['discovery.k8s.io/v1', ['10.244.1.5']]);
+    standIn.forbid('list', 'endpointslices');
+    const denied = await get(standIn, '/apis/discovery.k8s.io/v1/endpointslices');
+    assert.equal(JSON.parse(denied.body).message, 'endpointslices is forbidden: User "stand-in-user" cannot list resource "endpointslices" in API group "discovery.k8s.io" at the cluster scope');
   });
 });
