@@ -116,7 +116,7 @@ export class LabSession implements vscode.Disposable {
     } else if (c.kind === 'pod') {
       this.details.delete(`pod/${c.pod.name}`);
       this.details.delete(`node/${c.pod.node}`);
-    } else {
+    } else if (c.kind === 'node') {
       this.details.delete(`node/${c.node}`);
     }
     this.changed.fire(c);

@@ -35,6 +35,23 @@ async function treeDescriptionOf(page: Page, view: string, label: string): Promi
   return (await wb.treeItems(page, view)).find((r) => r.label === label)?.description;
 }
 
+/** Collapses the tree row labelled `label` (no-op when it is collapsed). */
+async function collapseTreeItem(page: Page, view: string, label: string): Promise<void> {
+  const row = wb.viewPane(page, view).locator('.pane-body .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^\\s*${label}\\s*$`) }) }).first();
+  if ((await row.getAttribute('aria-expanded')) === 'true') await row.locator('.monaco-tl-twistie').click();
+}
+
+/** Polls `probe` until it returns something (15 s at most): tree rows change when the lab's events arrive. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 describe('PodNet in VS Code with a live lab (code-server + Chromium)', function () {
   this.timeout(180_000);
   let root = '';
@@ -112,6 +129,52 @@ describe('PodNet in VS Code with a live lab (code-server + Chromium)', function 
     console.log(`      e2e: pod-c ${before.ip} -> ${after.ip} shown in the tree ${ms} ms after the delete`);
     assert.match((await treeDescriptionOf(page!, 'Network', 'pod-c')) ?? '', new RegExp(`^${after.ip.replace(/\./g, '\\.')}`));
     await wb.screenshot(page!, 'tree-after-recreate');
+  });
+
+  it('a Service made with Create Service... shows in the Services group with its endpoint; a Pod re-created through the CLI changes the endpoint row, not the ClusterIP', async () => {
+    const p = page!;
+    const answer = async (title: RegExp, act: () => Promise<void>) => {
+      await wb.waitForText(p.locator('.quick-input-widget .quick-input-title'), title, 15_000);
+      await act().catch(async (e: unknown) => {
+        await wb.screenshot(p, `create-service-failed-${title.source.replace(/\W+/g, '-')}`);
+        throw e;
+      });
+    };
+    const type = (text: string) => async () => {
+      await wb.typeQuickInput(p, text);
+      await p.keyboard.press('Enter');
+    };
+    await wb.commandPalette(p, 'PodNet: Create Service...');
+    await wb.pickQuickItem(p, 'PodNet: Create Service...');
+    await answer(/^Create Service: name$/, type('web'));
+    await answer(/^Create Service web: which Pods\?$/, async () => {
+      await wb.typeQuickInput(p, 'pod-c');
+      await wb.pickQuickItem(p, 'pod-c');
+      await p.keyboard.press('Enter');
+    });
+    await answer(/port \(on the ClusterIP\)$/, type('80'));
+    await answer(/targetPort \(on the Pods\)$/, type('8080'));
+    await answer(/: type$/, () => wb.pickQuickItem(p, 'ClusterIP'));
+    await wb.waitForNotification(p, /Service web has ClusterIP 10\.96\.0\.100, with 1 ready endpoint\./, 30_000);
+    // Fold the nodes so the Services group is in the (virtual) list's rendered rows.
+    for (const node of ['node1', 'node2']) await collapseTreeItem(p, 'Network', node);
+    const endpointOf = (ip: string) => async () => (await wb.treeItems(p, 'Network')).find((r) => r.label === `${ip}:8080`);
+    const first = pods().find((x) => x.name === 'pod-c')!;
+    await waitFor(endpointOf(first.ip), `endpoint ${first.ip}:8080`);
+    const rows = await wb.treeItems(p, 'Network');
+    assert.equal(rows.find((r) => r.label === 'Services')?.description, '1 Service · ClusterIPs from 10.96.0.0/12');
+    assert.equal(rows.find((r) => r.label === 'web')?.description, 'ClusterIP · 10.96.0.100 · 80/TCP · 1/1 ready');
+    assert.equal((await endpointOf(first.ip)())?.description, '→ pod-c on node2');
+    await wb.screenshot(p, 'tree-service');
+    assert.equal(podnet(['pod', 'delete', 'pod-c']).code, 0);
+    assert.equal(podnet(['pod', 'create', 'pod-c', '--node', 'node2']).code, 0);
+    const again = pods().find((x) => x.name === 'pod-c')!;
+    assert.notEqual(again.ip, first.ip);
+    await waitFor(endpointOf(again.ip), `endpoint ${again.ip}:8080 after the re-create`);
+    const after = await wb.treeItems(p, 'Network');
+    assert.equal(after.find((r) => r.label === `${first.ip}:8080`), undefined, 'the old endpoint row is gone');
+    assert.equal(after.find((r) => r.label === 'web')?.description, 'ClusterIP · 10.96.0.100 · 80/TCP · 1/1 ready', 'the ClusterIP stays');
+    await wb.screenshot(p, 'tree-service-after-recreate');
   });
 
   it('reports the activation time VS Code measured', async () => {

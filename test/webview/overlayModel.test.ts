@@ -87,6 +87,7 @@ describe('diagram model: Services, the outside client, VXLAN', () => {
     t.verification!.chosenEndpoint = '10.244.9.9:8080';
     assert.match(serviceFacts(row, t).choice, /NOT one of the candidates/);
     assert.match(serviceFacts({ ...row, candidates: [] }, t).choice, /No ready endpoint/);
+    assert.equal(unDnatText({ ...t, disposition: 'DROPPED_BY_RULE' }), undefined, 'a refused Service trace has no way back');
     const plain = tunnelTrace();
     assert.equal(unDnatText(plain), undefined, 'no Service, no un-DNAT');
   });

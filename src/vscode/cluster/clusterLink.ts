@@ -1,8 +1,9 @@
 /** The shown cluster: its status kept current from the provider's watch events, one Pod or node at a time (no `vscode` here). */
-import type { ClusterSource, LabStatus, PodInfo } from '../../providers/embedded/control/protocol';
+import type { ClusterSource, LabStatus, PodInfo, ServiceInfo } from '../../providers/embedded/control/protocol';
 import type { LabProvider } from '../../providers/provider';
 import type { ClusterChange, KubeNode } from '../../providers/kube/clusterTypes';
 import type { KubeAccessError } from '../../providers/kube/kubeAccessError';
+import { withService } from '../tree/serviceText';
 import { applyClusterChange, filterNamespace, namespacesOf, sortedStatus } from './clusterState';
 
 /** What the session needs of a KubeProvider (its public surface; a structural type so this file loads no Kubernetes client). */
@@ -12,13 +13,16 @@ export interface ClusterProvider extends LabProvider {
   onTrouble(listener: (e: KubeAccessError) => void): void;
   nodes(): KubeNode[];
   closeAndWait(): Promise<void>;
+  /** Calls `listener` when a Service or its endpoints change (providers that watch Services). */
+  onServiceChange?(listener: (change: 'added' | 'updated' | 'deleted', service: ServiceInfo) => void): void;
 }
 
 /** One change the views refresh for: everything, one Pod (its row or its node), or one node. */
 export type ClusterViewChange =
   | { kind: 'all' }
   | { kind: 'pod'; change: 'added' | 'updated' | 'deleted'; pod: PodInfo; moved: boolean }
-  | { kind: 'node'; change: 'added' | 'updated' | 'deleted'; node: string };
+  | { kind: 'node'; change: 'added' | 'updated' | 'deleted'; node: string }
+  | { kind: 'service'; change: 'added' | 'updated' | 'deleted'; service: ServiceInfo };
 
 /** Follows one connected cluster; `onView` hears each change that touches what is shown (the namespace filter applied). */
 export class ClusterLink {
@@ -38,6 +42,7 @@ export class ClusterLink {
   static async open(provider: ClusterProvider, onView: (c: ClusterViewChange) => void, onTrouble?: (e: KubeAccessError) => void): Promise<ClusterLink> {
     const link = new ClusterLink(provider, onView);
     provider.onChange((c) => link.onEvent(c));
+    provider.onServiceChange?.((change, service) => link.onService(change, service));
     if (onTrouble) provider.onTrouble(onTrouble);
     await link.reload();
     return link;
@@ -107,6 +112,14 @@ export class ClusterLink {
       return;
     }
     this.apply(c, true);
+  }
+
+  /** One Service changed: kept in the status (a reload in progress reads it anyway) and shown when its namespace is. */
+  private onService(change: 'added' | 'updated' | 'deleted', service: ServiceInfo): void {
+    if (this.closed || this.pending || !this.full) return;
+    this.full = { ...this.full, services: withService(this.full.services, change, service) };
+    this.reshow();
+    if (this.namespace === undefined || service.namespace === this.namespace) this.onView({ kind: 'service', change, service });
   }
 
   private apply(c: ClusterChange, notify: boolean): void {

@@ -77,10 +77,11 @@ export function namespacesOf(st: LabStatus): { namespace: string; pods: number }
   return [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([namespace, pods]) => ({ namespace, pods }));
 }
 
-/** The status limited to one namespace's Pods (nodes stay), or unchanged for undefined (all namespaces). */
+/** The status limited to one namespace's Pods and Services (nodes stay), or unchanged for undefined (all namespaces). */
 export function filterNamespace(st: LabStatus, namespace: string | undefined): LabStatus {
   if (namespace === undefined || !st.cluster) return st;
-  return { ...st, pods: st.pods.filter((p) => p.namespace === namespace), cluster: { ...st.cluster, namespace } };
+  const services = st.services?.filter((s) => s.namespace === namespace);
+  return { ...st, pods: st.pods.filter((p) => p.namespace === namespace), ...(services ? { services } : {}), cluster: { ...st.cluster, namespace } };
 }
 
 /** The status with nodes and Pods sorted by name (code-point order), the order {@link applyClusterChange} keeps. */

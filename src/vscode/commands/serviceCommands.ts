@@ -34,7 +34,7 @@ async function pickSelector(session: LabSession, name: string): Promise<ServiceS
   for (const c of labels) items.push({ label: `$(tag) ${c.key}=${c.value}`, description: `matches ${c.pods.join(', ')}`, choice: c });
   items.push({ label: 'By Pod name', kind: vscode.QuickPickItemKind.Separator });
   for (const c of choices) if (c.kind === 'pod') items.push({ label: `$(package) ${c.pod}`, description: c.ip, choice: c });
-  const picked = await vscode.window.showQuickPick(items, { title: `Create Service ${name}: which Pods?`, canPickMany: true, matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(items, { title: `Create Service ${name}: which Pods?`, canPickMany: true, matchOnDescription: true, ignoreFocusOut: true });
   if (!picked) return undefined;
   const sel = selectorFrom(picked.flatMap((p) => (p.choice ? [p.choice] : [])));
   if (typeof sel === 'string') {
@@ -44,22 +44,23 @@ async function pickSelector(session: LabSession, name: string): Promise<ServiceS
   return sel;
 }
 
+/** Asks name, Pods, port, targetPort and type; each step stays open when focus moves (a redrawn diagram), as multi-step inputs should. */
 async function createService(session: LabSession): Promise<void> {
   if (readOnly(session) || !(await requireTrust('Creating a Service'))) return;
   const title = 'Create Service';
-  const name = await vscode.window.showInputBox({ title: `${title}: name`, value: 'web', validateInput: (v) => serviceNameProblem(v, session.status) });
+  const name = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${title}: name`, value: 'web', validateInput: (v) => serviceNameProblem(v, session.status) });
   if (!name) return;
   const selector = await pickSelector(session, name);
   if (!selector) return;
-  const port = await vscode.window.showInputBox({ title: `${title} ${name}: port (on the ClusterIP)`, value: '80', validateInput: portProblem });
+  const port = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${title} ${name}: port (on the ClusterIP)`, value: '80', validateInput: portProblem });
   if (!port) return;
   const suggested = session.status ? suggestedTargetPort(session.status, selector) : undefined;
-  const target = await vscode.window.showInputBox({ title: `${title} ${name}: targetPort (on the Pods)`, value: String(suggested ?? port), validateInput: portProblem });
+  const target = await vscode.window.showInputBox({ ignoreFocusOut: true, title: `${title} ${name}: targetPort (on the Pods)`, value: String(suggested ?? port), validateInput: portProblem });
   if (!target) return;
   const type = await vscode.window.showQuickPick([
     { label: 'ClusterIP', description: 'a virtual IP reachable inside the cluster', type: 'ClusterIP' as const },
     { label: 'NodePort', description: 'also a port on every node\'s own IP, reachable from outside', type: 'NodePort' as const },
-  ], { title: `${title} ${name}: type` });
+  ], { title: `${title} ${name}: type`, ignoreFocusOut: true });
   if (!type) return;
   const svc = await session.provider!.addService!(serviceRequest(name, selector, port, target, type.type));
   const ready = svc.endpoints.filter((e) => e.ready).length;

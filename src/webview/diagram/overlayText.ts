@@ -51,10 +51,11 @@ export function serviceFacts(row: ServiceRow, t: TraceResult): ServiceFacts {
   };
 }
 
-/** The way back through a Service: conntrack turns the endpoint's source back into the Service address; undefined otherwise. */
+/** The way back through a Service: conntrack turns the endpoint's source back into the Service address; undefined when nothing was delivered. */
 export function unDnatText(t: TraceResult): string | undefined {
   const svc = t.service ?? t.hops.map((h) => h.rows.find((r): r is ServiceRow => r.kind === 'service')).find(Boolean);
-  if (!svc) return undefined;
+  // Nothing comes back through a Service that refused or dropped the packet.
+  if (!svc || t.disposition !== 'DELIVERED' || !svc.candidates.length) return undefined;
   const service = 'service' in svc ? svc.service : svc.name;
   const port = svc.port;
   const chosen = t.verification?.chosenEndpoint ?? svc.chosen;

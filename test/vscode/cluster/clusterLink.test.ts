@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { KubeProvider } from '../../../src/providers/kube/kubeProvider';
 import { ClusterLink, type ClusterViewChange } from '../../../src/vscode/cluster/clusterLink';
 import { writeKubeconfig } from '../../support/kubeApiStandIn/kubeconfigFile';
+import { endpointSliceObject, serviceObject } from '../../support/kubeApiStandIn/serviceObjects';
 import { KubeApiStandIn } from '../../support/kubeApiStandIn/server';
 import { nodeObject, podObject, type TestbedPodFacts } from '../../support/testbedCluster';
 
@@ -100,6 +101,26 @@ describe('ClusterLink on the real KubeProvider (kube-apiserver stand-in)', funct
     assert.deepEqual(link!.namespaces(), [{ namespace: 'default', pods: 3 }, { namespace: 'shop', pods: 2 }]);
     link!.setNamespace(undefined);
     assert.equal(link!.status!.pods.length, 5);
+  });
+
+  it("follows a Service's EndpointSlice: a re-created Pod is one service change with the new endpoint, the ClusterIP stays; a namespace filter hides other namespaces' Services", async () => {
+    const svc = { namespace: 'default', name: 'web', clusterIP: '10.96.0.10', ports: [{ port: 80, targetPort: 8080 }], selector: { app: 'web' } };
+    const added = next((c) => c.kind === 'service' && c.change === 'added');
+    standIn.upsert(serviceObject(svc));
+    await added;
+    const slice = (ip: string) => endpointSliceObject(svc, [{ ip, pod: { namespace: 'default', name: 'web-1' }, node: 'node-a' }], [{ port: 8080 }]);
+    const first = next((c) => c.kind === 'service' && c.service.endpoints.some((e) => e.ip === '10.244.0.5'));
+    standIn.upsert(slice('10.244.0.5'));
+    await first;
+    const moved = next((c) => c.kind === 'service' && c.service.endpoints.some((e) => e.ip === '10.244.0.99'));
+    standIn.upsert(slice('10.244.0.99'));
+    const c = (await moved) as Extract<ClusterViewChange, { kind: 'service' }>;
+    assert.equal(c.change, 'updated');
+    const shown = link!.status!.services!.find((s) => s.name === 'web')!;
+    assert.equal(shown.clusterIP, '10.96.0.10');
+    assert.deepEqual(shown.endpoints.map((e) => [e.ip, e.pod, e.ready]), [['10.244.0.99', 'default/web-1', true]]);
+    link!.setNamespace('shop');
+    assert.deepEqual(link!.status!.services, [], 'no Service of namespace shop');
   });
 
   it('catches up after the watch had to list again (history compacted, connection dropped): the missed Pod is shown, a full refresh fired', async () => {
