@@ -17,10 +17,16 @@ function checkPort(value: unknown, field: string): number {
   return value;
 }
 
-/** Names a new Service may not take: every other endpoint of the lab (a trace resolves endpoints by name). */
-function endpointOwner(topology: Topology, pods: readonly { name: string }[], name: string): string | undefined {
+/**
+ * What in a running lab already has `name` ('a node', 'a Pod', 'a Service', ...), or undefined: every endpoint name is unique
+ * because a trace resolves endpoints by name. `pods` and `services` are the lab's current ones; the daemon checks new Pods with it too.
+ */
+export function endpointOwner(
+  topology: Topology, pods: readonly { name: string }[], name: string, services: readonly { name: string }[] = [],
+): string | undefined {
   if (topology.nodes.some((n) => n.name === name)) return 'a node';
   if (pods.some((p) => p.name === name)) return 'a Pod';
+  if (services.some((x) => x.name === name)) return 'a Service';
   if (topology.dockerHost?.name === name) return 'the Docker host';
   if (topology.dockerHost?.containers.some((c) => c.name === name)) return 'a Docker container';
   if (topology.client?.name === name) return 'the outside client';

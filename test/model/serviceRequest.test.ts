@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { validateServiceAddition } from '../../src/model/serviceRequest';
+import { endpointOwner, validateServiceAddition } from '../../src/model/serviceRequest';
 import type { ServiceSpec, Topology } from '../../src/model/topology';
 import { ARTICLE_WITH_DOCKER_HOST_YAML, parseTopology } from '../../src/model/topologySpec';
 import type { LabError } from '../../src/providers/embedded/control/labError';
@@ -102,5 +102,15 @@ describe('serviceRequest', () => {
       const many = Array.from({ length: 200 }, (_, i) => ({ ...add(WEB), name: `s${i}`, clusterIP: `10.96.1.${i + 1}` }));
       rejects(WEB, 'CONFLICT', 'name', many);
     });
+
+  describe('endpointOwner', () => {
+    it('names what already has a name among nodes, current Pods, Services, the Docker host and containers, the client and the router', () => {
+      const routed = { ...ARTICLE, network: { ...ARTICLE.network, router: { name: 'gw' } } };
+      const pods = [{ name: 'late-pod' }];
+      const services = [{ name: 'web' }];
+      const owners = ['node1', 'late-pod', 'web', 'docker-host', 'web-b', 'outside', 'gw', 'pod-a', 'free'].map((n) => endpointOwner(routed, pods, n, services));
+      assert.deepEqual(owners, ['a node', 'a Pod', 'a Service', 'the Docker host', 'a Docker container', 'the outside client', 'the router', undefined, undefined]);
+    });
+  });
   });
 });
