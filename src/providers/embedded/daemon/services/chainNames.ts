@@ -30,10 +30,20 @@ function base32(bytes: Uint8Array): string {
   return out;
 }
 
+/** Names already hashed: every sync names every chain again, and a SHA-256 per chain would be most of a sync's time. */
+const hashed = new Map<string, string>();
+const HASHED_MAX = 20_000;
+
 /** `HASH-name`, cut to the length nft allows (never reached with Kubernetes' own name limits). */
 export function hashAndTruncate(name: string): string {
-  const hashed = `${base32(createHash('sha256').update(name).digest()).slice(0, 8)}-${name}`;
-  return hashed.length > BASE_MAX ? `${hashed.slice(0, BASE_MAX - 3)}...` : hashed;
+  let out = hashed.get(name);
+  if (out === undefined) {
+    const full = `${base32(createHash('sha256').update(name).digest()).slice(0, 8)}-${name}`;
+    out = full.length > BASE_MAX ? `${full.slice(0, BASE_MAX - 3)}...` : full;
+    if (hashed.size >= HASHED_MAX) hashed.clear(); // bounded: endpoints of deleted Pods must not pile up forever
+    hashed.set(name, out);
+  }
+  return out;
 }
 
 /** One port of one Service, as kube-proxy names it: namespace, Service, protocol and the port's name ('' when unnamed). */

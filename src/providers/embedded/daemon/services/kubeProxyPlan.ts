@@ -60,12 +60,21 @@ function addElement(plan: KubeProxyPlan, e: NftElement): void {
   plan.elements.set(`${e.name} ${e.key}`, e);
 }
 
+/** An address as a number, for ordering only (the caller's addresses are valid dotted quads). */
+function ipOrder(ip: string): number {
+  let n = 0;
+  for (const part of ip.split('.')) n = n * 256 + Number(part);
+  return n;
+}
+
 /** The numgen rule that picks one of `chains` at random (kube-proxy's load balancing). */
 function loadBalance(chains: string[]): string {
   return `numgen random mod ${chains.length} vmap { ${chains.map((c, i) => `${i} : goto ${c}`).join(', ')} }`;
 }
 
-const byIp = (a: KubeProxyEndpoint, b: KubeProxyEndpoint): number => a.ip.localeCompare(b.ip, 'en', { numeric: true }) || a.port - b.port;
+/** Endpoints in address order (then port), so the numgen index of an endpoint does not depend on the order they were listed in. */
+export const byEndpointAddress = (a: { ip: string; port: number }, b: { ip: string; port: number }): number =>
+  ipOrder(a.ip) - ipOrder(b.ip) || a.port - b.port;
 
 /** Adds one Service's chains and elements for the node in `input` to `plan`. */
 function planService(input: KubeProxyInput, svc: KubeProxyService, plan: KubeProxyPlan): void {
@@ -73,7 +82,7 @@ function planService(input: KubeProxyInput, svc: KubeProxyService, plan: KubePro
   const p: ServicePortName = { namespace: svc.namespace ?? 'default', name: spec.name, protocol: spec.protocol, portName: '' };
   const names = serviceChainNames(p);
   const comment = servicePortString(p);
-  const ready = svc.endpoints.filter((e) => e.ready).sort(byIp);
+  const ready = svc.endpoints.filter((e) => e.ready).sort(byEndpointAddress);
   const local = ready.filter((e) => e.node === input.node.name);
   const nodePort = spec.type === 'NodePort' && spec.nodePort !== undefined ? spec.nodePort : undefined;
   const externalLocal = nodePort !== undefined && spec.externalTrafficPolicy === 'Local';
@@ -120,9 +129,39 @@ function externalRules(input: KubeProxyInput, clusterChain: string, policyChain:
   return rules;
 }
 
+/**
+ * One Service's part of a plan, by everything it depends on: a sync re-plans every Service of every node, and most of them have not
+ * changed since the last one (kube-proxy likewise skips unchanged Services in a partial sync). Fragments are shared: never mutate a plan.
+ */
+const fragments = new Map<string, KubeProxyPlan>();
+const FRAGMENTS_MAX = 5_000;
+
+function fragmentKey(input: KubeProxyInput, svc: KubeProxyService): string {
+  const s = svc.spec;
+  const eps = svc.endpoints.map((e) => `${e.ip}:${e.port}:${e.node ?? ''}:${e.ready ? 1 : 0}`).join(',');
+  return `${input.node.name}|${input.clusterCIDR}|${svc.namespace ?? ''}|${s.name}|${s.type}|${s.clusterIP}|${s.protocol}|${s.port}|${s.nodePort ?? ''}|`
+    + `${s.externalTrafficPolicy}|${eps}`;
+}
+
+function serviceFragment(input: KubeProxyInput, svc: KubeProxyService): KubeProxyPlan {
+  const key = fragmentKey(input, svc);
+  let fragment = fragments.get(key);
+  if (!fragment) {
+    fragment = { chains: new Map(), elements: new Map() };
+    planService(input, svc, fragment);
+    if (fragments.size >= FRAGMENTS_MAX) fragments.clear(); // bounded: old endpoint sets must not pile up forever
+    fragments.set(key, fragment);
+  }
+  return fragment;
+}
+
 /** The per-Service chains and elements kube-proxy would program on `input.node`. */
 export function kubeProxyPlan(input: KubeProxyInput): KubeProxyPlan {
   const plan: KubeProxyPlan = { chains: new Map(), elements: new Map() };
-  for (const svc of input.services) planService(input, svc, plan);
+  for (const svc of input.services) {
+    const fragment = serviceFragment(input, svc);
+    for (const [name, rules] of fragment.chains) plan.chains.set(name, rules);
+    for (const [id, e] of fragment.elements) plan.elements.set(id, e);
+  }
   return plan;
 }

@@ -3,7 +3,7 @@ import { selectPods } from '../../../../model/serviceSelect';
 import type { ServiceSpec } from '../../../../model/topology';
 import type { ServiceInfo } from '../../control/protocol';
 import type { PodRecord } from '../labState';
-import type { KubeProxyEndpoint } from './kubeProxyPlan';
+import { byEndpointAddress, type KubeProxyEndpoint } from './kubeProxyPlan';
 
 /**
  * The endpoints of `spec`: every selected Pod that is Running (ready) or Terminating (listed, not ready, as Kubernetes keeps a
@@ -15,7 +15,7 @@ export function serviceEndpoints(spec: ServiceSpec, pods: readonly PodRecord[]):
   return candidates
     .filter((p) => chosen.has(p.spec.name))
     .map((p) => ({ ip: p.info.ip, port: spec.targetPort, pod: p.spec.name, node: p.spec.node, ready: p.info.status === 'Running' }))
-    .sort((a, b) => a.ip.localeCompare(b.ip, 'en', { numeric: true }));
+    .sort(byEndpointAddress);
 }
 
 /** The Service as clients see it: its one port and its current endpoints. */

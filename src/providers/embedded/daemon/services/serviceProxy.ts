@@ -8,7 +8,7 @@ import type { ServiceSpec } from '../../../../model/topology';
 import { runOk } from '../../../../util/exec';
 import type { ServiceInfo } from '../../control/protocol';
 import { nodeNsId, type LabContext } from '../labState';
-import { kubeProxyPlan, kubeProxyScripts, type KubeProxyInput, type KubeProxyPlan } from './kubeProxyRules';
+import { kubeProxyPlan, kubeProxyScripts, type KubeProxyEndpoint, type KubeProxyInput, type KubeProxyPlan, type KubeProxyService } from './kubeProxyRules';
 import { serviceEndpoints, serviceInfo } from './serviceEndpoints';
 
 /** A Service the lab holds. */
@@ -20,7 +20,7 @@ export interface ServiceRecord {
 /** What one sync did: the Services whose endpoints changed (or that are new), and how long the rule update took. */
 export interface SyncReport {
   changed: ServiceInfo[];
-  /** From the start of the sync to every node's table updated. */
+  /** From the sync being asked for (a Pod just Running, say) to every node's table updated. */
   ms: number;
 }
 
@@ -36,22 +36,26 @@ export class ServiceProxy {
 
   /** Every Service with its endpoints as of now, in creation order. */
   infos(): ServiceInfo[] {
+    return this.current().map((s) => serviceInfo(s.spec, s.endpoints, s.createdAt));
+  }
+
+  /** Each Service with the endpoints it has right now (computed once per sync, shared by every node). */
+  private current(): (ServiceRecord & { endpoints: KubeProxyEndpoint[] })[] {
     const pods = [...this.ctx.pods.values()];
-    return [...this.records.values()].map((r) => serviceInfo(r.spec, serviceEndpoints(r.spec, pods), r.createdAt));
+    return [...this.records.values()].map((r) => ({ ...r, endpoints: serviceEndpoints(r.spec, pods) }));
   }
 
   /** The node's kube-proxy input: its Services with the endpoints they have right now. */
-  inputFor(node: { name: string; ip: string }): KubeProxyInput {
+  inputFor(node: { name: string; ip: string }, services: readonly KubeProxyService[] = this.current()): KubeProxyInput {
     const topo = this.ctx.topology;
     if (!topo) throw new Error('the lab has not been built yet');
-    const pods = [...this.ctx.pods.values()];
-    const services = [...this.records.values()].map((r) => ({ spec: r.spec, endpoints: serviceEndpoints(r.spec, pods) }));
     return { node: { name: node.name, ip: node.ip }, clusterCIDR: topo.clusterCIDR, serviceCIDR: topo.serviceCIDR ?? SERVICE_DEFAULTS.serviceCIDR, services };
   }
 
-  /** Brings every node's table up to date; syncs run one at a time, in the order they were asked for. */
+  /** Brings every node's table up to date; syncs run one at a time, in the order they were asked for, each timed from when it was asked. */
   sync(): Promise<SyncReport> {
-    const next = this.queue.then(() => this.syncNow());
+    const asked = performance.now();
+    const next = this.queue.then(() => this.syncNow(asked));
     this.queue = next.catch(() => undefined); // a failed sync is reported to its caller; the next one still runs
     return next;
   }
@@ -61,15 +65,15 @@ export class ServiceProxy {
     this.applied.delete(node);
   }
 
-  private async syncNow(): Promise<SyncReport> {
-    const started = performance.now();
-    await Promise.all([...this.ctx.nodes.values()].map((n) => this.syncNode(n)));
-    const ms = performance.now() - started;
-    return { changed: this.changedInfos(), ms };
+  private async syncNow(asked: number): Promise<SyncReport> {
+    const services = this.current();
+    await Promise.all([...this.ctx.nodes.values()].map((n) => this.syncNode(this.inputFor(n, services))));
+    const ms = performance.now() - asked;
+    return { changed: this.changed(services.map((s) => serviceInfo(s.spec, s.endpoints, s.createdAt))), ms };
   }
 
-  private async syncNode(node: { name: string; ip: string }): Promise<void> {
-    const input = this.inputFor(node);
+  private async syncNode(input: KubeProxyInput): Promise<void> {
+    const node = input.node;
     const plan = kubeProxyPlan(input);
     const prev = this.applied.get(node.name);
     const scripts = kubeProxyScripts(input, plan, prev);
@@ -95,8 +99,7 @@ export class ServiceProxy {
   }
 
   /** Services that are new or whose endpoints differ from the last report; deleted ones are forgotten. */
-  private changedInfos(): ServiceInfo[] {
-    const infos = this.infos();
+  private changed(infos: ServiceInfo[]): ServiceInfo[] {
     for (const name of [...this.reported.keys()]) if (!this.records.has(name)) this.reported.delete(name);
     return infos.filter((info) => {
       const key = JSON.stringify(info.endpoints);

@@ -1,12 +1,12 @@
 /** The generated kube-proxy table against the real nft, in a scratch network namespace: it loads, and a partial update lands on the same table. */
 import { strict as assert } from 'node:assert';
-import type { ChildProcess } from 'node:child_process';
 import type { ServiceSpec } from '../../../../../src/model/topology';
 import {
   kubeProxyDelta, kubeProxyPlan, kubeProxyRuleset, kubeProxyScripts, type KubeProxyEndpoint, type KubeProxyInput,
 } from '../../../../../src/providers/embedded/daemon/services/kubeProxyRules';
 import { findExecutable } from '../../../../../src/providers/embedded/tools';
-import { runOk, startProcess } from '../../../../../src/util/exec';
+import { runOk } from '../../../../../src/util/exec';
+import { startScratchNetns, type ScratchNetns } from '../../../../support/scratchNetns';
 
 function spec(name: string, i: number, extra: Partial<ServiceSpec> = {}): ServiceSpec {
   return {
@@ -30,20 +30,18 @@ function normalized(listing: string): string {
 describe('kube-proxy rules against the real nft (scratch namespace)', function () {
   this.timeout(30_000);
   const nft = findExecutable('nft');
-  let holder: ChildProcess | undefined;
-  const inNs = (argv: string[]) => ['nsenter', '-t', String(holder?.pid), '-U', '-n', '--preserve-credentials', '--', ...argv];
+  let scratch: ScratchNetns | undefined;
+  const inNs = (argv: string[]) => [...(scratch?.enter ?? assert.fail('no scratch namespace')), ...argv];
   const load = (script: string) => runOk(inNs([nft ?? 'nft', '-f', '-']), { input: script, timeoutMs: 10_000 }, 'nft -f');
   const list = async () => (await runOk(inNs([nft ?? 'nft', 'list', 'table', 'ip', 'kube-proxy']), { timeoutMs: 10_000 }, 'nft list')).stdout;
 
-  before(function () {
+  before(async function () {
     if (!nft) this.skip(); // nftables not installed: nothing to load into
-    // A user + network namespace of our own, kept alive by a sleeping process; the host's namespace is never touched.
-    holder = startProcess(['unshare', '-Urn', '--', 'sleep', '120'], { stdio: 'ignore' });
+    // Inside a user namespace, as a rootless lab's nodes are (that is where the size limit below bites).
+    scratch = await startScratchNetns({ userns: true });
   });
 
-  after(() => {
-    holder?.kill('SIGKILL');
-  });
+  after(() => scratch?.stop());
 
   it('loads the whole table, with every Service shape, and loads it again over itself', async () => {
     const services = [
