@@ -7,6 +7,8 @@
 import { strict as assert } from 'node:assert';
 import type { Page } from 'playwright-core';
 import type { TraceResult } from '../../src/tracer/types';
+import type { Snapshot } from '../../src/snapshot/types';
+import { fixture } from './clusterSnapshot';
 import { contains, diagramPages } from './diagramPages';
 import { overlaySnapshot, serviceTrace, tunnelTrace } from './overlayFixtures';
 
@@ -60,6 +62,29 @@ describe('diagram webview: Services and the VXLAN overlay in Chromium', function
     await h.shot(page, 'service-dnat-dark');
     await page.keyboard.press('Home');
     assert.equal(await label(page), '→ 10.96.0.100:80', 'back to the start: the ClusterIP again');
+  });
+
+  it('a recorded Service trace from the real lab (pod-b → svc/web): the DNAT hop the tracer found relabels the packet, the Pod the probe reached is the chosen one', async () => {
+    const t = fixture<TraceResult>('traces/service-pod-b-web.json');
+    const dnat = t.hops.find((hop) => hop.rows.some((r) => r.kind === 'service'))!;
+    const chosen = t.verification!.chosenEndpoint!;
+    const pod = t.service!.candidates.find((c) => c.ip === chosen.split(':')[0])!.pod!;
+    const page = await h.open('dark');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await h.draw(page, fixture<Snapshot>('traces/service.snapshot.json'));
+    await h.send(page, { type: 'trace', trace: t });
+    await page.waitForSelector('.hop-marker');
+    assert.equal(await label(page), `→ ${t.service!.address}:${t.service!.port}`);
+    assert.equal(await page.locator('g.el.pod.candidate').count(), t.service!.candidates.length);
+    assert.equal(await page.locator('g.el.pod.chosen').getAttribute('data-id'), `ns:pod/${pod}`);
+    for (let i = 0; i < dnat.index; i++) await page.keyboard.press('ArrowRight');
+    assert.equal(await label(page), `→ ${dnat.headers.dstIP}:${dnat.headers.dstPort}`);
+    assert.notEqual(dnat.headers.dstIP, t.service!.address, 'the DNAT changed the destination');
+    const text = await panel(page);
+    for (const c of t.service!.candidates) assert.ok(text.includes(`${c.ip}:${c.port} (Pod ${c.pod} on ${c.node})`), `candidate ${c.ip} listed`);
+    assert.match(text, new RegExp(`▶ ${chosen.replace(/\./g, '\\.')}`));
+    assert.match(text, /kube-proxy/);
+    await h.shot(page, 'service-recorded-dark');
   });
 
   it('a tunnel trace: the packet is drawn inside the tunnel between encap and decap, and the panel shows both header sets and 50 bytes', async () => {
