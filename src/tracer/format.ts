@@ -1,6 +1,6 @@
 /** Renders a trace for the terminal: one block per hop (decision, table rows, sentence, evidence), then the verdicts. */
 import type { Hop, TableRow, TraceResult } from './types';
-import { natWords, serviceLine } from './natWords';
+import { natWords, senderSource, serviceLine } from './natWords';
 
 /** One table row as text, e.g. `route 10.244.2.0/24 via 192.168.1.101 dev eth0 (table main)`. */
 export function rowText(row: TableRow): string {
@@ -98,7 +98,7 @@ export function formatTrace(t: TraceResult): string {
   if (svc) lines.push(svc);
   if (t.nat.length) lines.push(`NAT on the way: ${t.nat.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}.`);
   else if (t.disposition === 'DELIVERED') lines.push('The tables rewrite nothing: no NAT on this path.');
-  const words = t.service && t.disposition === 'DELIVERED' ? natWords(t, t.hops[0]?.headers.srcIP ?? from.ip) : undefined;
+  const words = t.service && t.disposition === 'DELIVERED' ? natWords(t, senderSource(t)) : undefined;
   if (words && !t.verification) lines.push(`NAT (predicted): ${words}.`);
   const v = t.verification;
   if (v) {

@@ -10,6 +10,12 @@ export function serviceRowOf(t: Pick<TraceResult, 'hops'>): ServiceRow | undefin
   return undefined;
 }
 
+/** The sender's own source address: before any SNAT (a node's first hop already carries its own masquerade). */
+export function senderSource(t: Pick<TraceResult, 'hops' | 'nat' | 'request'>): string {
+  const first = t.nat.find((c) => c.field === 'srcIP');
+  return String(first?.from ?? t.hops[0]?.headers.srcIP ?? t.request.from.ip);
+}
+
 /**
  * The verdict words for a trace, given the source the destination saw (`seen`; absent: the predicted one). Undefined for
  * NAT that is no Service's (a Docker-style host's), which keeps its own wording.

@@ -1,7 +1,7 @@
 /** Turns per-hop observations into the trace's overall verdicts: match, NAT, TTL. */
 import type { Hop, TraceResult, Verification } from '../types';
 import { type ProbeOutput, probeOutcome } from './outcome';
-import { natWords } from '../natWords';
+import { natWords, senderSource } from '../natWords';
 
 /** The source address the web workload reported seeing, if the probe got its JSON answer. */
 function sawSource(out: ProbeOutput): string | undefined {
@@ -14,7 +14,7 @@ function sawSource(out: ProbeOutput): string | undefined {
 }
 
 function natVerdict(t: TraceResult, out: ProbeOutput): Pick<Verification, 'natVerdict' | 'natEvidence'> {
-  const sender = t.hops[0]?.headers.srcIP ?? t.request.from.ip;
+  const sender = senderSource(t);
   const reported = sawSource(out);
   const last = t.hops[t.hops.length - 1];
   const arrived = last?.decision === 'deliver' && last.observation?.observed ? last.observation.headers : undefined;

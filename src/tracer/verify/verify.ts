@@ -23,9 +23,10 @@ export class TraceNotObservable extends Error {
   }
 }
 
+/** Every destination port the probe's packet carries: the one it is sent to (a DNAT at its very first hop leaves it in no hop), then each rewrite's. */
 function destinationPorts(t: TraceResult, more: number[]): number[] {
-  const ports = [...t.hops.map((h) => h.headers.dstPort).filter((p): p is number => p !== undefined), ...more];
-  return ports.length ? ports : [t.request.port ?? 8080];
+  const ports = [t.request.port, ...t.hops.map((h) => h.headers.dstPort), ...more].filter((p): p is number => p !== undefined);
+  return ports.length ? ports : [8080];
 }
 
 /**
