@@ -1,6 +1,6 @@
 /** `podnet lab up|down|status`: start, stop and describe the embedded lab; `list|validate|run` are lab packs (labPack.ts). */
 import { withDefaultDockerHost } from '../../model/topologySpec';
-import type { DockerHostInfo, LabStatus } from '../../providers/embedded/control/protocol';
+import type { DockerHostInfo, LabStatus, NodeInfo } from '../../providers/embedded/control/protocol';
 import { connectLab, startLab, stopLab } from '../../providers/embedded/launcher';
 import { labPaths } from '../../providers/embedded/labPaths';
 import { labName, outputFormat, parse } from '../args';
@@ -32,6 +32,15 @@ Every command:
 export function dockerHostLine(h: DockerHostInfo): string {
   const containers = h.containers.map((c) => `${c.name} ${c.ip}:${c.port}${c.publish !== undefined ? ` (published on ${h.ip}:${c.publish})` : ''}`);
   return `  ${h.name}  eth0 ${h.ip}  Docker host (not in the cluster), ${h.bridge} ${h.bridgeIP} (${h.bridgeCIDR}), NAT: ${containers.join(', ') || 'no containers'}`;
+}
+
+/** A node's line in lab status (address, Pod CIDR, bridge, CNI when not the plain bridge, subnet), then one line per Pod route the kernel refused. */
+export function nodeLines(n: NodeInfo): string[] {
+  const bridge = n.bridge ? `${n.bridge} ${n.bridgeIP}` : `no bridge, gateway ${n.bridgeIP}`;
+  const cni = n.cni === 'bridge' ? '' : `  cni ${n.cni}${n.vtep ? ` (${n.vtep.dev}, VNI ${n.vtep.vni}, UDP ${n.vtep.port})` : ''}`;
+  const subnet = n.subnet ? `  subnet ${n.subnet}` : '';
+  const refused = (n.refusedRoutes ?? []).map((r) => `    route ${r.dst} via ${r.via} not installed: ${r.reason}`);
+  return [`  ${n.name}  eth0 ${n.ip}  Pod CIDR ${n.podCIDR}  ${bridge}${cni}${subnet}`, ...refused];
 }
 
 /** Indented lines about the outside client, the router and the Services, when the lab has them. */
@@ -84,7 +93,8 @@ export async function labCommand(argv: string[]): Promise<number> {
       else {
         console.log(`lab "${lab}" is up in ${((Date.now() - t0) / 1000).toFixed(2)} s (${status.rootless ? 'rootless sandbox' : 'sandbox as root'}, PID ${status.sandboxPid})\n`);
         console.log(podsTable(status.pods, false));
-        const more = [...(status.dockerHost ? [dockerHostLine(status.dockerHost)] : []), ...labExtrasLines(status)];
+        const refused = status.nodes.flatMap((n) => (n.refusedRoutes ?? []).map((r) => `  ${n.name}: route ${r.dst} via ${r.via} not installed: ${r.reason}`));
+        const more = [...(status.dockerHost ? [dockerHostLine(status.dockerHost)] : []), ...labExtrasLines(status), ...refused];
         if (more.length) console.log(`\n${more.join('\n')}`);
       }
       return 0;
@@ -106,7 +116,7 @@ export async function labCommand(argv: string[]): Promise<number> {
       if (format === 'json') console.log(JSON.stringify({ running: true, ...st }, null, 2));
       else {
         console.log(`lab "${lab}" is ${st.state}: ${st.nodes.length} nodes, ${st.pods.length} Pods, ${st.rootless ? 'rootless' : 'as root'}, sandbox PID ${st.sandboxPid}, since ${st.startedAt}`);
-        for (const n of st.nodes) console.log(`  ${n.name}  eth0 ${n.ip}  Pod CIDR ${n.podCIDR}  ${n.bridge} ${n.bridgeIP}`);
+        for (const n of st.nodes) console.log(nodeLines(n).join('\n'));
         if (st.dockerHost) console.log(dockerHostLine(st.dockerHost));
         for (const line of labExtrasLines(st)) console.log(line);
       }
