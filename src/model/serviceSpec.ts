@@ -77,7 +77,7 @@ function readService(r: SpecReader, item: Node | undefined, path: string): ReadS
 }
 
 function emptyService(): ServiceSpec {
-  return { name: '', selector: { pods: [] }, type: 'ClusterIP', clusterIP: '', protocol: 'tcp', port: 0, targetPort: 0, externalTrafficPolicy: 'Cluster' };
+  return { name: '', selector: { pods: [] }, type: 'ClusterIP', clusterIP: '', protocol: 'tcp', port: -1, targetPort: -1, externalTrafficPolicy: 'Cluster' };
 }
 
 function oneOf<T extends string>(r: SpecReader, f: Fields, key: string, allowed: readonly T[], meaning: string): T | undefined {

@@ -119,6 +119,10 @@ describe('serviceSpec (topology files with Services)', () => {
       expectError(withServices('  - {name: web, port: 80}'), { field: 'services[0]', line: 7, message: /selects no Pods: it has neither selector nor pods/, hint: /selector: \{app: web\}/ });
     });
 
+    it('a Service that is not a mapping is one error, with no follow-on errors', () => {
+      expectError(withServices('  - web'), { field: 'services[0]', line: 7, message: /services\[0\] \(a Service\) must be a mapping/ });
+    });
+
     it('selector and pods together, an empty selector and an empty pods list are refused', () => {
       expectError(withServices('  - {name: web, selector: {app: web}, pods: [pod-a], port: 80}'), { field: 'services[0].pods', line: 7, message: /both selector and pods/ });
       expectError(withServices('  - {name: web, selector: {}, port: 80}'), { field: 'services[0].selector', line: 7, message: /has no labels/ });
