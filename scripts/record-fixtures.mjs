@@ -26,6 +26,8 @@ const FIXTURES = [
       ['node1', ['nft', 'add', 'rule', 'ip', 'lesson', 'guard', 'ip', 'daddr', '10.244.2.0/24', 'tcp', 'dport', '8080', 'drop']],
     ],
   },
+  // snapshot version 2: Services (kube-proxy's nftables table on each node), the outside client, subnets, the router, vxlan nodes
+  { lab: 'services-overlay', file: 'services-overlay.json', topology: join(dir, 'services-overlay.topology.yaml'), pings: [['pod-a', 'pod-b'], ['pod-c', 'pod-b']] },
 ];
 
 function podnet(args, { check = true } = {}) {
@@ -58,5 +60,12 @@ if (!existsSync(cli)) {
   console.error(`${cli} is missing: run \`node scripts/build.mjs\` first`);
   process.exit(1);
 }
-for (const f of FIXTURES) record(f);
-console.error(`recorded ${FIXTURES.map((f) => f.file).join(', ')} on ${new Date().toISOString()}`);
+// File names on the command line record only those fixtures (e.g. `services-overlay.json`); none records them all.
+const wanted = process.argv.slice(2);
+const chosen = wanted.length ? FIXTURES.filter((f) => wanted.includes(f.file)) : FIXTURES;
+if (chosen.length !== wanted.length && wanted.length) {
+  console.error(`unknown fixture in ${wanted.join(', ')}; the fixtures are ${FIXTURES.map((f) => f.file).join(', ')}`);
+  process.exit(2);
+}
+for (const f of chosen) record(f);
+console.error(`recorded ${chosen.map((f) => f.file).join(', ')} on ${new Date().toISOString()}`);

@@ -2,6 +2,7 @@
 import type { Topology } from '../../model/topology';
 import type { NamespaceSnapshot, Snapshot, SnapshotPod } from '../../snapshot/types';
 import type { DockerHostInfo, LabStatus, NodeInfo, PodInfo } from '../embedded/control/protocol';
+import { replayedV2Status } from './replayServices';
 
 const findNs = (s: Snapshot, id: string): NamespaceSnapshot | undefined => s.namespaces.find((n) => n.id === id);
 
@@ -63,8 +64,9 @@ function topologyOf(s: Snapshot): Topology {
   const c = s.cluster;
   return {
     name: s.source.lab,
-    network: c.network ?? { cidr: '' },
+    network: { ...(c.network ?? { cidr: '' }), ...(c.subnets ? { subnets: c.subnets.map((n) => ({ ...n })) } : {}), ...(c.router ? { router: { ...c.router } } : {}) },
     clusterCIDR: c.clusterCIDR ?? '',
+    ...(c.serviceCIDR ? { serviceCIDR: c.serviceCIDR } : {}),
     nodes: c.nodes.map((n) => ({ name: n.name, ip: n.ip, podCIDR: n.podCIDR })),
     pods: c.pods.map((p) => ({
       name: p.name, node: p.node,
@@ -84,5 +86,6 @@ export function statusFromSnapshot(s: Snapshot): LabStatus {
     pods: s.cluster.pods.map((p) => podInfo(s, p)),
     wireBridge: wire?.links.find((l) => l.kind === 'bridge')?.name ?? '',
     ...(host ? { dockerHost: host } : {}),
+    ...replayedV2Status(s),
   };
 }
