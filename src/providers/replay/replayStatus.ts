@@ -42,8 +42,11 @@ function podInfo(s: Snapshot, p: SnapshotPod): PodInfo {
 function nodeInfo(s: Snapshot, n: Snapshot['cluster']['nodes'][number]): NodeInfo {
   const ns = findNs(s, `node/${n.name}`);
   const bridge = bridgeOf(ns);
-  // No bridge on a node means its Pods hang off their own veths: the ptp (kind-style) wiring.
-  return { name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...bridge, cni: bridge.bridge ? 'bridge' : 'ptp', wirePort: wirePortOf(ns) };
+  // No bridge on a node means its Pods hang off their own veths: the ptp (kind-style) wiring; a VXLAN device beside cbr0 is Flannel's.
+  const vx = ns?.links.find((l) => l.kind === 'vxlan' && l.vxlan);
+  const cni = vx ? 'vxlan' : bridge.bridge ? 'bridge' : 'ptp';
+  const vtep = vx?.vxlan ? { vtep: { dev: vx.name, mac: vx.mac, vni: vx.vxlan.id, port: vx.vxlan.port } } : {};
+  return { name: n.name, ip: n.ip, podCIDR: n.podCIDR, ...bridge, cni, ...vtep, wirePort: wirePortOf(ns) };
 }
 
 function dockerHostInfo(s: Snapshot): DockerHostInfo | undefined {

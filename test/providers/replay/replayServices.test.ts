@@ -24,4 +24,9 @@ describe('ReplayLab of a version-2 snapshot (recorded from a real lab with Servi
     assert.deepEqual(st.router?.interfaces.map((i) => [i.subnet, i.ip]).sort(), [['a', '192.168.1.1'], ['b', '192.168.2.1']]);
     assert.deepEqual(st.topology.network.subnets?.map((s) => s.name), ['a', 'b']);
   });
+
+  it('reports the vxlan nodes with their VTEP (flannel.1, VNI 1, UDP 8472)', async () => {
+    const st = await ReplayLab.open(FILE).status();
+    assert.deepEqual(st.nodes.map((n) => [n.name, n.cni, n.vtep?.dev, n.vtep?.vni, n.vtep?.port]), [['node1', 'vxlan', 'flannel.1', 1, 8472], ['node2', 'vxlan', 'flannel.1', 1, 8472]]);
+  });
 });
