@@ -76,6 +76,9 @@ function returnLine(t: TraceResult): string | undefined {
   return back.disposition === 'DELIVERED' ? `Return path (predicted from the tables): ${via}.` : `Return path (predicted from the tables): ${back.disposition}: ${back.reason} (${via}).`;
 }
 
+/** The conntrack sentences the walker adds to a reply's hop (src/tracer/conntrack.ts words them). */
+const CONNTRACK_NOTE = /Conntrack (?:in \S+ )?undoes the [DS]NAT: .*?(?:as the client expects|routes it there)\./g;
+
 /** The whole trace as terminal text. */
 export function formatTrace(t: TraceResult): string {
   const { from, to, proto, port } = t.request;
@@ -94,6 +97,8 @@ export function formatTrace(t: TraceResult): string {
   lines.push(headline(t));
   const back = returnLine(t);
   if (back) lines.push(back);
+  // Where conntrack rewrites the reply back (un-DNAT, un-SNAT), as the return path's hops say it.
+  for (const h of t.returnPath?.hops ?? []) for (const said of h.sentence.match(CONNTRACK_NOTE) ?? []) lines.push(`  ${said}`);
   const svc = serviceLine(t);
   if (svc) lines.push(svc);
   if (t.nat.length) lines.push(`NAT on the way: ${t.nat.map((c) => `${c.field} ${c.from} -> ${c.to}`).join(', ')}.`);

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { findExecutable } from '../../src/providers/embedded/tools';
 import type { Snapshot } from '../../src/snapshot/types';
+import { formatTrace } from '../../src/tracer/format';
 import { natWords } from '../../src/tracer/natWords';
 import { predictTrace } from '../../src/tracer/predict';
 import type { Hop, ServiceRow, TraceResult } from '../../src/tracer/types';
@@ -69,6 +70,13 @@ describe('predictTrace through Services (kube-proxy nftables table, real nft JSO
     assert.deepEqual(t.nat.map((x) => x.field).sort(), ['dstIP', 'dstPort']);
     assert.equal(t.delivered?.srcIP, podIP(s, 'pod-a'));
     assert.equal(natWords(t, sender(t)), 'DNAT to an endpoint, source kept');
+  });
+
+  it('the terminal text names the Service, its endpoints, conntrack\'s un-DNAT and the NAT words', () => {
+    const text = formatTrace(predictTrace(s, { from: 'pod-a', to: 'web' }, { prefer: c }));
+    assert.match(text, new RegExp(`^Service web \\(10\\.96\\.0\\.100:80\\): DNAT to one of 2 endpoints: .*\\(pod-c on node2\\); the prediction follows ${c.replace(/\./g, '\\.')}\\.$`, 'm'));
+    assert.match(text, /^ {2}Conntrack undoes the DNAT: the reply leaves node1 with source 10\.96\.0\.100:80, as the client expects\.$/m);
+    assert.match(text, /^NAT \(predicted\): DNAT to an endpoint, source kept\.$/m);
   });
 
   it('Pod to Pod IP is still "no NAT" next to the Services', () => {
