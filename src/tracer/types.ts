@@ -85,6 +85,8 @@ export interface OuterHeaders {
   vni: number;
   /** Bytes the encapsulation adds (50 for IPv4 VXLAN). */
   overhead: number;
+  /** The outer packet's TTL at this hop (the underlay's routers lower it; the inner TTL stays). */
+  ttl?: number;
 }
 
 /** The exact table row behind a decision. */

@@ -7,6 +7,7 @@ import { routeLookup, tableName, type RouteLookup } from './routing';
 import { rowText } from './format';
 import * as say from './sentences';
 import { serviceDrop, serviceRowFor } from './serviceHop';
+import { throughTunnel } from './vxlan';
 import type { Conntrack, NatRecord } from './conntrack';
 import type { Disposition, FilterRuleRow, Hop, HopDecision, PacketHeaders, ServiceRow, TableRow, TraceResult } from './types';
 
@@ -239,7 +240,14 @@ export class Walker {
     if (!link) throw new Stop('EXITS_LAB', `${ns.name} sends out of ${dev}, which is not in the snapshot`);
     if (!link.up) throw new Stop('LINK_DOWN', `${dev} in ${ns.name} is down`);
     if (link.kind === 'bridge') return this.bridgeForward(ns, link, undefined);
+    if (link.kind === 'vxlan') return this.tunnel(ns, link);
     this.cross(ns, link);
+  }
+
+  /** Into a VXLAN device: the outer packet crosses the underlay (tracer/vxlan.ts); the Pod packet goes on from the far device. */
+  private tunnel(ns: NamespaceSnapshot, link: SnapshotLink): void {
+    const exit = throughTunnel(this.net, this, ns, link, (outer) => new Walker(this.net, outer, { prefer: this.opts.prefer }));
+    this.receive(exit.ns, exit.iif);
   }
 
   private cross(ns: NamespaceSnapshot, link: SnapshotLink): void {
