@@ -87,6 +87,52 @@ describe('diagram webview: Services and the VXLAN overlay in Chromium', function
     await h.shot(page, 'service-recorded-dark');
   });
 
+  it('a recorded overlay lab: the router and the outside client as boxes on the wire, flannel.1 on both nodes with the tunnel between them', async () => {
+    const page = await h.open('dark');
+    await h.draw(page, fixture<Snapshot>('traces/overlay.snapshot.json'));
+    assert.equal(await page.locator('g.el.router[data-id="ns:router/router"]').count(), 1);
+    for (const leg of ['eth0', 'eth1']) {
+      assert.ok(contains(await h.rect(page, 'ns:router/router'), await h.rect(page, `if:router/router:${leg}`)), `router ${leg} inside the router box`);
+    }
+    assert.equal(await page.locator('g.el.client[data-id="ns:client/outside"]').count(), 1);
+    assert.equal(await page.locator('g.el.vtep').count(), 2);
+    assert.equal(await page.locator('g.edge.tunnel[data-source="if:node/node1:flannel.1"][data-target="if:node/node2:flannel.1"]').count(), 1);
+    await h.shot(page, 'overlay-recorded-dark');
+  });
+
+  it('a recorded NodePort trace from the outside client: DNAT on node2 relabels the packet, which then rides the tunnel past the router to node1', async () => {
+    const t = fixture<TraceResult>('traces/overlay-outside-nodeport.json');
+    const page = await h.open('dark');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await h.draw(page, fixture<Snapshot>('traces/overlay.snapshot.json'));
+    await h.send(page, { type: 'trace', trace: t });
+    await page.waitForSelector('.hop-marker');
+    const dnat = t.hops.find((hop) => hop.rows.some((r) => r.kind === 'service'))!;
+    const encap = t.hops.find((hop) => hop.decision === 'encap')!;
+    const atRouter = t.hops.find((hop) => hop.namespace.startsWith('router/') && hop.outer)!;
+    const decap = t.hops.find((hop) => hop.decision === 'decap')!;
+    assert.ok(dnat.index < encap.index && encap.index < atRouter.index && atRouter.index < decap.index);
+    const inTunnel = async () => /\bin-tunnel\b/.test((await page.locator('circle.packet').getAttribute('class')) ?? '');
+    const goTo = async (index: number) => {
+      await page.keyboard.press('Home');
+      for (let i = 0; i < index; i++) await page.keyboard.press('ArrowRight');
+    };
+    assert.equal(await label(page), `→ ${t.request.to.ip}:${t.request.port}`);
+    await goTo(dnat.index);
+    assert.equal(await label(page), `→ ${dnat.headers.dstIP}:${dnat.headers.dstPort}`);
+    assert.match(await panel(page), /\(NodePort\)/);
+    assert.match(await page.locator(`g[data-id="svc:${dnat.namespace}"]`).getAttribute('class') ?? '', /\bon-path\b/);
+    await goTo(encap.index);
+    assert.equal(await inTunnel(), true, 'encapsulated');
+    assert.match(await panel(page), /= 50 bytes/);
+    await goTo(atRouter.index);
+    assert.equal(await inTunnel(), true, 'still inside at the router');
+    assert.match(await panel(page), /Only the outer packet/);
+    await goTo(decap.index);
+    assert.equal(await inTunnel(), false, 'decapsulated');
+    await h.shot(page, 'overlay-nodeport-dark');
+  });
+
   it('a tunnel trace: the packet is drawn inside the tunnel between encap and decap, and the panel shows both header sets and 50 bytes', async () => {
     const page = await traced(tunnelTrace());
     const inTunnel = async () => /\bin-tunnel\b/.test((await page.locator('circle.packet').getAttribute('class')) ?? '');
