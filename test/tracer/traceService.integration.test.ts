@@ -72,6 +72,16 @@ for (const mode of testableModes()) {
       assert.equal(reached.size, 2, `8 probes all reached ${[...reached].join(', ')}`);
     });
 
+    it('a node to a ClusterIP: DNAT at its own output; through its own cbr0 the source became the bridge address, else it is kept', async () => {
+      const t = await trace(['node2', 'web']);
+      const v = t.verification!;
+      assert.equal(v.matches, true, v.differences.join('; '));
+      assert.equal(v.outcome.kind, 'answered', v.outcome.detail);
+      const words = v.chosenEndpoint === ips['pod-c'] ? /^DNAT and SNAT \(source became 10\.244\.2\.1\): / : /^DNAT to an endpoint, source kept: the web server reported source 192\.168\.1\.101/;
+      assert.match(v.natEvidence, words);
+      assert.equal(t.returnPath?.disposition, 'DELIVERED', t.returnPath?.reason);
+    });
+
     it('the outside client to a NodePort with Cluster: DNAT and SNAT, the endpoint sees a node address', async () => {
       const t = await trace(['outside', 'node1:30080']);
       const v = t.verification!;
