@@ -1,6 +1,7 @@
 /**
  * The lab's kube-proxy: keeps every node's `ip kube-proxy` table in step with the Services and the Pods they select.
- * The first sync of a node loads the whole table; later ones load only what changed (kube-proxy's partial sync).
+ * The first sync of a node loads the whole table (`nft -f`); later ones load only what changed (kube-proxy's partial sync),
+ * through a long-lived `nft -i` in the node.
  */
 import { performance } from 'node:perf_hooks';
 import { SERVICE_DEFAULTS } from '../../../../model/serviceSpec';
@@ -9,6 +10,7 @@ import { runOk } from '../../../../util/exec';
 import type { ServiceInfo } from '../../control/protocol';
 import { nodeNsId, type LabContext } from '../labState';
 import { kubeProxyPlan, kubeProxyScripts, type KubeProxyEndpoint, type KubeProxyInput, type KubeProxyPlan, type KubeProxyService } from './kubeProxyRules';
+import { NFT_SESSION_MAX_BYTES, NftSession } from './nftSession';
 import { serviceEndpoints, serviceInfo } from './serviceEndpoints';
 
 /** A Service the lab holds. */
@@ -30,6 +32,7 @@ export class ServiceProxy {
   readonly records = new Map<string, ServiceRecord>();
   private readonly applied = new Map<string, KubeProxyPlan>();
   private readonly reported = new Map<string, string>();
+  private readonly sessions = new Map<string, NftSession>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly ctx: LabContext, private readonly nft: string) {}
@@ -63,6 +66,18 @@ export class ServiceProxy {
   /** Forgets what a node holds, so the next sync loads its whole table (after a failure, or for a new node). */
   private forget(node: string): void {
     this.applied.delete(node);
+    this.sessions.get(node)?.close();
+    this.sessions.delete(node);
+  }
+
+  /** The node's long-lived `nft -i` for partial updates (started on first use). */
+  private session(node: string): NftSession {
+    let s = this.sessions.get(node);
+    if (!s) {
+      s = new NftSession(this.ctx.ns.enter(nodeNsId(node), [this.nft, '-i']), `kube-proxy's rules on ${node}`);
+      this.sessions.set(node, s);
+    }
+    return s;
   }
 
   private async syncNow(asked: number): Promise<SyncReport> {
@@ -80,8 +95,11 @@ export class ServiceProxy {
     if (!scripts.length) return;
     try {
       if (!prev) await this.routeServiceRange(node.name, input.serviceCIDR);
-      for (const script of scripts) {
-        await runOk(this.ctx.ns.enter(nodeNsId(node.name), [this.nft, '-f', '-']), { input: script, timeoutMs: 20_000 }, `updating kube-proxy's rules on ${node.name}`);
+      if (prev && scripts.length === 1 && scripts[0].length <= NFT_SESSION_MAX_BYTES) await this.session(node.name).apply(scripts[0]);
+      else {
+        for (const script of scripts) {
+          await runOk(this.ctx.ns.enter(nodeNsId(node.name), [this.nft, '-f', '-']), { input: script, timeoutMs: 20_000 }, `updating kube-proxy's rules on ${node.name}`);
+        }
       }
       this.applied.set(node.name, plan);
     } catch (e) {
