@@ -5,6 +5,9 @@ import { buildGraph, traceSteps, type DiagramElement, type DiagramGraph } from '
 import { destinations, serviceCandidates, SERVICES_LISTED, servicesBox } from '../../src/webview/diagram/overlayModel';
 import { overheadText, serviceFacts, tunnelRows, tunnelSentence, unDnatText } from '../../src/webview/diagram/overlayText';
 import type { ServiceRow } from '../../src/tracer/types';
+import type { Snapshot } from '../../src/snapshot/types';
+import type { TraceResult } from '../../src/tracer/types';
+import { fixture } from './clusterSnapshot';
 import { OUTER, overlaySnapshot, serviceTrace, tunnelTrace } from './overlayFixtures';
 
 function find(g: DiagramGraph, id: string): DiagramElement | undefined {
@@ -104,5 +107,16 @@ describe('diagram model: Services, the outside client, VXLAN', () => {
     const steps = traceSteps(t);
     assert.deepEqual(steps[3].ids, ['if:node/node1:cbr0', 'if:node/node1:flannel.1', 'if:node/node1:eth0']);
     assert.ok(steps[7].ids.includes('if:node/node2:flannel.1'));
+  });
+
+  it('on a recorded overlay lab, every element a predicted pod-a -> pod-c trace visits is drawn, through both VTEPs and both router legs', () => {
+    const g = buildGraph(fixture<Snapshot>('traces/overlay.snapshot.json'));
+    const t = fixture<TraceResult>('traces/overlay-pod-a-pod-c.predicted.json');
+    const visited = traceSteps(t).flatMap((s) => s.ids);
+    assert.deepEqual(visited.filter((id) => !find(g, id)), [], 'no id the drawing lacks');
+    for (const id of ['if:node/node1:flannel.1', 'if:node/node2:flannel.1', 'if:router/router:eth0', 'if:router/router:eth1']) assert.ok(visited.includes(id), id);
+    const encap = t.hops.find((h) => h.decision === 'encap')!;
+    assert.deepEqual(tunnelRows(encap.headers, encap.outer!).slice(0, 2), [['src IP', '10.244.1.2', '192.168.1.100'], ['dst IP', '10.244.2.2', '192.168.2.100']]);
+    assert.match(overheadText(encap.outer!), /= 50 bytes/);
   });
 });
