@@ -64,4 +64,20 @@ describe('cluster row texts', () => {
     assert.match(bar.tooltip, /Node access: node containers: docker exec into the node containers \(kind\)/);
     assert.match(bar.tooltip, /https:\/\/127\.0\.0\.1:6443/);
   });
+
+  it('shows a cluster\'s Services last under the root, keyed NAMESPACE/NAME, with endpoints naming their NAMESPACE/NAME Pods', () => {
+    const st: LabStatus = {
+      ...status('none'),
+      services: [{
+        name: 'web', namespace: 'default', type: 'NodePort', clusterIP: '10.96.12.7', externalTrafficPolicy: 'Local', selector: { labels: { app: 'web' } },
+        ports: [{ name: 'http', protocol: 'tcp', port: 80, targetPort: 'http', nodePort: 31000 }],
+        endpoints: [{ ip: '10.244.1.2', pod: 'default/web-1', node: 'podnet-worker', ready: true, ports: [{ name: 'http', protocol: 'tcp', port: 8080 }] }],
+      }],
+    };
+    const lines = walk(st);
+    assert.deepEqual(lines.slice(-3), ['  services:services', '    service:svc:default/web', '      endpoint:svc:default/web/ep:10.244.1.2:8080']);
+    const cache = new ElementCache();
+    const endpoint = networkChildren(st, { id: 'svc:default/web', kind: 'service', service: 'default/web' }, cache)[0];
+    assert.deepEqual(endpoint, { id: 'svc:default/web/ep:10.244.1.2:8080', kind: 'endpoint', service: 'default/web', ip: '10.244.1.2', pod: 'default/web-1' });
+  });
 });
