@@ -85,6 +85,9 @@ for (const mode of testableModes()) {
 
     it('gives the outside client no route to Pods or Services, but a NodePort on every node\'s IP, masqueraded with Cluster', async () => {
       assert.equal((await lab.exec(CLIENT, ['hostname'])).stdout.trim(), 'outside');
+      const route = await lab.route(CLIENT); // what interactive `podnet exec --client` joins
+      assert.match(route.netns, /\/ns\/client-outside\.net$/);
+      assert.equal(route.env.NODE_NAME, 'outside');
       for (const dst of [ipOf(lab.status, 'pod-a'), '10.96.0.100']) {
         const res = await lab.exec(CLIENT, ['ip', 'route', 'get', dst]);
         assert.notEqual(res.code, 0, `the client has a route to ${dst}: ${res.stdout}`);
