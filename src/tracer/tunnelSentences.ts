@@ -21,16 +21,14 @@ export function decapSentence(where: string, dev: string, inner: PacketHeaders, 
     + `of outer headers and the Pod packet ${pair(inner)} comes out of ${dev} exactly as it went in, source still ${inner.srcIP}: no NAT.`;
 }
 
-/** The reason a routed packet for a Pod CIDR dies at the router between subnets. */
-export function routerNoRouteReason(
-  router: string, dst: string, subnets: string[], owner?: { node: string; ip: string; podCIDR: string }, sender?: string,
-): string {
+/** Why a routed packet for a Pod CIDR dies at the router between subnets (a sentence starting "A router between subnets ..."). */
+export function routerNoRouteWhy(subnets: string[], owner?: { node: string; ip: string; podCIDR: string }, sender?: string): string {
   const knows = subnets.length ? `only the node subnets (${subnets.join(', ')})` : 'only the node subnets';
   const direct = owner
     ? `${sender ?? 'the sending node'} could not use the direct route ${owner.podCIDR} via ${owner.ip} (${owner.node}), because a next hop must be on the node's own link `
       + 'and the kernel refuses one across a router'
     : 'a direct route to another node\'s Pod CIDR needs that node on the same link';
-  return `${router} has no route to ${dst}: a router between subnets knows ${knows}, not the Pod CIDRs. ${direct}; `
+  return `A router between subnets knows ${knows}, not the Pod CIDRs. ${direct}; `
     + 'so the packet followed the default route to the router and dies there. Routed Pod networking needs the nodes on one link '
     + '(or a router that learns the Pod CIDRs); an overlay such as vxlan carries the Pod packet inside node-to-node UDP instead';
 }
