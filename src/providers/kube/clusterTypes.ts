@@ -83,6 +83,8 @@ export interface KubeService {
   /** Why parts of the object were not read (e.g. an SCTP port); a problem in `type` or `clusterIP` makes the Service skipped. */
   problems: string[];
   resourceVersion: string;
+  /** metadata.creationTimestamp (ISO 8601) when the API sent one, for `podnet get svc`'s AGE column. */
+  createdAt?: string;
 }
 
 /** One endpoint of an EndpointSlice: its first address (kube-proxy uses only that), readiness, Pod and node. */

@@ -57,6 +57,7 @@ export function joinServices(services: readonly KubeService[], slices: readonly 
       name: s.name, namespace: s.namespace, type: s.type as ServiceInfo['type'], clusterIP: s.clusterIP, ports: s.ports.map((p) => ({ ...p })),
       externalTrafficPolicy: s.externalTrafficPolicy, ...(s.selector ? { selector: { labels: { ...s.selector } } } : {}),
       endpoints: s.type === 'ExternalName' ? [] : endpointsOf(bySvc.get(keyOf(s)) ?? []),
+      ...(s.createdAt ? { createdAt: s.createdAt } : {}),
     });
   }
   return { services: out, problems };

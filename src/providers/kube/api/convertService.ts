@@ -78,6 +78,7 @@ export function toKubeService(raw: unknown): KubeService | undefined {
   return {
     namespace: str(meta.namespace) || 'default', name, type, clusterIP: clusterIPOf(spec, problems), ports,
     externalTrafficPolicy: spec.externalTrafficPolicy === 'Local' ? 'Local' : 'Cluster', ...selector, problems, resourceVersion: str(meta.resourceVersion),
+    ...(str(meta.creationTimestamp) ? { createdAt: str(meta.creationTimestamp) } : {}),
   };
 }
 

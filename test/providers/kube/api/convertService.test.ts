@@ -14,6 +14,12 @@ describe('reading Services and EndpointSlices from API objects (untrusted input)
     });
   });
 
+  it('keeps metadata.creationTimestamp as createdAt (the AGE column), and leaves it out when the API sent none', () => {
+    const svc = toKubeService({ metadata: { name: 'aged', creationTimestamp: '2026-11-29T10:00:00Z' }, spec: { clusterIP: '10.96.0.12', ports: [{ port: 80 }] } });
+    assert.equal(svc?.createdAt, '2026-11-29T10:00:00Z');
+    assert.equal('createdAt' in (toKubeService({ metadata: { name: 'new' }, spec: { clusterIP: '10.96.0.13', ports: [{ port: 80 }] } }) ?? {}), false);
+  });
+
   it('applies the API defaults: no type is ClusterIP, no protocol is TCP, no targetPort is the port, no namespace is default', () => {
     const svc = toKubeService({ metadata: { name: 'bare' }, spec: { clusterIP: '10.96.0.11', ports: [{ port: 8080 }] } });
     assert.equal(svc?.type, 'ClusterIP');
