@@ -91,7 +91,7 @@ export function labStatus(ctx: LabContext): LabStatus {
     wireBridge: ctx.wireBridge ?? WIRE_BRIDGE,
     ...(ctx.router ? { router: ctx.router } : {}),
     ...(ctx.dockerHost ? { dockerHost: ctx.dockerHost } : {}),
-    services: ctx.services?.infos() ?? [],
+    ...(ctx.services ? { services: ctx.services.infos() } : {}),
     serviceCIDR: ctx.topology.serviceCIDR ?? SERVICE_DEFAULTS.serviceCIDR,
     ...(ctx.client ? { client: ctx.client } : {}),
   };
