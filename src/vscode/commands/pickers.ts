@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { LabSession } from '../labSession';
 import type { NetElement } from '../tree/elements';
+import { serviceKey } from '../tree/serviceText';
 
 /** What the user picked. */
 export interface PickedEndpoint {
@@ -57,10 +58,10 @@ function otherItems(session: LabSession, kinds: readonly Kind[]): EndpointItem[]
   if (st.services?.length && kinds.includes('service')) {
     items.push({ label: 'Services', kind: vscode.QuickPickItemKind.Separator });
     for (const s of st.services) {
-      const key = s.namespace ? `${s.namespace}/${s.name}` : s.name;
+      const key = serviceKey(s);
       const port = s.ports[0];
       const element: NetElement = { id: `svc:${key}`, kind: 'service', service: key };
-      items.push({ label: `$(symbol-interface) ${key}`, description: `${s.clusterIP}${port ? `:${port.port}/${port.protocol.toUpperCase()}` : ''} · ${s.type}`, endpoint: { name: `svc/${s.name}`, element } });
+      items.push({ label: `$(symbol-interface) ${key}`, description: `${s.clusterIP}${port ? `:${port.port}/${port.protocol.toUpperCase()}` : ''} · ${s.type}`, endpoint: { name: `svc/${key}`, element } });
     }
   }
   return items;

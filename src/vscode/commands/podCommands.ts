@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { guarded, requireTrust } from '../errors';
 import type { LabSession } from '../labSession';
 import type { NetElement } from '../tree/elements';
+import { serviceNamed } from '../tree/serviceText';
 import { pickEndpoint } from './pickers';
 
 /** The IP an element stands for. */
@@ -28,7 +29,7 @@ export function ipOf(el: NetElement, session: LabSession): string | undefined {
     case 'router':
       return st.router?.interfaces[0]?.ip;
     case 'service':
-      return st.services?.find((s) => (s.namespace ? `${s.namespace}/${s.name}` : s.name) === el.service)?.clusterIP;
+      return serviceNamed(st, el.service)?.clusterIP;
     case 'endpoint':
       return el.ip;
     default:

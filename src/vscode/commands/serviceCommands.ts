@@ -4,7 +4,7 @@ import type { ServiceSelector } from '../../model/topology';
 import { guarded, requireTrust } from '../errors';
 import type { LabSession } from '../labSession';
 import type { NetElement } from '../tree/elements';
-import { serviceNamed } from '../tree/serviceText';
+import { serviceKey, serviceNamed } from '../tree/serviceText';
 import { portProblem, selectorChoices, selectorFrom, serviceNameProblem, serviceRequest, suggestedTargetPort, type SelectorChoice } from './servicePicks';
 
 /** True (after saying why) when the shown lab cannot change Services: a cluster, a snapshot, or a lab without them. */
@@ -76,7 +76,7 @@ async function serviceOf(session: LabSession, el: NetElement | undefined, title:
     void vscode.window.showInformationMessage('This lab has no Services. Create one with "PodNet: Create Service…".');
     return undefined;
   }
-  return (await vscode.window.showQuickPick(services.map((s) => ({ label: s.name, description: s.clusterIP })), { title }))?.label;
+  return (await vscode.window.showQuickPick(services.map((s) => ({ label: serviceKey(s), description: s.clusterIP })), { title }))?.label;
 }
 
 /** Registers podnet.createService, podnet.deleteService and podnet.traceToService. */
@@ -95,7 +95,7 @@ export function registerServiceCommands(context: vscode.ExtensionContext, sessio
       const svc = key && session.status ? serviceNamed(session.status, key) : undefined;
       if (!svc) return;
       const port = svc.ports[0];
-      await vscode.commands.executeCommand('podnet.tracePacket', { to: `svc/${svc.name}`, proto: port?.protocol ?? 'tcp', port: port?.port ?? 80 });
+      await vscode.commands.executeCommand('podnet.tracePacket', { to: `svc/${serviceKey(svc)}`, proto: port?.protocol ?? 'tcp', port: port?.port ?? 80 });
     })),
   );
 }

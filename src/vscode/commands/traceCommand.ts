@@ -8,6 +8,7 @@ import type { LabSession } from '../labSession';
 import type { NetElement } from '../tree/elements';
 import { ipOf } from './podCommands';
 import { pickEndpoint } from './pickers';
+import { serviceNamed } from '../tree/serviceText';
 import { traceSummary } from './traceSummary';
 
 /** Arguments the command accepts (from menus, other commands or tests). */
@@ -35,7 +36,7 @@ export function traceName(el: NetElement, session: LabSession): string | undefin
     case 'router':
       return session.status?.router?.name;
     case 'service':
-      return `svc/${el.service.split('/').pop()}`;
+      return `svc/${el.service}`;
     case 'endpoint':
       return el.pod ?? el.ip;
     default:
@@ -46,7 +47,7 @@ export function traceName(el: NetElement, session: LabSession): string | undefin
 async function pickProto(to: string, session: LabSession): Promise<{ proto: TraceProto; port?: number } | undefined> {
   if (/:\d+$/.test(to)) return { proto: 'tcp', port: Number(to.split(':')[1]) };
   // A Service: its own (first) port and protocol; nothing else reaches its rules.
-  const svc = to.startsWith('svc/') ? session.status?.services?.find((s) => s.name === to.slice(4)) : undefined;
+  const svc = to.startsWith('svc/') && session.status ? serviceNamed(session.status, to.slice(4)) : undefined;
   if (svc?.ports[0]) return { proto: svc.ports[0].protocol, port: svc.ports[0].port };
   const items: (vscode.QuickPickItem & { proto: TraceProto })[] = [
     { label: '$(pulse) ICMP echo', description: 'one ping', proto: 'icmp' },
