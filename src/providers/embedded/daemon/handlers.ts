@@ -1,5 +1,6 @@
 /** The lab process's request handlers: each operation validates its input, then acts on the lab. */
 import { validatePodAddition } from '../../../model/podRequest';
+import { endpointOwner } from '../../../model/serviceRequest';
 import { run } from '../../../util/exec';
 import { LabError } from '../control/labError';
 import type { ExecTarget, LabEvent } from '../control/protocol';
@@ -48,6 +49,16 @@ function assertNotDockerName(ctx: LabContext, name: unknown): void {
   if (!host || typeof name !== 'string') return;
   if (name === host.name) throw new LabError(`"${name}" is the name of the Docker host; pick another name`, 'CONFLICT', 'name');
   if (host.containers.some((c) => c.name === name)) throw new LabError(`"${name}" is the name of a Docker container on ${host.name}; pick another name`, 'CONFLICT', 'name');
+}
+
+/** Nor the name of a Service, the outside client or the router: a trace resolves every endpoint by name. */
+function assertNotServiceOrMachineName(ctx: LabContext, name: unknown): void {
+  if (!ctx.topology || typeof name !== 'string') return;
+  const services = [...(ctx.services?.records.keys() ?? [])].map((n) => ({ name: n }));
+  const owner = endpointOwner(ctx.topology, [], name, services);
+  if (owner === 'a Service' || owner === 'the outside client' || owner === 'the router') {
+    throw new LabError(`"${name}" is already the name of ${owner}; every name is a trace endpoint, so pick another`, 'CONFLICT', 'name');
+  }
 }
 
 /** Resolves where a command runs: namespace id and environment. */
@@ -100,6 +111,7 @@ function podHandlers(ctx: LabContext, broadcast: (e: LabEvent) => void): Pick<Ha
     async addPod(req) {
       if (ctx.state !== 'running' || !ctx.topology) throw new LabError(`the lab is ${ctx.state}`, 'CONFLICT');
       assertNotDockerName(ctx, req?.name);
+      assertNotServiceOrMachineName(ctx, req?.name);
       const spec = validatePodAddition(ctx.topology, [...ctx.pods.values()].map((p) => p.spec), req);
       const placeholder = { spec, info: { name: spec.name, status: 'Pending' }, containers: [] } as unknown as PodRecord;
       ctx.pods.set(spec.name, placeholder); // reserve the name while the Pod is built

@@ -142,7 +142,7 @@ for (const mode of testableModes()) {
       assert.deepEqual([local.pod, local.podIP], ['pod-b', newIP]);
     });
 
-    it('adds and deletes a Service at run time on every node, and refuses a duplicate node port without changing anything', async () => {
+    it('adds and deletes a Service at run time on every node; refuses a duplicate node port, and a Pod named like a Service or the client', async () => {
       const added = await lab.call('addService', { name: 'late', selector: { labels: { app: 'web' } }, port: 8000, targetPort: 8080, type: 'NodePort', nodePort: 30090 });
       assert.equal(added.endpoints.length, 2);
       assert.ok(events.some((e) => e.event === 'service' && e.change === 'added' && e.service.name === 'late'));
@@ -151,6 +151,10 @@ for (const mode of testableModes()) {
       const tables = [await rules('node1'), await rules('node2')];
       await assert.rejects(lab.call('addService', { name: 'clash', selector: { labels: { app: 'web' } }, port: 80, type: 'NodePort', nodePort: 30090 }), /30090/);
       assert.deepEqual([await rules('node1'), await rules('node2')], tables);
+      for (const name of ['late', 'outside']) {
+        const req = { name, node: 'node1', containers: [{ name: 'web', workload: 'web' as const, port: 8080 }] };
+        await assert.rejects(lab.call('addPod', req), /already the name of (a Service|the outside client)/, `a Pod named ${name}`);
+      }
       assert.deepEqual(await lab.call('deleteService', { name: 'late' }), { name: 'late', clusterIP: added.clusterIP });
       assert.ok(!(await rules('node2')).includes('/late/'));
       assert.ok(!(await status()).services?.some((s) => s.name === 'late'));
