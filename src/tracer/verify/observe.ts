@@ -3,7 +3,8 @@ import type { Snapshot } from '../../snapshot/types';
 import type { Hop, HopObservation, PacketHeaders } from '../types';
 import type { TraceEvent, TraceVerdict } from './traceEvents';
 
-interface Expectation {
+/** Where a hop shows up in an nft trace: the family, the hooks (first match wins) and the interfaces. */
+export interface Expectation {
   family: 'inet' | 'bridge';
   hooks: string[];
   iif?: string;
@@ -15,7 +16,7 @@ function isBridgePort(snapshot: Snapshot, namespace: string, ifname: string | un
 }
 
 /** Where in the kernel each kind of hop shows up in the trace. */
-function expectationFor(hop: Hop, snapshot: Snapshot): Expectation | undefined {
+export function expectationFor(hop: Hop, snapshot: Snapshot): Expectation | undefined {
   switch (hop.decision) {
     case 'send':
       return { family: 'inet', hooks: ['postrouting', 'output'], oif: hop.ifOut };
