@@ -41,6 +41,8 @@ export interface ActionRefs {
   files: { path: string; arg: number }[];
   /** `{{ip:NAME}}` placeholders: NAME must be in the lab when the action runs. */
   ips: PlaceholderRef[];
+  /** `service create|delete NAME`: a Service that exists (or is gone) from then on. */
+  service?: { op: 'create' | 'delete'; name: string; arg: number };
 }
 
 /** The verdict on one action's argv. */
@@ -195,7 +197,7 @@ function checkGet(argv: string[], problems: ArgvProblem[]): void {
 }
 
 /** `service create NAME ...` is checked by the CLI's own request parser, so an action fails here exactly where the CLI would. */
-function checkService(argv: string[], problems: ArgvProblem[]): void {
+function checkService(argv: string[], problems: ArgvProblem[], refs: ActionRefs): void {
   const p = parseOptions(argv, 2, 'service', problems);
   const [sub, name, ...extra] = p.positionals;
   for (const e of extra) problems.push({ message: `unexpected argument "${e.value}"`, hint: 'podnet service create NAME ..., or podnet service delete NAME', arg: e.arg });
@@ -203,6 +205,7 @@ function checkService(argv: string[], problems: ArgvProblem[]): void {
     return void problems.push({ message: `podnet service ${sub?.value ?? ''} is not a service command`.replace(/ +is/, ' is'), hint: 'use service create NAME or service delete NAME', arg: sub?.arg });
   }
   if (!name) return void problems.push({ message: `podnet service ${sub.value} needs a Service NAME`, hint: 'e.g. [podnet, service, create, web, --selector, app=web, --port, \'80\']' });
+  refs.service = { op: sub.value, name: name.value, arg: name.arg };
   if (sub.value === 'delete') return;
   const values = Object.fromEntries([...p.values].map(([k, v]) => [k, typeof v[0].value === 'string' ? v[0].value : undefined]));
   try {
@@ -249,7 +252,7 @@ export function checkActionArgv(argv: string[]): ActionPolicyResult {
       checkGet(argv, problems);
       break;
     case 'service':
-      checkService(argv, problems);
+      checkService(argv, problems, refs);
       break;
     case 'pod':
       checkPod(argv, problems, refs);

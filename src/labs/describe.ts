@@ -20,12 +20,15 @@ export function describeCheck(c: LabCheck & { title?: string }): string {
     case 'podIpInCidr': return `${c.pod}'s IP is inside ${c.cidr ?? "its node's Pod CIDR"}`;
     case 'uniquePodIps': return 'every Pod has its own IP';
     case 'sharedNetns': return `${c.containers[0]} and ${c.containers[1]} of ${c.pod} share a network namespace`;
-    case 'trace': return `trace ${c.from} → ${c.to}${c.expect.disposition ? ` is ${c.expect.disposition}` : ''}${c.expect.nat ? `, NAT: ${c.expect.nat}` : ''}`;
+    case 'trace': return `trace ${c.from} → ${c.to}${c.expect.disposition ? ` is ${c.expect.disposition}` : ''}${c.expect.service ? ` via ${c.expect.service}` : ''}${c.expect.nat ? `, NAT: ${c.expect.nat}` : ''}`;
     case 'receiverSawSender': return `${c.to} sees ${c.from}'s own IP`;
     case 'ipChangedAfterRecreate': return `${c.pod} has a new IP after it was re-created`;
     case 'actionOutput': return `the output of '${c.action}' matches /${c.matches}/`;
     case 'podExists': return `a Pod ${c.pod} exists${c.node ? ` on ${c.node}` : ''}`;
     case 'reachable': return `${c.from} ${c.expect === false ? 'cannot reach' : 'reaches'} ${c.to}`;
+    case 'serviceEndpoints': return `the endpoints of ${c.service} are ${c.pods.join(', ')}`;
+    case 'serviceIpStable': return `${c.service} keeps its ClusterIP`;
+    case 'httpAnswer': return `an HTTP GET from ${c.from} to ${c.to}${c.port ? `:${c.port}` : ''} is ${c.expect === false ? 'not ' : ''}answered${c.sawSource ? `, seeing ${c.sawSource}` : ''}`;
   }
 }
 

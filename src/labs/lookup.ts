@@ -3,7 +3,7 @@
  * are `NAMESPACE/NAME` (a bare `pod-a` means `default/pod-a`, or the one Pod of that name) and a PodNet kind worker
  * also answers to its topology node (`node1`).
  */
-import type { NodeInfo, PodInfo } from '../providers/embedded/control/protocol';
+import type { NodeInfo, PodInfo, ServiceInfo } from '../providers/embedded/control/protocol';
 
 /** The namespace a bare Pod name means on a cluster when several namespaces have a Pod of that name. */
 const HOME_NAMESPACE = 'default';
@@ -36,4 +36,16 @@ export function nodeLabel(n: Pick<NodeInfo, 'name' | 'aliases'>): string {
 /** True when a web server's own name for its Pod (`pod-a`, `NS/pod-a`, agnhost's hostname `pod-a`) is `pod`'s. */
 export function answeredBy(pod: Pick<PodInfo, 'name'>, said: string): boolean {
   return said === pod.name || said === podLabel(pod) || pod.name.endsWith(`/${said}`);
+}
+
+/** The Service called `name` (on a cluster `NS/NAME`, or a bare name in `default`, or the only one of that name); undefined when none or ambiguous. */
+export function findService<S extends Pick<ServiceInfo, 'name' | 'namespace'>>(st: { services?: readonly S[] }, name: string): S | undefined {
+  const all = st.services ?? [];
+  const full = (s: S) => (s.namespace ? `${s.namespace}/${s.name}` : s.name);
+  const exact = all.find((s) => full(s) === name);
+  if (exact || name.includes('/')) return exact;
+  const home = all.find((s) => s.name === name && (s.namespace === undefined || s.namespace === HOME_NAMESPACE));
+  if (home) return home;
+  const bare = all.filter((s) => s.name === name);
+  return bare.length === 1 ? bare[0] : undefined;
 }

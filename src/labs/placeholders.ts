@@ -1,19 +1,20 @@
 /**
  * Placeholders in an action's argv and in a check's address, CIDR and regex fields: `{{ip:NAME}}` (the current IP of a
- * Pod, node, Docker-style host or container) and `{{podCIDR:NODE}}` (a node's Pod CIDR), filled in from the live lab
- * just before the action runs or the check is graded (so a re-created Pod's new IP is used, and a kind cluster's own
- * addresses replace the article's). A value is always a dotted quad or a CIDR; argv never reaches a shell, and a value
- * filled into a regular expression is escaped, so nothing can be injected.
+ * Pod, node, Docker-style host or container, the outside client or the router), `{{podCIDR:NODE}}` (a node's Pod CIDR),
+ * `{{clusterIP:SVC}}` and `{{nodePort:SVC}}` (a Service's ClusterIP and NodePort), filled in from the live lab just
+ * before the action runs or the check is graded (so a re-created Pod's new IP is used, and a kind cluster's own
+ * addresses replace the article's). A value is always a dotted quad, a CIDR or a port number; argv never reaches a
+ * shell, and a value filled into a regular expression is escaped, so nothing can be injected.
  */
 import type { LabStatus } from '../providers/embedded/control/protocol';
 import type { LabCheck } from './types';
-import { findNode, findPod } from './lookup';
+import { findNode, findPod, findService } from './lookup';
 
 const ANY = /\{\{(.*?)\}\}/g;
-const REF = /^(ip|podCIDR):([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
+const REF = /^(ip|podCIDR|clusterIP|nodePort):([a-z0-9]([a-z0-9-]*[a-z0-9])?)$/;
 
 /** What a placeholder stands for. */
-export type PlaceholderKind = 'ip' | 'podCIDR';
+export type PlaceholderKind = 'ip' | 'podCIDR' | 'clusterIP' | 'nodePort';
 
 /** A placeholder found in argv word `arg` (or in a check field, arg 0). */
 export interface PlaceholderRef {
@@ -29,7 +30,8 @@ export interface PlaceholderProblem {
   arg: number;
 }
 
-const HINT = 'the placeholders are {{ip:NAME}} (the current IP of the Pod, node or Docker host NAME) and {{podCIDR:NODE}} (the Pod CIDR of node NODE)';
+const HINT = 'the placeholders are {{ip:NAME}} (the current IP of the Pod, node, Docker host, outside client or router NAME), {{podCIDR:NODE}} '
+  + '(the Pod CIDR of node NODE), {{clusterIP:SVC}} and {{nodePort:SVC}} (the ClusterIP and NodePort of Service SVC)';
 
 /** Every placeholder in argv, and a problem for every other `{{...}}`. */
 export function scanPlaceholders(argv: string[]): { refs: PlaceholderRef[]; problems: PlaceholderProblem[] } {
@@ -53,10 +55,18 @@ export function hasPlaceholder(word: string): boolean {
 /** The value of one placeholder now, or undefined when NAME is not in the lab (or has no such value). */
 export function placeholderValue(st: LabStatus, kind: PlaceholderKind, name: string): string | undefined {
   if (kind === 'podCIDR') return findNode(st, name)?.podCIDR || undefined;
+  if (kind === 'clusterIP' || kind === 'nodePort') {
+    const svc = findService(st, name);
+    if (kind === 'clusterIP') return svc?.clusterIP && svc.clusterIP !== 'None' ? svc.clusterIP : undefined;
+    const port = svc?.ports.find((p) => p.nodePort !== undefined)?.nodePort;
+    return port === undefined ? undefined : String(port);
+  }
   const host = st.dockerHost;
   return findPod(st, name)?.ip
     ?? findNode(st, name)?.ip
     ?? (host?.name === name ? host.ip : host?.containers.find((c) => c.name === name)?.ip)
+    ?? (st.client?.name === name ? st.client.ip : undefined)
+    ?? (st.router?.name === name ? st.router.interfaces[0]?.ip : undefined)
     ?? undefined;
 }
 
@@ -81,8 +91,8 @@ export function escapeRegex(s: string): string {
 }
 
 /** The fields of a check that may hold placeholders, and whether each is a regular expression. */
-export const CHECK_PLACEHOLDER_FIELDS: readonly { key: 'cidr' | 'matches' | 'to'; regex: boolean }[] = [
-  { key: 'cidr', regex: false }, { key: 'matches', regex: true }, { key: 'to', regex: false },
+export const CHECK_PLACEHOLDER_FIELDS: readonly { key: 'cidr' | 'matches' | 'to' | 'sawSource'; regex: boolean }[] = [
+  { key: 'cidr', regex: false }, { key: 'matches', regex: true }, { key: 'to', regex: false }, { key: 'sawSource', regex: false },
 ];
 
 /** The check with its placeholders filled from the live lab; throws (as {@link fillText}) when one has no value. */

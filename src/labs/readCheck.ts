@@ -22,6 +22,12 @@ export const CHECK_TYPES: Record<LabCheckType, { keys: readonly string[]; about:
   actionOutput: { keys: ['action', 'matches', 'stream'], about: "an action's output matches a regular expression" },
   podExists: { keys: ['pod', 'node'], about: 'a Pod (perhaps one the learner creates) exists, optionally on a node' },
   reachable: { keys: ['from', 'to', 'expect'], about: 'one endpoint can (or cannot) ping another' },
+  serviceEndpoints: { keys: ['service', 'pods'], about: "a Service's ready endpoints are exactly the listed Pods, at their current IPs" },
+  serviceIpStable: { keys: ['service'], about: 'a Service still has the ClusterIP it had when the lab started' },
+  httpAnswer: {
+    keys: ['from', 'to', 'port', 'expect', 'sawSource', 'answeredBy', 'each'],
+    about: 'an HTTP GET (to a Pod, a Service, a node\'s NodePort or an IP) is answered or not, by which Pods, seeing which source',
+  },
 };
 
 /** Every disposition a trace can end with. */
@@ -29,8 +35,8 @@ export const DISPOSITIONS = Object.keys({
   DELIVERED: 1, NO_ROUTE: 1, DROPPED_BY_RULE: 1, NEIGHBOR_UNREACHABLE: 1, NOT_FORWARDING: 1, TTL_EXCEEDED: 1, LINK_DOWN: 1, LOOP: 1, EXITS_LAB: 1,
 } satisfies Record<Disposition, 1>) as Disposition[];
 
-const NAT_EXPECT = ['none', 'source', 'destination', 'any'] as const;
-const EXPECT_KEYS = ['disposition', 'passes', 'nat'];
+const NAT_EXPECT = ['none', 'source', 'destination', 'any', 'dnat', 'dnat+snat'] as const;
+const EXPECT_KEYS = ['disposition', 'passes', 'nat', 'service'];
 const PASS_KEYS = ['where', 'interface'];
 const IFNAME = /^[A-Za-z0-9_.@-]{1,15}$/;
 
@@ -39,6 +45,21 @@ function placeholders(r: SpecReader, f: Fields, key: string, v: string): boolean
   if (!hasPlaceholder(v)) return false;
   for (const p of scanPlaceholders([v]).problems) r.fail(fieldPath(f, key), p.message, p.hint);
   return true;
+}
+
+/** `each: true` needs the Pods it is about, and a GET that is expected to be answered. */
+function eachOf(r: SpecReader, f: Fields, expect: boolean | undefined): boolean | undefined {
+  const each = bool(r, f, 'each');
+  if (each && f.get('answeredBy') === undefined) r.fail(fieldPath(f, 'each'), 'each: true needs answeredBy: the Pods that must each answer', 'add answeredBy: [pod-a, pod-c]');
+  if (each && expect === false) r.fail(fieldPath(f, 'each'), 'each: true makes no sense with expect: false', 'remove one of them');
+  return each;
+}
+
+/** An optional string field whose placeholders must be real ones. */
+function placeholderChecked(r: SpecReader, f: Fields, key: string): string | undefined {
+  const v = r.str(f, key);
+  if (v !== undefined) placeholders(r, f, key, v);
+  return v;
 }
 
 function cidr(r: SpecReader, f: Fields, key: string): string | undefined {
@@ -71,6 +92,22 @@ function pair(r: SpecReader, f: Fields, key: string): [string, string] | undefin
   return names as [string, string];
 }
 
+/** A list of names under `key` (`[pod-a, pod-c]`); `required` reports it when absent. */
+function names(r: SpecReader, f: Fields, key: string, what: string, example: string, required: boolean): string[] | undefined {
+  const path = fieldPath(f, key);
+  if (f.get(key) === undefined) {
+    if (required) r.fail(path, `${what} has no ${key}`, `add ${key}: ${example}`);
+    return undefined;
+  }
+  const items = r.list(f.get(key), path, example);
+  if (!items) return undefined;
+  const out = items.map((n) => (isScalar(n) && typeof n.value === 'string' && n.value !== '' ? n.value : undefined));
+  const bad = out.findIndex((n) => n === undefined);
+  if (bad >= 0) r.fail(`${path}[${bad}]`, `${path}[${bad}] is not a name`, `write names, e.g. ${key}: ${example}`);
+  else if (out.length === 0) r.fail(path, `${path} is empty`, `list at least one name, e.g. ${key}: ${example}`);
+  return bad >= 0 || out.length === 0 ? undefined : (out as string[]);
+}
+
 function passes(r: SpecReader, node: Node | undefined, path: string): TracePass[] | undefined {
   const items = r.list(node, path, '- {where: node1, interface: cbr0}');
   if (!items) return undefined;
@@ -95,7 +132,9 @@ function traceExpect(r: SpecReader, f: Fields): Extract<LabCheck, { type: 'trace
   if (p) out.passes = p;
   const nat = oneOf(r, e, 'nat', NAT_EXPECT);
   if (nat) out.nat = nat;
-  if (!e.has('disposition') && !e.has('passes') && !e.has('nat')) r.fail(path, `${path} is empty, so the check could never fail`, 'give at least one of disposition, passes, nat');
+  const service = r.str(e, 'service');
+  if (service !== undefined) out.service = service;
+  if (!EXPECT_KEYS.some((k) => e.has(k))) r.fail(path, `${path} is empty, so the check could never fail`, 'give at least one of disposition, passes, nat, service');
   return out;
 }
 
@@ -133,6 +172,17 @@ const READERS: Record<LabCheckType, Reader> = {
     const to = need(r, f, 'to', w, 'pod-c');
     if (to !== undefined) placeholders(r, f, 'to', to);
     return { from: need(r, f, 'from', w, 'pod-a'), to, expect: bool(r, f, 'expect') };
+  },
+  serviceEndpoints: (r, f, w) => ({ service: need(r, f, 'service', w, 'web'), pods: names(r, f, 'pods', w, '[pod-a, pod-c]', true) }),
+  serviceIpStable: (r, f, w) => ({ service: need(r, f, 'service', w, 'web') }),
+  httpAnswer: (r, f, w) => {
+    const to = need(r, f, 'to', w, 'web');
+    if (to !== undefined) placeholders(r, f, 'to', to);
+    const expect = bool(r, f, 'expect');
+    return {
+      from: need(r, f, 'from', w, 'pod-b'), to, port: intIn(r, f, 'port', 1, 65535, 'use a port from 1 to 65535'), expect,
+      sawSource: placeholderChecked(r, f, 'sawSource'), answeredBy: names(r, f, 'answeredBy', w, '[pod-a, pod-c]', false), each: eachOf(r, f, expect),
+    };
   },
 };
 

@@ -30,6 +30,11 @@ class World {
   readonly nodes: string[];
   readonly dockerHost?: string;
   readonly dockerContainers: string[];
+  /** The outside client and the router, when the topology has them. */
+  readonly others: string[];
+  /** Services at this point of the walk: the topology's, plus those created by earlier actions, minus those deleted. */
+  readonly services = new Set<string>();
+  readonly initialServices: Set<string>;
 
   constructor(t: Topology) {
     for (const p of t.pods) {
@@ -39,14 +44,29 @@ class World {
     this.nodes = t.nodes.map((n) => n.name);
     this.dockerHost = t.dockerHost?.name;
     this.dockerContainers = t.dockerHost?.containers.map((c) => c.name) ?? [];
+    this.others = [t.client?.name, t.network.router?.name].filter((n): n is string => !!n);
+    for (const svc of t.services ?? []) this.services.add(svc.name);
+    this.initialServices = new Set(this.services);
   }
 
   names(): string[] {
-    return [...this.pods.keys(), ...this.nodes, ...(this.dockerHost ? [this.dockerHost, ...this.dockerContainers] : [])];
+    return [...this.pods.keys(), ...this.nodes, ...(this.dockerHost ? [this.dockerHost, ...this.dockerContainers] : []), ...this.others];
+  }
+
+  /** The names a placeholder of `kind` may name at this point. */
+  placeholderNames(kind: string): string[] {
+    if (kind === 'podCIDR') return this.nodes;
+    return kind === 'clusterIP' || kind === 'nodePort' ? [...this.services] : this.names();
   }
 }
 
 const list = (names: string[]) => (names.length ? names.join(', ') : 'none');
+
+const WHAT: Record<string, string> = { podCIDR: 'node', clusterIP: 'Service', nodePort: 'Service' };
+/** The error for a placeholder that names nothing of the lab at this step. */
+function placeholderFail(r: SpecReader, field: string, kind: string, name: string, names: string[]): void {
+  r.fail(field, `{{${kind}:${name}}} names '${name}', which is not a ${WHAT[kind] ?? 'Pod, node, Docker-style host, outside client or router'} of this lab at this step`, `use one of: ${list(names)}`);
+}
 
 function isAddress(text: string, withPort: boolean): boolean {
   const [host, port, ...rest] = text.split(':');
@@ -97,10 +117,12 @@ class ReferenceChecker {
 
   private endpoint(name: string, field: string, role: 'from' | 'to'): void {
     const names = this.world.names();
-    if (names.includes(name) || (role === 'to' && isAddress(name, true))) return;
+    const svc = name.startsWith('svc/') ? name.slice(4) : name.split(':')[0];
+    if (names.includes(name) || (role === 'to' && (isAddress(name, true) || this.world.services.has(svc)))) return;
     if (this.world.deleted.has(name)) return this.pod(name, field);
     const also = role === 'to' ? ', or an IP address in the lab (IP or IP:PORT)' : '';
-    this.r.fail(field, `'${name}' is not a Pod, node or Docker-style host${role === 'to' ? ', nor an IP address' : ''} of this lab`, `use one of: ${list(names)}${also}`);
+    this.r.fail(field, `'${name}' is not a Pod, node, Docker-style host, outside client or router${role === 'to' ? ', nor a Service or an IP address' : ''} of this lab`,
+      `use one of: ${list(role === 'to' ? [...names, ...this.world.services] : names)}${also}`);
   }
 
   private action(refs: ActionRefs, argField: (arg: number | undefined) => string, label: string): void {
@@ -109,8 +131,8 @@ class ReferenceChecker {
     for (const n of refs.nodes) this.node(n.name, argField(n.arg));
     refs.endpoints.forEach((e, i) => hasPlaceholder(e.name) || this.endpoint(e.name, argField(e.arg), i === 0 ? 'from' : 'to'));
     for (const ip of refs.ips) {
-      const names = ip.kind === 'podCIDR' ? world.nodes : world.names();
-      if (!names.includes(ip.name)) r.fail(argField(ip.arg), `{{${ip.kind}:${ip.name}}} names '${ip.name}', which is not a ${ip.kind === 'podCIDR' ? 'node' : 'Pod, node or Docker-style host'} of this lab at this step`, `use one of: ${list(names)}`);
+      const names = world.placeholderNames(ip.kind);
+      if (!names.includes(ip.name)) placeholderFail(r, argField(ip.arg), ip.kind, ip.name, names);
     }
     if (refs.dockerHost && !world.dockerHost) r.fail(argField(refs.dockerHost.arg), 'the topology has no Docker-style host', 'add dockerHost: {} to the topology');
     for (const c of refs.dockerContainers) {
@@ -126,6 +148,10 @@ class ReferenceChecker {
   /** Applies `pod create` and `pod delete` to the world, so later steps see the Pods that exist then. */
   private lifecycle(refs: ActionRefs, argField: (arg: number | undefined) => string, label: string): void {
     const { world } = this;
+    if (refs.service?.op === 'create') world.services.add(refs.service.name);
+    if (refs.service?.op === 'delete' && !world.services.delete(refs.service.name)) {
+      this.r.fail(argField(refs.service.arg), `Service '${refs.service.name}' is not in this lab at this step, so deleting it fails`, `use one of: ${list([...world.services])}`);
+    }
     if (refs.deletes) {
       if (world.pods.delete(refs.deletes.pod)) world.deleted.set(refs.deletes.pod, label);
     }
@@ -152,8 +178,8 @@ class ReferenceChecker {
       const v = fields[key];
       if (typeof v !== 'string') continue;
       for (const ref of scanPlaceholders([v]).refs) {
-        const names = ref.kind === 'podCIDR' ? this.world.nodes : this.world.names();
-        if (!names.includes(ref.name)) this.r.fail(`${path}.${key}`, `{{${ref.kind}:${ref.name}}} names '${ref.name}', which is not a ${ref.kind === 'podCIDR' ? 'node' : 'Pod, node or Docker-style host'} of this lab at this step`, `use one of: ${list(names)}`);
+        const names = this.world.placeholderNames(ref.kind);
+        if (!names.includes(ref.name)) placeholderFail(this.r, `${path}.${key}`, ref.kind, ref.name, names);
       }
     }
   }
@@ -177,8 +203,22 @@ class ReferenceChecker {
         this.endpoint(c.to, `${path}.to`, 'to');
         const places = [...world.names(), 'wire'];
         c.expect.passes?.forEach((p, i) => places.includes(p.where) || r.fail(`${path}.expect.passes[${i}].where`, `'${p.where}' is not a place a packet can pass in this lab`, `use one of: ${list(places)}`));
+        if (c.expect.service !== undefined) this.service(c.expect.service, `${path}.expect.service`);
         return;
       }
+      case 'serviceEndpoints':
+        this.service(c.service, `${path}.service`);
+        return c.pods.forEach((p, i) => this.pod(p, `${path}.pods[${i}]`));
+      case 'serviceIpStable':
+        this.service(c.service, `${path}.service`);
+        if (world.services.has(c.service) && !world.initialServices.has(c.service)) r.fail(`${path}.service`, `Service '${c.service}' is not in the topology, so it has no ClusterIP from the start of the lab to compare with`, 'name a Service of the topology');
+        return;
+      case 'httpAnswer':
+        this.endpoint(c.from, `${path}.from`, 'from');
+        if (!hasPlaceholder(c.to)) this.endpoint(c.to, `${path}.to`, 'to');
+        c.answeredBy?.forEach((p, i) => this.pod(p, `${path}.answeredBy[${i}]`));
+        if (c.sawSource !== undefined && !hasPlaceholder(c.sawSource)) this.endpoint(c.sawSource, `${path}.sawSource`, 'to');
+        return;
       case 'receiverSawSender': {
         this.endpoint(c.from, `${path}.from`, 'from');
         this.pod(c.to, `${path}.to`);
@@ -201,6 +241,10 @@ class ReferenceChecker {
       case 'uniquePodIps':
         return;
     }
+  }
+
+  private service(name: string, field: string): void {
+    if (!this.world.services.has(name)) this.r.fail(field, `Service '${name}' is not in this lab at this step`, `use one of: ${list([...this.world.services])} (a Service an action creates counts from that action on)`);
   }
 
   private actionRef(id: string, field: string, stepIndex: number): void {

@@ -19,9 +19,11 @@ export interface InitialPod {
   createdAt: string;
 }
 
-/** State the checks read: `ipChangedAfterRecreate` compares with `initialPods`, `actionOutput` reads `outputs`. */
+/** State the checks read: `ipChangedAfterRecreate` compares with `initialPods`, `serviceIpStable` with `initialServices`, `actionOutput` reads `outputs`. */
 export interface LabRunState {
   initialPods: Map<string, InitialPod>;
+  /** Each Service's ClusterIP when the run started (absent in states made before Services existed). */
+  initialServices?: Map<string, string>;
   outputs: Map<string, ActionOutput>;
 }
 
@@ -29,6 +31,7 @@ export interface LabRunState {
 export function createRunState(status: LabStatus): LabRunState {
   return {
     initialPods: new Map(status.pods.map((p) => [p.name, { ip: p.ip, node: p.node, createdAt: p.createdAt }])),
+    initialServices: new Map((status.services ?? []).map((s) => [s.namespace ? `${s.namespace}/${s.name}` : s.name, s.clusterIP])),
     outputs: new Map(),
   };
 }

@@ -33,13 +33,38 @@ export type LabCheck =
       to: string;
       proto?: TraceProto;
       port?: number;
-      expect: { disposition?: Disposition; passes?: TracePass[]; nat?: 'none' | 'source' | 'destination' | 'any' };
+      expect: {
+        disposition?: Disposition;
+        passes?: TracePass[];
+        /** `dnat`: a Service's DNAT with the sender's source kept; `dnat+snat`: DNAT and the source rewritten too (NodePort, Cluster). */
+        nat?: 'none' | 'source' | 'destination' | 'any' | 'dnat' | 'dnat+snat';
+        /** The Service whose DNAT the packet must go through (its name). */
+        service?: string;
+      };
     }
   | { type: 'receiverSawSender'; from: string; to: string; port?: number }
   | { type: 'ipChangedAfterRecreate'; pod: string }
   | { type: 'actionOutput'; action: string; matches: string; stream?: 'stdout' | 'stderr' }
   | { type: 'podExists'; pod: string; node?: string }
-  | { type: 'reachable'; from: string; to: string; expect?: boolean };
+  | { type: 'reachable'; from: string; to: string; expect?: boolean }
+  | { type: 'serviceEndpoints'; service: string; pods: string[] }
+  | { type: 'serviceIpStable'; service: string }
+  | {
+      type: 'httpAnswer';
+      from: string;
+      to: string;
+      port?: number;
+      expect?: boolean;
+      /** A name or IP whose address the web server must report as the source. */
+      sawSource?: string;
+      /** Pods any of which may answer. */
+      answeredBy?: string[];
+      /** Every Pod of `answeredBy` must answer at least once (up to {@link HTTP_ANSWER_TRIES} GETs): a Service spreads its connections. */
+      each?: boolean;
+    };
+
+/** Most GETs an `httpAnswer` check with `each` sends (two endpoints chosen at random: all 20 to one of them has odds of 2 in a million). */
+export const HTTP_ANSWER_TRIES = 20;
 
 /** Every check type name. */
 export type LabCheckType = LabCheck['type'];

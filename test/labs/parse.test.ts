@@ -143,7 +143,7 @@ describe('lab.yaml validation', () => {
     expectOne(withChecks('      - type: trace\n        from: pod-a\n        to: pod-c\n        expect: {}\n'), 'expect: {}', 'steps[0].checks[0].expect', /is empty, so the check could never fail/);
     expectOne(withChecks('      - type: trace\n        from: pod-a\n        to: pod-c\n        expect: {disposition: ARRIVED}\n'), 'ARRIVED', 'steps[0].checks[0].expect.disposition', /'ARRIVED' is not one of the allowed values/);
     expectOne(withChecks('      - type: trace\n        from: pod-a\n        to: pod-c\n        proto: icmp\n        port: 80\n        expect: {disposition: DELIVERED}\n'), '80', 'steps[0].checks[0].port', /a port makes no sense with proto: icmp/);
-    expectOne(withChecks('      - type: trace\n        from: pod-a\n        to: pod-z\n        expect: {nat: none}\n'), 'pod-z', 'steps[0].checks[0].to', /'pod-z' is not a Pod, node or Docker-style host, nor an IP address/);
+    expectOne(withChecks('      - type: trace\n        from: pod-a\n        to: pod-z\n        expect: {nat: none}\n'), 'pod-z', 'steps[0].checks[0].to', /'pod-z' is not a Pod, node, Docker-style host, outside client or router, nor a Service or an IP address/);
   });
 
   it('reports every problem at once, in file order, and parseLabPack throws them all', () => {

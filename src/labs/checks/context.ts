@@ -28,7 +28,7 @@ export interface ResolvedTarget {
   label: string;
 }
 
-/** Finds a Pod, node, the Docker-style host or one of its containers by name in the live lab. */
+/** Finds a Pod, node, the Docker-style host or one of its containers, the outside client or the router by name in the live lab. */
 export function resolveTarget(st: LabStatus, name: string): ResolvedTarget | undefined {
   const pod = findPod(st, name);
   if (pod) return { target: { kind: 'pod', pod: pod.name }, ip: pod.ip, label: name };
@@ -38,6 +38,9 @@ export function resolveTarget(st: LabStatus, name: string): ResolvedTarget | und
   if (host?.name === name) return { target: { kind: 'dockerHost' }, ip: host.ip, label: `the Docker host ${name}` };
   const c = host?.containers.find((x) => x.name === name);
   if (c) return { target: { kind: 'dockerContainer', container: name }, ip: c.ip, label: `the Docker container ${name}` };
+  if (st.client?.name === name) return { target: { kind: 'client' }, ip: st.client.ip, label: `the outside client ${name}` };
+  const router = st.router?.name === name ? st.router.interfaces[0] : undefined;
+  if (router) return { target: { kind: 'router' }, ip: router.ip, label: `the router ${name}` };
   return undefined;
 }
 
@@ -48,6 +51,9 @@ export function ownerOf(st: LabStatus, ip: string): string | undefined {
   const node = st.nodes.find((n) => n.ip === ip);
   if (node) return `${nodeLabel(node)}'s address`;
   if (st.dockerHost?.ip === ip) return `the Docker host's address`;
+  if (st.client?.ip === ip) return `the outside client's address`;
+  const gateway = st.nodes.find((n) => n.bridgeIP !== '' && n.bridgeIP === ip);
+  if (gateway) return `${nodeLabel(gateway)}'s bridge address (its Pods' gateway)`;
   return undefined;
 }
 

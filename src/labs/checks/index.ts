@@ -6,8 +6,11 @@ import type { CheckContext, CheckEvaluator, CheckOutcome } from './context';
 import { ipChangedAfterRecreate } from './ipChangedAfterRecreate';
 import { podExists } from './podExists';
 import { podIpInCidr } from './podIpInCidr';
+import { httpAnswer } from './httpAnswer';
 import { reachable } from './reachable';
 import { receiverSawSender } from './receiverSawSender';
+import { serviceEndpoints } from './serviceEndpoints';
+import { serviceIpStable } from './serviceIpStable';
 import { sharedNetns } from './sharedNetns';
 import { trace } from './trace';
 import { uniquePodIps } from './uniquePodIps';
@@ -18,12 +21,13 @@ export type { CheckContext, CheckOutcome } from './context';
 /** The evaluator of each check type. */
 export const CHECK_EVALUATORS: { [T in LabCheckType]: CheckEvaluator<T> } = {
   podIpInCidr, uniquePodIps, sharedNetns, trace, receiverSawSender, ipChangedAfterRecreate, actionOutput, podExists, reachable,
+  serviceEndpoints, serviceIpStable, httpAnswer,
 };
 
 /** Longest a check may take (a verified trace is the slowest: a snapshot, a probe and nft tracing). */
 export const CHECK_TIMEOUT_MS = 90_000;
 
-/** The check with `{{ip:NAME}}` and `{{podCIDR:NODE}}` filled from the live lab (asked only when the check has one). */
+/** The check with its placeholders filled from the live lab (asked only when the check has one). */
 async function filled(check: LabCheck, ctx: CheckContext): Promise<LabCheck> {
   const fields = check as unknown as Record<string, unknown>;
   if (!CHECK_PLACEHOLDER_FIELDS.some(({ key }) => typeof fields[key] === 'string' && hasPlaceholder(fields[key] as string))) return check;

@@ -41,11 +41,45 @@ function natProblem(r: TraceResult, want: NonNullable<Expect['nat']>, receiver: 
   const v = r.verification;
   if (!v) return 'the probe was not sent, so NAT could not be observed';
   const rewrote = (fields: string[]) => r.nat.some((c) => fields.includes(c.field));
+  if (want === 'dnat' || want === 'dnat+snat') return serviceNatProblem(r, want);
   if (want === 'none') return v.natVerdict === 'no-nat' && r.nat.length === 0 ? undefined : `NAT was observed where this step expects none: ${v.natEvidence}`;
   if (v.natVerdict !== 'nat') return `this step expects ${want === 'any' ? 'NAT' : `${want} NAT`}, but ${receiver} saw no rewrite: ${v.natEvidence}`;
   if (want === 'source' && !rewrote(['srcIP', 'srcPort'])) return `this step expects the source to be rewritten, but only ${r.nat.map((c) => c.field).join(', ') || 'nothing'} was: ${v.natEvidence}`;
   if (want === 'destination' && !rewrote(['dstIP', 'dstPort'])) return `this step expects the destination to be rewritten, but only ${r.nat.map((c) => c.field).join(', ') || 'nothing'} was: ${v.natEvidence}`;
   return undefined;
+}
+
+/** `dnat`: a Service DNAT and the receiver saw the sender's own source; `dnat+snat`: a Service DNAT and the source was rewritten as well. */
+function serviceNatProblem(r: TraceResult, want: 'dnat' | 'dnat+snat'): string | undefined {
+  const v = r.verification!;
+  if (!r.service?.chosen) return `this step expects a Service to DNAT the packet, but no Service rewrote its destination: ${v.natEvidence}`;
+  const dnat = r.nat.some((c) => c.field === 'dstIP');
+  // The evidence starts with the verdict words of src/tracer/natWords.ts, made from the source the receiver really saw.
+  const snat = v.natEvidence.startsWith('DNAT and SNAT');
+  if (!dnat || v.natVerdict !== 'nat') return `this step expects a DNAT to an endpoint of ${r.service.name}, but the receiver saw none: ${v.natEvidence}`;
+  if (want === 'dnat' && snat) return `this step expects the sender's source to be kept, but it was rewritten too: ${v.natEvidence}`;
+  if (want === 'dnat+snat' && !snat) return `this step expects the source to be rewritten as well (masqueraded), but it was kept: ${v.natEvidence}`;
+  return undefined;
+}
+
+/** Whether the packet went through Service `name`'s DNAT, to one of its endpoints; a problem in words, or undefined. */
+function serviceProblem(r: TraceResult, name: string): string | undefined {
+  const s = r.service;
+  const bare = (n: string) => n.slice(n.indexOf('/') + 1);
+  if (!s) return `this step expects the packet to go through Service ${name}, but it met no Service on its way`;
+  if (bare(s.name) !== bare(name)) return `this step expects the packet to go through Service ${name}, but it went through ${s.name}`;
+  if (!s.chosen) return `Service ${name} did not DNAT the packet (${s.candidates.length ? 'it was dropped first' : 'it has no ready endpoint'})`;
+  const reached = r.verification?.chosenEndpoint;
+  if (reached && !s.candidates.some((c) => c.ip === reached)) return `the probe reached ${reached}, which is not an endpoint of Service ${name}`;
+  return undefined;
+}
+
+/** The Service hop in words: its candidates and the endpoint the probe reached. */
+function serviceFact(r: TraceResult): string {
+  const s = r.service!;
+  const list = s.candidates.map((c) => `${c.ip}${c.pod ? ` (${c.pod})` : ''}`).join(', ');
+  const reached = r.verification?.chosenEndpoint ?? s.chosen;
+  return `Service ${s.name} (${s.address}${s.port !== undefined ? `:${s.port}` : ''}) DNATed it to one of ${list}${reached ? `, this time ${reached}` : ''}`;
 }
 
 /** Runs the whole tracer (snapshot, prediction, kernel check, verified probe) and compares with `expect`. */
@@ -73,6 +107,11 @@ export const trace: CheckEvaluator<'trace'> = async (check, { lab }) => {
     const at = p.interface ? `${p.interface} in ${p.where}` : p.where;
     if (passesAt(r.hops, p, st)) facts.push(`it passed ${at}`);
     else problems.push(`it did not pass ${at}; its path was ${pathOf(r.hops)}`);
+  }
+  if (want.service) {
+    const bad = serviceProblem(r, want.service);
+    if (bad) problems.push(bad);
+    else facts.push(serviceFact(r));
   }
   if (want.nat) {
     const bad = natProblem(r, want.nat, check.to);
