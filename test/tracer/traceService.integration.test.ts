@@ -96,9 +96,11 @@ for (const mode of testableModes()) {
       const t = await trace(['outside', 'node2:30081']);
       assert.equal(t.verification?.outcome.kind, 'answered', t.verification?.outcome.detail);
       assert.match(t.verification!.natEvidence, /^DNAT, client IP kept: the web server reported source 192\.168\.1\.50, the sender's own address/);
-      const u = await trace(['outside', 'node1:30081', '--no-verify'], 4);
+      const u = await trace(['outside', 'node1:30081'], 4);
       assert.equal(u.disposition, 'DROPPED_BY_RULE');
       assert.match(u.reason ?? '', /node1 has no endpoint of Service only-c and its externalTrafficPolicy is Local/);
+      assert.equal(u.verification?.matches, true, u.verification?.differences.join('; '));
+      assert.equal(u.verification?.chosenEndpoint, undefined);
     });
 
     it('the outside client cannot reach a Pod IP: it has no route to the Pod range', async () => {

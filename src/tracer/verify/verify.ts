@@ -115,12 +115,16 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   return result.verification;
 }
 
-/** A Service trace matches when the probe reached one of the candidates (and the hops to it were seen as predicted). */
+/**
+ * A Service trace predicted to arrive matches when the probe reached one of the candidates (and the hops to it were seen
+ * as predicted); one predicted to stop before any endpoint (Local's drop) is judged by its hops alone.
+ */
 function serviceVerdict(v: Verification, t: TraceResult, reached: string | undefined): void {
   if (reached) {
     v.chosenEndpoint = reached;
     return;
   }
+  if (t.disposition !== 'DELIVERED') return;
   const list = t.service!.candidates.map((c) => c.ip).join(', ');
   v.differences.push(`the probe was not seen reaching any endpoint of Service ${t.service!.name} (${list})`);
   v.matches = false;
