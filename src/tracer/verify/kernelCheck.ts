@@ -11,11 +11,11 @@ interface KernelRoute {
   type?: string;
 }
 
-/** The `ip route get` argv for an L3 hop (locally sent hops have no iif). */
+/** The `ip route get` argv for an L3 hop (locally sent hops have no iif); inside a VXLAN tunnel the kernel routes the outer packet. */
 function routeGetArgv(hop: Hop, srcBefore: string): string[] {
-  const argv = ['ip', '-j', 'route', 'get', hop.headers.dstIP];
-  // The first hop is generated locally (a send, or a delivery to the sender's own address through lo): no iif.
-  if (hop.decision === 'send' || hop.index === 1) return srcBefore ? [...argv, 'from', srcBefore] : argv;
+  const argv = ['ip', '-j', 'route', 'get', (hop.outer ?? hop.headers).dstIP];
+  // The first hop is generated locally (a send, an encapsulation, or a delivery to the sender's own address through lo): no iif.
+  if (hop.decision === 'send' || hop.decision === 'encap' || hop.index === 1) return srcBefore ? [...argv, 'from', srcBefore] : argv;
   return [...argv, 'from', srcBefore, 'iif', hop.ifIn ?? 'lo'];
 }
 
@@ -34,10 +34,10 @@ function checkOne(hop: Hop, kernel: KernelRoute | undefined, error: string | und
 
 /** Runs `ip route get` for every routing decision of the trace, in parallel, and attaches the result to the hop. */
 export async function crossCheckWithKernel(lab: LabProvider, hops: Hop[], originalSrc: string): Promise<void> {
-  const l3 = hops.filter((h) => h.decision === 'send' || h.decision === 'forward' || h.decision === 'deliver' || (h.decision === 'drop' && h.rows.some((r) => r.kind === 'route' || r.kind === 'sysctl')) || (h.decision === 'drop' && h.sentence.includes('no usable route')));
+  const l3 = hops.filter((h) => h.decision === 'send' || h.decision === 'encap' || h.decision === 'forward' || h.decision === 'deliver' || (h.decision === 'drop' && h.rows.some((r) => r.kind === 'route' || r.kind === 'sysctl')) || (h.decision === 'drop' && h.sentence.includes('no usable route')));
   await Promise.all(l3.map(async (hop) => {
     const previous = hops[hop.index - 2];
-    const src = hop.decision === 'send' || hop.index === 1 ? hop.headers.srcIP : (previous?.headers.srcIP ?? originalSrc);
+    const src = hop.outer ? hop.outer.srcIP : hop.decision === 'send' || hop.index === 1 ? hop.headers.srcIP : (previous?.headers.srcIP ?? originalSrc);
     const argv = routeGetArgv(hop, src);
     const res = await lab.exec(execTargetFor(hop.namespace), argv, { timeoutMs: 5000 });
     if (res.code !== 0) {
