@@ -40,8 +40,9 @@ export function benchTopology(): Topology {
   return { name: LAB, network: { cidr: '192.168.1.0/24' }, clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12', nodes, pods, services };
 }
 
-/** This file bundled into one script, so the launcher can start it as the lab process. */
+/** This file bundled into one script, so the launcher can start it as the lab process (already one when run as a bundle). */
 function bundleSelf(): string {
+  if (__filename.endsWith('.js')) return __filename;
   const dir = mkdtempSync(join(tmpdir(), 'podnet-bench-services-'));
   chmodSync(dir, 0o755);
   const out = join(dir, 'bench-services.js');
