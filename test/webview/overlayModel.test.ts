@@ -118,5 +118,9 @@ describe('diagram model: Services, the outside client, VXLAN', () => {
     const encap = t.hops.find((h) => h.decision === 'encap')!;
     assert.deepEqual(tunnelRows(encap.headers, encap.outer!).slice(0, 2), [['src IP', '10.244.1.2', '192.168.1.100'], ['dst IP', '10.244.2.2', '192.168.2.100']]);
     assert.match(overheadText(encap.outer!), /= 50 bytes/);
+    const atRouter = t.hops.find((h) => h.namespace === 'router/router' && h.decision === 'forward')!;
+    const ttl = (h: typeof encap) => tunnelRows(h.headers, h.outer!).find((r) => r[0] === 'TTL')!;
+    assert.equal(ttl(atRouter)[1], ttl(encap)[1], 'the router leaves the inner TTL alone');
+    assert.ok(Number(ttl(atRouter)[2]) < Number(ttl(encap)[2]), `the router lowers the outer TTL (${ttl(encap)[2]} -> ${ttl(atRouter)[2]})`);
   });
 });

@@ -67,7 +67,7 @@ export function unDnatText(t: TraceResult): string | undefined {
 /** One row of the inner/outer header table: field, inner packet, outer (underlay) packet. */
 export type HeaderRow = [field: string, inner: string, outer: string];
 
-/** The inner and outer headers of a hop inside a VXLAN tunnel, side by side. */
+/** The inner and outer headers of a hop inside a VXLAN tunnel, side by side (a router lowers only the outer TTL). */
 export function tunnelRows(inner: PacketHeaders, outer: OuterHeaders): HeaderRow[] {
   const s = (v: string | number | undefined) => (v === undefined ? '·' : String(v));
   return [
@@ -75,6 +75,7 @@ export function tunnelRows(inner: PacketHeaders, outer: OuterHeaders): HeaderRow
     ['dst IP', inner.dstIP, outer.dstIP],
     ['protocol', inner.proto, `${outer.proto} (VXLAN)`],
     ['dst port', s(inner.dstPort), String(outer.dstPort)],
+    ['TTL', String(inner.ttl), s(outer.ttl)],
     ['src MAC', s(inner.srcMAC), s(outer.srcMAC)],
     ['dst MAC', s(inner.dstMAC), s(outer.dstMAC)],
     ['VNI', '·', String(outer.vni)],
