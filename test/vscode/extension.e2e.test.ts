@@ -177,6 +177,28 @@ describe('PodNet in VS Code with a live lab (code-server + Chromium)', function 
     await wb.screenshot(p, 'tree-service-after-recreate');
   });
 
+  it('Trace to this Service from... pod-a: the notification names the DNAT to pod-c\'s endpoint and the diagram relabels the packet', async () => {
+    const p = page!;
+    const endpoint = pods().find((x) => x.name === 'pod-c')!.ip;
+    await wb.commandPalette(p, 'PodNet: Trace to this Service from...');
+    await wb.pickQuickItem(p, 'PodNet: Trace to this Service from...');
+    await wb.waitForText(p.locator('.quick-input-widget .quick-input-title'), /^Trace to which Service\?$/, 15_000);
+    await wb.pickQuickItem(p, 'web');
+    await wb.waitForText(p.locator('.quick-input-widget .quick-input-title'), /^Trace Packet: from$/, 15_000);
+    await wb.pickQuickItem(p, 'pod-a');
+    const dnat = new RegExp(`pod-a → web: ANSWERED: .* · DNAT 10\\.96\\.0\\.100:80 → ${endpoint.replace(/\./g, '\\.')}(:8080)? \\(one of 1\\)`);
+    await wb.waitForNotification(p, dnat, 60_000);
+    const frame = await wb.webviewFrame(p, 'PodNet Diagram');
+    await frame.locator('text.packet-label').waitFor({ timeout: 30_000 });
+    assert.equal(await frame.locator('g.el.pod.chosen').getAttribute('data-id'), 'ns:pod/pod-c');
+    const hops = Number((await frame.locator('.counter').innerText()).split('/')[1]);
+    await frame.locator('.counter').click();
+    for (let i = 0; i < hops; i++) await p.keyboard.press('ArrowRight');
+    await wb.waitForText(frame.locator('.counter'), new RegExp(`hop ${hops} / ${hops}`), 10_000);
+    assert.match((await frame.locator('text.packet-label').textContent()) ?? '', new RegExp(`→ ${endpoint.replace(/\./g, '\\.')}:8080`));
+    await wb.screenshot(p, 'diagram-service');
+  });
+
   it('reports the activation time VS Code measured', async () => {
     const act = await wb.extensionActivation(page!, 'podnet-lab');
     console.log(`      e2e: activation ${act.text}`);
