@@ -8,7 +8,7 @@ import type { ExecResult, ExecTarget, LabEvent, LabStatus, ServiceInfo } from '.
 import { kubeProxyRuleset } from '../../../../../src/providers/embedded/daemon/services/kubeProxyRules';
 import { testableModes } from '../../../../support/cli';
 import { startOverlayLab, type OverlayLab } from '../../overlay/support/overlayLab';
-import { servicesLab } from './topologies';
+import { servicesLab, servicesOverVxlan } from './topologies';
 
 /** What the web workload answers. */
 interface WebAnswer {
@@ -158,6 +158,37 @@ for (const mode of testableModes()) {
       assert.deepEqual(await lab.call('deleteService', { name: 'late' }), { name: 'late', clusterIP: added.clusterIP });
       assert.ok(!(await rules('node2')).includes('/late/'));
       assert.ok(!(await status()).services?.some((s) => s.name === 'late'));
+    });
+  });
+}
+
+for (const mode of testableModes()) {
+  describe(`Services over Flannel-style vxlan across a router (${mode})`, function () {
+    this.timeout(180_000);
+    let lab: OverlayLab;
+    const get = async (target: ExecTarget, url: string): Promise<WebAnswer> => {
+      const res = await lab.exec(target, ['busybox', 'timeout', '3', 'busybox', 'wget', '-q', '-O', '-', url], 10_000);
+      assert.equal(res.code, 0, `wget ${url}: ${res.stdout}${res.stderr}`);
+      return JSON.parse(res.stdout) as WebAnswer;
+    };
+    before(async () => {
+      lab = await startOverlayLab(mode, `isvx-${mode === 'root' ? 'root' : 'user'}`, servicesOverVxlan('svc-vxlan'));
+    });
+    after(async () => lab?.down());
+
+    it('DNATs a ClusterIP to the Pod on the far subnet through the tunnel, keeping the Pod source; NodePorts work from the client on both subnets', async () => {
+      const podA = ipOf(lab.status, 'pod-a');
+      const seen = new Set<string>();
+      for (let i = 0; i < 24 && !seen.has('pod-b'); i++) {
+        const a = await get({ kind: 'pod', pod: 'pod-a' }, 'http://10.96.0.100:80/');
+        if (a.pod === 'pod-b') assert.equal(a.sawSource, podA, 'pod-b sees pod-a itself');
+        seen.add(a.pod);
+      }
+      assert.ok(seen.has('pod-b'), 'the far endpoint was reached');
+      for (const nodeIP of ['192.168.1.100', '192.168.2.100']) {
+        const a = await get({ kind: 'client' }, `http://${nodeIP}:30080/`);
+        assert.notEqual(a.sawSource, '192.168.1.50', 'Cluster policy masquerades');
+      }
     });
   });
 }

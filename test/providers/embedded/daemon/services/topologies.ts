@@ -1,5 +1,6 @@
 /** The Services test lab as a Topology object (what the parser would produce, every default filled in). */
 import type { ServiceSpec, Topology } from '../../../../../src/model/topology';
+import { twoSubnets } from '../../overlay/topologies';
 
 const WEB = [{ name: 'web', workload: 'web' as const, port: 8080 }];
 
@@ -36,6 +37,18 @@ export function servicesLab(name: string): Topology {
       svc('lonely', 3, { labels: { app: 'nothing' } }),
       svc('self', 4, { pods: ['pod-c'] }),
     ],
+    client: { name: 'outside', ip: '192.168.1.50' },
+  };
+}
+
+/** The overlay lab (node1 on subnet a, node2 on subnet b, both vxlan) with pod-a and pod-b behind NodePort web (30080), the client on subnet a. */
+export function servicesOverVxlan(name: string): Topology {
+  const topo = twoSubnets(name, 'vxlan');
+  return {
+    ...topo,
+    pods: topo.pods.map((p) => ({ ...p, labels: { app: 'web' } })),
+    serviceCIDR: '10.96.0.0/12',
+    services: [svc('web', 0, { labels: { app: 'web' } }, { type: 'NodePort', nodePort: 30080 })],
     client: { name: 'outside', ip: '192.168.1.50' },
   };
 }
