@@ -36,8 +36,9 @@ export interface TraceOverlay {
   paths: SVGPathElement[];
   markers: SVGGElement[];
   packet: SVGCircleElement;
-  /** The destination label that travels with the packet. */
+  /** The destination label that travels with the packet, on a pill so it stays readable over boxes. */
   label: SVGTextElement;
+  pill: SVGRectElement;
   /** The destination as sent (before any hop). */
   sent: string;
 }
@@ -221,8 +222,9 @@ export function drawTrace(d: Drawing, steps: TraceStep[], endLabel: string, fail
   const start = hops[0]?.points[0] ?? { x: 0, y: 0 };
   const packet = svg('circle', { class: 'packet', r: 6, cx: start.x, cy: start.y }, d.traceLayer);
   const sent = extras.sent ?? '';
+  const pill = svg('rect', { class: 'packet-pill', rx: 3 }, d.traceLayer);
   const label = svgText(sent, { class: 'packet-label', x: start.x + 10, y: start.y - 10, 'font-size': 11, 'data-testid': 'packet-dst' }, d.traceLayer);
-  return { hops, paths, markers, packet, label, sent };
+  return { hops, paths, markers, packet, label, pill, sent };
 }
 
 /** Marks hops before `step` visited, hop `step` current, the rest upcoming. */
@@ -245,7 +247,8 @@ export function placePacket(o: TraceOverlay, index: number, t = 1): void {
   // Until the hop is done the packet still carries what it had before it (a DNAT rewrites the destination at its end).
   const at = t >= 1 ? h : o.hops[index - 2];
   o.label.textContent = `→ ${at?.dst ?? o.sent}`;
-  o.label.setAttribute('x', (p.x + 10).toFixed(1));
-  o.label.setAttribute('y', (p.y - 10).toFixed(1));
+  o.label.setAttribute('x', (p.x + 12).toFixed(1));
+  o.label.setAttribute('y', (p.y - 12).toFixed(1));
+  setBox(o.pill, p.x + 9, p.y - 24, o.label.getComputedTextLength() + 6, 16);
   o.packet.classList.toggle('in-tunnel', !!at?.tunnel);
 }
