@@ -13,6 +13,7 @@ import type { TraceEvent } from './traceEvents';
 import { removeTraceTables } from './tableCleanup';
 import { installScript, traceTableName } from './traceTables';
 import { summarize } from './verdicts';
+import { observeTunnel, tunnelMarkScript } from './tunnelObserve';
 import { candidatePaths, followEndpoint, reachedCandidate } from './serviceCandidates';
 
 /** The probe could not be observed: nft tracing cannot run in one of the namespaces on the path. */
@@ -99,7 +100,8 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   const remove = () => (removal ??= removeTraceTables(lab, installed, table, snapshot.source));
   try {
     // Monitors need no table to subscribe: start them while the tables go in.
-    const script = installScript(table, result.request.proto, destinationPorts(result, others.ports), ipLength);
+    const ports = destinationPorts(result, others.ports);
+    const script = installScript(table, result.request.proto, ports, ipLength) + tunnelMarkScript(table, result, ports, ipLength);
     const monitors = await allOrStop(lab, startMonitors(lab, namespaces, runId), installTables(lab, namespaces, script, installed));
     attempt = await probeOnEvidence(lab, monitors, origin, probes, remove);
   } finally {
@@ -110,6 +112,7 @@ export async function verifyTrace(lab: LabProvider, snapshot: Snapshot, result: 
   const reached = result.service?.candidates.length ? reachedCandidate(result, mine) : undefined;
   if (reached && reached !== result.service?.chosen) followEndpoint(snapshot, result, reached);
   observeHops(result.hops, snapshot, mine, attempt.verdicts.filter((v) => mine.some((e) => e.traceId === v.traceId && e.namespace === v.namespace)));
+  observeTunnel(result.hops, snapshot, attempt.events, ipLength);
   result.verification = summarize(result, attempt.probe.label, attempt.output);
   if (result.service?.candidates.length) serviceVerdict(result.verification, result, reached);
   return result.verification;
