@@ -87,7 +87,10 @@ export function formatTrace(t: TraceResult): string {
   for (const hop of t.hops) {
     const ports = `${hop.ifIn ?? '·'} -> ${hop.ifOut ?? '·'}`;
     const h = hop.headers;
-    lines.push(` ${mark(hop)} ${String(hop.index).padStart(2)}. ${hop.where.padEnd(22)} ${hop.decision.padEnd(15)} ${ports.padEnd(26)} ${h.srcIP} -> ${h.dstIP}${h.dstPort ? `:${h.dstPort}` : ''} ttl ${h.ttl}`);
+    const o = hop.outer;
+    // Inside a VXLAN tunnel the network sees the outer packet; the Pod packet's headers follow in brackets.
+    const outer = o ? `outer ${o.srcIP} -> ${o.dstIP} udp:${o.dstPort}${o.ttl !== undefined ? ` ttl ${o.ttl}` : ''} [inner ` : '';
+    lines.push(` ${mark(hop)} ${String(hop.index).padStart(2)}. ${hop.where.padEnd(22)} ${hop.decision.padEnd(15)} ${ports.padEnd(26)} ${outer}${h.srcIP} -> ${h.dstIP}${h.dstPort ? `:${h.dstPort}` : ''} ttl ${h.ttl}${o ? ']' : ''}`);
     for (const row of hop.rows) lines.push(`        ${rowText(row)}`);
     lines.push(`        ${hop.sentence}`);
     const ev = evidence(hop);

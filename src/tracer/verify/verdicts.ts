@@ -43,7 +43,8 @@ function serviceNatVerdict(t: TraceResult, sender: string, seen: string, how: st
 function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {
   const observed = hops.filter((h) => h.observation?.observed && h.observation.headers?.ttl !== undefined);
   const wrong = observed.filter((h) => h.observation!.headers!.ttl !== h.headers.ttl);
-  const routers = hops.filter((h) => h.decision === 'forward').map((h) => h.where);
+  // Inside a VXLAN tunnel a router lowers only the outer packet's TTL, not the probe's.
+  const routers = hops.filter((h) => h.decision === 'forward' && !h.outer).map((h) => h.where);
   const bridges = [...new Set(hops.filter((h) => h.decision.startsWith('bridge')).map((h) => `${h.where}`))];
   const first = hops[0]?.headers.ttl;
   const last = [...observed].pop()?.observation?.headers?.ttl;
