@@ -72,6 +72,17 @@ for (const mode of testableModes()) {
       assert.equal(reached.size, 2, `8 probes all reached ${[...reached].join(', ')}`);
     });
 
+    it('a Pod reaching itself through its Service (hairpin): bridged back out of its own port, masqueraded to cbr0\'s address, as predicted', async () => {
+      // The kernel picks the endpoint at random: up to 8 tries to reach pod-b itself.
+      let t: TraceResult | undefined;
+      for (let i = 0; i < 8 && t?.verification?.chosenEndpoint !== ips['pod-b']; i++) t = await trace(['pod-b', 'web']);
+      assert.equal(t?.verification?.chosenEndpoint, ips['pod-b'], '8 probes never reached pod-b itself');
+      const v = t!.verification!;
+      assert.equal(v.matches, true, v.differences.join('; '));
+      assert.match(v.natEvidence, /^DNAT and SNAT \(source became 10\.244\.1\.1\): the web server reported source 10\.244\.1\.1/);
+      assert.equal(t!.delivered?.ttl, 64, 'bridged, not routed');
+    });
+
     it('a node to a ClusterIP: DNAT at its own output; through its own cbr0 the source became the bridge address, else it is kept', async () => {
       const t = await trace(['node2', 'web']);
       const v = t.verification!;

@@ -54,6 +54,19 @@ function compare(predicted: PacketHeaders, seen: Partial<PacketHeaders>, withMac
   return diffs;
 }
 
+/**
+ * With br_netfilter, a bridged frame's IP postrouting (and so a masquerade) runs after the bridge's own hooks, where the
+ * trace observes it: a bridge hop seen with the source the NAT hop before it rewrote is as predicted. Returns the
+ * headers to compare against then.
+ */
+function preBridgeSnat(hops: Hop[], hop: Hop, seen: TraceEvent): PacketHeaders | undefined {
+  if (seen.family !== 'bridge' || !hop.decision.startsWith('bridge')) return undefined;
+  const before = hops[hop.index - 2];
+  if (before?.namespace !== hop.namespace) return undefined;
+  const snat = before.rows.flatMap((r) => (r.kind === 'filter' ? r.rule.changes ?? [] : [])).find((c) => c.field === 'srcIP');
+  return snat && snat.from === seen.headers.srcIP && snat.to === hop.headers.srcIP ? { ...hop.headers, srcIP: String(snat.from) } : undefined;
+}
+
 /** Fills `hop.observation` for every hop from the events of the probe's packet. */
 export function observeHops(hops: Hop[], snapshot: Snapshot, events: TraceEvent[], verdicts: TraceVerdict[]): void {
   for (const hop of hops) {
@@ -77,7 +90,7 @@ export function observeHops(hops: Hop[], snapshot: Snapshot, events: TraceEvent[
     }
     const where = `${match.family} ${match.hook}${match.iif ? ` iif ${match.iif}` : ''}${match.oif ? ` oif ${match.oif}` : ''}`;
     // Frame addresses are only meaningful where a frame arrives (a veth end or a bridge port).
-    const differences = compare(hop.headers, match.headers, hop.decision === 'veth');
+    const differences = compare(preBridgeSnat(hops, hop, match) ?? hop.headers, match.headers, hop.decision === 'veth');
     hop.observation = { observed: true, where: [where], headers: match.headers, ...(differences.length ? { differences } : {}) };
   }
 }
