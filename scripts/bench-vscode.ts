@@ -30,6 +30,8 @@ const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
 const SNAPSHOTS = [
   { id: 'article', file: 'test/fixtures/traces/article.snapshot.json' },
   { id: 'big', file: 'test/fixtures/traces/three-by-fifty.snapshot.json' },
+  // Two subnets, the router, the outside client, vxlan nodes (flannel.1, the tunnel) and a Service box in each node.
+  { id: 'overlay', file: 'test/fixtures/traces/overlay.snapshot.json' },
 ];
 /** The trace drawn on the folded 150-Pod lab (recorded on the same lab as its snapshot). */
 const BIG_TRACE = 'test/fixtures/traces/three-by-fifty-pod-1-01-pod-3-50.json';
