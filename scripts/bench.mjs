@@ -7,7 +7,9 @@
 // activation time and the extension host's memory after a trace (scripts/bench-vscode.ts, through tsx). Then a
 // cluster: 1,000 Pods listed and watched into the extension's tree in a plain Node process (scripts/bench-cluster.ts).
 // Last a snapshot and a verified trace of a 3-node, 30-Pod Docker test bed of kind-shaped nodes, entered directly and
-// through `docker exec`, each against the same raw calls (scripts/bench-testbed.ts; needs root and docker.io).
+// through `docker exec`, each against the same raw calls (scripts/bench-testbed.ts; needs root and docker.io). Then Services:
+// a lab of 100 Services x 3 endpoints on 3 nodes, the rule update after a Pod change against a raw `nft -f` of the same delta
+// (scripts/bench-services.ts), and Pod -> Service predictions on kube-proxy's real nft JSON (scripts/bench-predict.ts --services).
 // Prints numbers, ratios and targets (✓/✗, information only); exits non-zero only when a benchmark step
 // itself failed. `--only SECTION,...` runs only those sections (names as in BENCH_JSON). See docs/benchmarks.md.
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -29,24 +31,27 @@ const VSCODE = join(ROOT, 'scripts', 'bench-vscode.ts');
 const CLUSTER = join(ROOT, 'scripts', 'bench-cluster.ts');
 const CLUSTER_VSCODE = join(ROOT, 'scripts', 'bench-cluster-vscode.ts');
 const TESTBED = join(ROOT, 'scripts', 'bench-testbed.ts');
+const SERVICES = join(ROOT, 'scripts', 'bench-services.ts');
 const PACKAGE_VSIX = join(ROOT, 'scripts', 'package-vsix.mjs');
 const SETUP_E2E = join(ROOT, 'scripts', 'setup-e2e.mjs');
 const VSIX = join(ROOT, 'dist', 'podnet-lab.vsix');
 const BASH = '/bin/bash';
 const LAB = 'bench';
-const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30, clusterVscodeEvents: 10, testbed: 3 };
+const RUNS = { article: 7, big: 3, rootless: 5, snapshot: 5, trace: 5, predict: 200, draw: 5, codeServer: 3, clusterPods: 1000, clusterEvents: 30, clusterVscodeEvents: 10, testbed: 3, serviceUpdates: 10, servicePredict: 200 };
 const BIG = { nodes: 3, podsPerNode: 50 };
 const TIMEOUT = {
   up: 180_000, down: 60_000, baseline: 180_000, status: 10_000, snapshot: 60_000, rawCommand: 15_000, trace: 60_000, predict: 120_000,
   packageVsix: 300_000, webview: 300_000, codeServer: 600_000, cluster: 300_000, manifest: 60_000, setupE2e: 40 * 60_000, grace: 30_000, testbed: 15 * 60_000,
+  services: 10 * 60_000,
 };
 const NOBODY = { uid: 65534, gid: 65534, env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }, cwd: '/tmp' };
 const TARGETS = {
   articleUpSeconds: 0.5, articleRatio: 2, bigRatio: 2, bigMemoryMiB: 1024,
   articleSnapshotMs: 300, snapshotRatio: 1.5, bigSnapshotMs: 3000, predictMs: 5, traceSeconds: 0.5,
   activationMs: 100, extensionBytes: 1_500_000, bigDrawMs: 1000, clusterTreeMs: 1000, clusterEventMs: 1000, clusterMemoryMiB: 50, testbedSnapshotMs: 1500,
+  serviceRuleUpdateMs: 100, servicePredictMs: 5,
 };
-const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode', 'cluster', 'testbed'];
+const SECTIONS = ['article', 'big', 'rootless', 'tracerArticle', 'tracerBig', 'bundles', 'webview', 'vscode', 'cluster', 'testbed', 'services'];
 
 function parseArgs(argv) {
   if (argv.length === 0) return SECTIONS;
@@ -275,6 +280,13 @@ const lastJson = (r) => JSON.parse(r.stdout.trim().split('\n').pop());
 /** The test bed section: scripts/bench-testbed.ts, one JSON line. */
 const testbed = async () => lastJson(await runOk([process.execPath, '--import', 'tsx', TESTBED, String(RUNS.testbed)], { timeoutMs: TIMEOUT.testbed, cwd: ROOT }));
 
+/** Services: the rule update after a Pod change on a 100-Service lab (one pretty-printed JSON object), then Pod -> Service predictions (one JSON line). */
+async function services() {
+  const updates = JSON.parse((await runOk(tsx(SERVICES, '--runs', String(RUNS.serviceUpdates)), { timeoutMs: TIMEOUT.services, cwd: ROOT, graceMs: TIMEOUT.grace })).stdout);
+  const predict = lastJson(await runOk(tsx(PREDICT, '--services', String(RUNS.servicePredict), '1'), { timeoutMs: TIMEOUT.predict, cwd: ROOT }));
+  return { updates, predict };
+}
+
 /** Packages dist/podnet-lab.vsix (scripts/package-vsix.mjs); returns its output's summary line and the seconds it took. */
 async function packageVsix() {
   const r = await runOk([process.execPath, PACKAGE_VSIX], { timeoutMs: TIMEOUT.packageVsix, cwd: ROOT });
@@ -469,6 +481,19 @@ function report() {
   const cl = results.cluster;
   if (cl) lines.push(...clusterReport(cl));
   if (results.testbed) lines.push(...testbedReport(results.testbed));
+  const sv = results.services;
+  if (sv) {
+    const u = sv.updates;
+    lines.push(`Services: ${u.case} (${u.lab.pods} Pods, lab built in ${fmt(u.lab.buildSeconds)} s${u.lab.rootless ? ', rootless' : ''})`);
+    lines.push(table([
+      ['', 'median', 'max'],
+      ['rule update on every node after the re-created Pod is Running', fmtMs(u.ruleUpdateAfterPodRunningMs.median), fmtMs(u.ruleUpdateAfterPodRunningMs.max)],
+      ['rule update when the Pod starts terminating', fmtMs(u.ruleUpdateOnPodTerminatingMs.median), fmtMs(u.ruleUpdateOnPodTerminatingMs.max)],
+      ['raw: one `nft -f` of the same delta, one node', fmtMs(u.rawNftDeltaOneNodeMs.median), fmtMs(u.rawNftDeltaOneNodeMs.max)],
+      ['raw: the same delta on 3 nodes at once', fmtMs(u.rawNftDeltaThreeNodesAtOnceMs.median), fmtMs(u.rawNftDeltaThreeNodesAtOnceMs.max)],
+      [`predictTrace Pod -> Service (${sv.predict.ms.count ?? RUNS.servicePredict} runs)`, fmtMs(sv.predict.ms.median, 3), fmtMs(sv.predict.ms.max, 3)],
+    ]), '');
+  }
   const ext = bu?.files.find((f) => f.file === 'dist/extension.js');
   const targets = [
     ['article lab up median', `≤ ${TARGETS.articleUpSeconds.toFixed(3)} s`, fmt(a?.up.median), a && a.up.median <= TARGETS.articleUpSeconds],
@@ -493,6 +518,11 @@ function report() {
     ['1,000-Pod cluster: extension host PSS growth', `≤ ${TARGETS.clusterMemoryMiB} MiB`, cl?.vscode ? fmtMiB(cl.vscode.extensionHost.growthPssMiB) : 'n/a', cl?.vscode && cl.vscode.extensionHost.growthPssMiB <= TARGETS.clusterMemoryMiB],
   ];
   targets.push(...testbedTargets(results.testbed, TARGETS));
+  targets.push(
+    ['100 Services: rule update after a Pod change, median', `≤ ${TARGETS.serviceRuleUpdateMs} ms`, fmtMs(sv?.updates.ruleUpdateAfterPodRunningMs.median),
+      sv && sv.updates.ruleUpdateAfterPodRunningMs.median <= TARGETS.serviceRuleUpdateMs],
+    ['100 Services: predictTrace Pod -> Service median', `≤ ${TARGETS.servicePredictMs} ms`, fmtMs(sv?.predict.ms.median, 3), sv && sv.predict.ms.median <= TARGETS.servicePredictMs],
+  );
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');
   lines.push(table([['', 'target', 'measured', ''], ...targets.map(([n, t, v, ok]) => [n, t, v, mark(ok === undefined ? undefined : Boolean(ok))])]));
@@ -528,6 +558,7 @@ async function main() {
   await section('vscode', vscode);
   await section('cluster', cluster);
   await section('testbed', testbed);
+  await section('services', services);
   report();
   return interrupted ? 130 : results.errors.length ? 1 : 0;
 }
