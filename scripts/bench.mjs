@@ -484,7 +484,7 @@ function report() {
   const sv = results.services;
   if (sv) {
     const u = sv.updates;
-    lines.push(`Services: ${u.case} (${u.lab.pods} Pods, lab built in ${fmt(u.lab.buildSeconds)} s${u.lab.rootless ? ', rootless' : ''})`);
+    lines.push(`Services: ${u.case} (${u.lab.pods} Pods, lab built in ${fmt(u.lab.buildSeconds)}${u.lab.rootless ? ', rootless' : ''})`);
     lines.push(table([
       ['', 'median', 'max'],
       ['rule update on every node after the re-created Pod is Running', fmtMs(u.ruleUpdateAfterPodRunningMs.median), fmtMs(u.ruleUpdateAfterPodRunningMs.max)],
