@@ -51,6 +51,12 @@ function mark(hop: Hop): string {
   return hop.observation.differences?.length ? '!' : '✓';
 }
 
+/** What "prediction and probe agree" means for this trace: every hop seen, or seen up to where it stops. */
+function probeMatchText(t: TraceResult): string {
+  if (t.disposition === 'DELIVERED') return 'every predicted hop was observed';
+  return t.hops.length === 1 ? `it never left ${t.hops[0].where}, as predicted` : 'every predicted hop up to where it stops was observed';
+}
+
 /** The verdict line: what the probe saw decides it; without a probe, the prediction (forward and return path). */
 function headline(t: TraceResult): string {
   if (t.disposition !== 'DELIVERED') return `${t.disposition}: ${t.reason}.`;
@@ -110,7 +116,7 @@ export function formatTrace(t: TraceResult): string {
   if (words && !t.verification) lines.push(`NAT (predicted): ${words}.`);
   const v = t.verification;
   if (v) {
-    lines.push(`Probe: ${v.probe} (${v.method}): ${v.matches ? 'every predicted hop was observed' : 'prediction and observation DIFFER'}.`);
+    lines.push(`Probe: ${v.probe} (${v.method}): ${v.matches ? probeMatchText(t) : 'prediction and observation DIFFER'}.`);
     // A trace recorded before outcomes existed has none.
     if (v.outcome) lines.push(`Outcome: ${v.outcome.kind.toUpperCase()}: ${v.outcome.detail}.`);
     for (const d of v.differences) lines.push(`  - ${d}`);

@@ -41,6 +41,8 @@ function serviceNatVerdict(t: TraceResult, sender: string, seen: string, how: st
 }
 
 function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {
+  // Dropped in the sender itself (no route, a rule): no packet ever left, so there is no TTL to compare, and that is as predicted.
+  if (hops.length === 1 && hops[0].decision === 'drop') return { ok: true, detail: `${hops[0].headers.ttl}: the packet never left ${hops[0].where}` };
   const observed = hops.filter((h) => h.observation?.observed && h.observation.headers?.ttl !== undefined);
   const wrong = observed.filter((h) => h.observation!.headers!.ttl !== h.headers.ttl);
   // Inside a VXLAN tunnel a router lowers only the outer packet's TTL, not the probe's.

@@ -39,6 +39,17 @@ describe('probeOutcome and the trace verdict', () => {
     assert.equal(u.verification.differences.length, 1, 'one difference, not one per hop');
   });
 
+  it('a packet dropped in the sender itself (no route): the TTL check is not flagged and the text says it never left, as predicted', () => {
+    const t = predictTrace(loadFixture('article-docker.json'), { from: 'docker-host', to: 'pod-c' });
+    assert.equal(t.disposition, 'NO_ROUTE');
+    t.hops[0].observation = { observed: false };
+    t.verification = summarize(t, 'one ICMP echo', { code: 1, stdout: '', stderr: 'ping: sendto: Network is unreachable' });
+    assert.equal(t.verification.ttlCheck.ok, true);
+    const text = formatTrace(t);
+    assert.match(text, /it never left docker-host, as predicted/);
+    assert.doesNotMatch(text, /UNEXPECTED|every predicted hop was observed/);
+  });
+
   it('TCP answered: ANSWERED and exit 0; an HTTP error status is still an answer', () => {
     const t = observed(predictTrace(loadFixture('article.json'), { from: 'pod-a', to: 'pod-c', port: 8080 }));
     t.verification = summarize(t, 'an HTTP GET', { ...ok, stdout: '{"sawSource":"10.244.1.2"}' });
