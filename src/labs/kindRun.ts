@@ -1,8 +1,9 @@
 /**
  * Runs a lab pack on an existing kind cluster made by `podnet kind create` (context kind-NAME): the pack's Pods are made
- * there (PodNet's own, labelled), each action runs with `--context kind-NAME`, the checks go through the kube provider,
- * and the pack's Pods are deleted afterwards (unless `keep`).
+ * there with its Services (PodNet's own, labelled), each action runs with `--context kind-NAME`, the checks go through the kube provider,
+ * and the pack's Pods and Services are deleted afterwards (unless `keep`).
  */
+import { deleteTopologyServices, ensureTopologyServices, serviceOps, waitForServiceEndpoints } from '../providers/kind/clusterServices';
 import { kindContext } from '../providers/kind/createCluster';
 import { TOPOLOGY_LABEL, WORKLOAD_NAMESPACE, workloadManifests } from '../providers/kind/workloads';
 import type { KubeNode, KubePod } from '../providers/kube/clusterTypes';
@@ -50,8 +51,8 @@ export async function ensureTopologyPods(kube: KubeProvider, topology: Topology,
 }
 
 /**
- * Deletes the pack's Pods, and any other Pod PodNet made for the pack's topology during the run (a learner's web-2), as a teardown: errors are
- * collected, not thrown.
+ * Deletes the pack's Pods and Services, and any other Pod PodNet made for the pack's topology during the run (a learner's web-2), as a
+ * teardown: errors are collected, not thrown.
  */
 async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string | undefined> {
   const problems: string[] = [];
@@ -59,6 +60,7 @@ async function deletePackPods(kube: KubeProvider, pack: LabPack): Promise<string
   const pods = kube.pods().filter((k) => k.namespace === WORKLOAD_NAMESPACE && isManaged(k)
     && (ours.has(k.name) || k.labels[TOPOLOGY_LABEL] === pack.topology.name));
   await Promise.all(pods.map((p) => kube.deletePod(`${WORKLOAD_NAMESPACE}/${p.name}`).catch((e: unknown) => problems.push((e as Error).message))));
+  problems.push(...await deleteTopologyServices(serviceOps(kube.api), pack.topology));
   return problems.length ? problems.join('; ') : undefined;
 }
 
@@ -86,6 +88,8 @@ export async function runLabPackOnKind(pack: LabPack, opts: RunOptions & { kind:
     if (missing.length) throw new Error(`the kind cluster "${opts.kind}" has no worker labelled for ${missing.join(', ')} (podnet.dev/topology-node): create one shaped like the pack's topology with \`podnet kind create --name NAME --topology FILE\``);
     made = true;
     await ensureTopologyPods(kube, pack.topology, opts.workloadImage, opts.actionTimeoutMs ?? 180_000);
+    await ensureTopologyServices(serviceOps(kube.api), pack.topology);
+    await waitForServiceEndpoints(kube, pack.topology, opts.actionTimeoutMs ?? 180_000);
     const status = await kube.status();
     emit({ kind: 'lab-up', lab: context, nodes: status.nodes.length, pods: status.pods.length, rootless: false, cluster: opts.kind });
     const cliEntry = opts.cliEntry ?? process.env.PODNET_ENTRY ?? join(__dirname, 'cli.js');

@@ -3,11 +3,12 @@ import type { Topology } from '../../model/topology';
 import type { KubePod } from '../kube/clusterTypes';
 import { KubeProvider } from '../kube/kubeProvider';
 import { BRIDGE_CONFLIST_PATH, bridgeConflist, peerRouteCommands } from './bridgeCni';
-import { DEFAULT_SERVICE_SUBNET, kindConfigYaml, type KindCni } from './kindConfig';
+import { kindConfigYaml, serviceSubnetOf, type KindCni } from './kindConfig';
 import { gatherKindFacts, KindError, runKindCreate, runKindDelete, type KindCreateHooks, type KindTools } from './kindCli';
 import { kindPreflightProblems } from './kindPreflight';
 import { DEFAULT_WORKLOAD_IMAGE, imagePullAdvice, workloadManifests } from './workloads';
 import { waitFor } from './waitFor';
+import { ensureTopologyServices, serviceOps, waitForServiceEndpoints } from './clusterServices';
 
 /** What to create. */
 export interface KindCreateRequest {
@@ -39,7 +40,7 @@ export async function createKindCluster(tools: KindTools, req: KindCreateRequest
   const step = progress.onStep ?? (() => undefined);
   step('checking kind, the container runtime and the address ranges');
   const problems = kindPreflightProblems(
-    await gatherKindFacts(tools), { name: req.name, podSubnet: req.topology.clusterCIDR, serviceSubnet: DEFAULT_SERVICE_SUBNET },
+    await gatherKindFacts(tools), { name: req.name, podSubnet: req.topology.clusterCIDR, serviceSubnet: serviceSubnetOf(req.topology) },
   );
   if (problems.length) throw new KindError(problems.join(' '), '');
   const config = kindConfigYaml(req.topology, { name: req.name, cni: req.cni, image: req.image, bridgePlugin: req.bridgePlugin });
@@ -57,7 +58,7 @@ export async function createKindCluster(tools: KindTools, req: KindCreateRequest
   return kindContext(req.name);
 }
 
-/** After kind: connect, wire cbr0 in bridge mode, start the topology's Pods and wait until each has an IP. */
+/** After kind: connect, wire cbr0 in bridge mode, start the topology's Pods and wait until each has an IP, then its Services and their endpoints. */
 async function finishCluster(tools: KindTools, req: KindCreateRequest, step: (s: string) => void, signal?: AbortSignal): Promise<void> {
   const timeoutMs = req.readyTimeoutMs ?? 180_000;
   step(`connecting to ${kindContext(req.name)}`);
@@ -77,6 +78,11 @@ async function finishCluster(tools: KindTools, req: KindCreateRequest, step: (s:
       const stuck = mine().filter((p) => p.phase !== 'Running').map((p) => `${p.name} (${p.phase})`);
       return `Pods not running: ${stuck.join(', ') || 'not created yet'}; if ${image} could not be pulled, ${imagePullAdvice(image, req.name)}`;
     });
+    if (req.topology.services?.length) {
+      step(`creating ${req.topology.services.length} Services and waiting for their endpoints`);
+      await ensureTopologyServices(serviceOps(lab.api), req.topology);
+      await waitForServiceEndpoints(lab, req.topology, timeoutMs);
+    }
   } finally {
     await lab.closeAndWait();
   }

@@ -11,6 +11,13 @@ export const TOPOLOGY_NODE_LABEL = 'podnet.dev/topology-node';
 export const NODE_CNI_BIN = '/opt/cni/bin';
 /** Service range kubeadm and kind use by default; written out so it can be checked against the other ranges. */
 export const DEFAULT_SERVICE_SUBNET = '10.96.0.0/12';
+/** kube-proxy mode PodNet asks kind for (v1alpha4 `networking.kubeProxyMode`, kind >= v0.24): the only mode the tracer evaluates. */
+export const KUBE_PROXY_MODE = 'nftables';
+
+/** The cluster's Service range: the topology's serviceCIDR when it has one, kind's default otherwise. */
+export function serviceSubnetOf(topology: Pick<Topology, 'serviceCIDR'>): string {
+  return topology.serviceCIDR ?? DEFAULT_SERVICE_SUBNET;
+}
 
 /** What the config is made from besides the topology. */
 export interface KindConfigOptions {
@@ -48,7 +55,7 @@ export function nodePlan(topology: Topology, name: string): KindNodePlan[] {
 /** The v1alpha4 config as a plain object (field names exactly as kind reads them). */
 export function kindConfig(topology: Topology, opts: KindConfigOptions): Record<string, unknown> {
   if (opts.cni === 'bridge' && !opts.bridgePlugin) throw new Error('bridge mode needs the path of the CNI bridge plugin to mount into the nodes');
-  const networking: Record<string, unknown> = { podSubnet: topology.clusterCIDR, serviceSubnet: DEFAULT_SERVICE_SUBNET };
+  const networking: Record<string, unknown> = { podSubnet: topology.clusterCIDR, serviceSubnet: serviceSubnetOf(topology), kubeProxyMode: KUBE_PROXY_MODE };
   if (opts.cni === 'bridge') networking.disableDefaultCNI = true;
   const nodes = nodePlan(topology, opts.name).map((plan) => {
     const node: Record<string, unknown> = { role: plan.role };

@@ -1,6 +1,7 @@
 /** The topology's Pods as Kubernetes manifests for a kind cluster: pinned to their worker, web servers from a configurable image. */
 import type { ContainerSpec, PodSpec, Topology } from '../../model/topology';
 import { TOPOLOGY_NODE_LABEL } from './kindConfig';
+import { podSelectionLabels } from './serviceLabels';
 
 /** The default workload image: its `netexec` serves HTTP and answers `/clientip` with the address it saw. */
 export const DEFAULT_WORKLOAD_IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
@@ -25,12 +26,19 @@ function container(c: ContainerSpec, image: string): Record<string, unknown> {
   return { name: c.name, image, args: ['netexec', `--http-port=${port}`, '--udp-port=-1'], ports: [{ containerPort: port, protocol: 'TCP' }] };
 }
 
-/** The Pod manifest for one topology Pod, scheduled onto the worker labelled with its topology node. */
-export function podManifest(pod: PodSpec, topology: Pick<Topology, 'name'>, image = DEFAULT_WORKLOAD_IMAGE): Record<string, unknown> {
+/**
+ * The Pod manifest for one topology Pod, scheduled onto the worker labelled with its topology node. Labels: `app: NAME`
+ * unless the topology gives the Pod its own labels, then those, the label of every Service that names the Pod in
+ * `selector.pods`, and PodNet's own two.
+ */
+export function podManifest(
+  pod: PodSpec, topology: Pick<Topology, 'name'> & Partial<Pick<Topology, 'services'>>, image = DEFAULT_WORKLOAD_IMAGE,
+): Record<string, unknown> {
+  const labels = { app: pod.name, ...pod.labels, ...podSelectionLabels(pod.name, topology.services ?? []), ...MANAGED_BY, [TOPOLOGY_LABEL]: topology.name };
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: pod.name, namespace: WORKLOAD_NAMESPACE, labels: { ...MANAGED_BY, [TOPOLOGY_LABEL]: topology.name, app: pod.name } },
+    metadata: { name: pod.name, namespace: WORKLOAD_NAMESPACE, labels },
     spec: {
       nodeSelector: { [TOPOLOGY_NODE_LABEL]: pod.node },
       terminationGracePeriodSeconds: 1,

@@ -136,6 +136,12 @@ export interface KubeApiOps {
   listPodsByLabel(selector: string, namespace?: string): Promise<KubePod[]>;
   /** Runs argv in a container through the API's exec subresource and collects its output and exit code. */
   exec(namespace: string, pod: string, container: string, argv: string[], opts?: KubeExecOptions): Promise<ExecResult>;
+  /** Creates a Service from a manifest (a plain V1Service object); only `podnet kind` and `lab run --kind` make Services. */
+  createService?(manifest: Record<string, unknown>): Promise<void>;
+  /** Deletes a Service; one that does not exist counts as deleted. */
+  deleteService?(namespace: string, name: string): Promise<void>;
+  /** Names and labels of the Services in a namespace matching a label selector. */
+  listServiceLabels?(namespace: string, labelSelector: string): Promise<{ name: string; labels: Record<string, string> }[]>;
 }
 
 /** How PodNet reaches a node's network namespace: a node container, an opt-in debug Pod, or not at all. */

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ARTICLE_TOPOLOGY_YAML, parseTopology } from '../../../src/model/topologySpec';
 import { kindConfig, kindConfigYaml, kindNodeNames, nodePlan, TOPOLOGY_NODE_LABEL } from '../../../src/providers/kind/kindConfig';
+import { readKindConfig } from '../../support/kindStandIn/kindConfigFile';
 
 const GOLDEN = join(__dirname, '../../fixtures/kind');
 const article = parseTopology(ARTICLE_TOPOLOGY_YAML);
@@ -60,6 +62,36 @@ describe('kind config from a topology', () => {
     for (const node of config.nodes as Record<string, unknown>[]) {
       assert.deepEqual(node.extraMounts, [{ hostPath: '/usr/lib/cni/bridge', containerPath: '/opt/cni/bin/bridge', readOnly: true }]);
       assert.equal(node.image, 'kindest/node:v1.31.0');
+    }
+  });
+
+  it('asks kind for kube-proxy in nftables mode (networking.kubeProxyMode), the mode the tracer evaluates', () => {
+    for (const cni of ['kindnet', 'bridge'] as const) {
+      const net = kindConfig(article, { name: 'x', cni, bridgePlugin: '/usr/lib/cni/bridge' }).networking as Record<string, unknown>;
+      assert.equal(net.kubeProxyMode, 'nftables');
+    }
+  });
+
+  it('passes the topology\'s serviceCIDR as networking.serviceSubnet', () => {
+    const custom = parseTopology(`${ARTICLE_TOPOLOGY_YAML}\nserviceCIDR: 10.100.0.0/16\n`);
+    assert.equal((kindConfig(custom, { name: 'x', cni: 'kindnet' }).networking as Record<string, unknown>).serviceSubnet, '10.100.0.0/16');
+    assert.equal((kindConfig(article, { name: 'x', cni: 'kindnet' }).networking as Record<string, unknown>).serviceSubnet, '10.96.0.0/12');
+  });
+
+  it('the kind stand-in\'s strict reader takes the generated config with its kube-proxy mode, and refuses a mode kind does not know', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-kindcfg-'));
+    try {
+      const file = join(dir, 'kind.yaml');
+      writeFileSync(file, kindConfigYaml(article, { name: 'x', cni: 'kindnet' }));
+      const read = readKindConfig(file);
+      assert.equal(read.kubeProxyMode, 'nftables');
+      assert.equal(read.serviceSubnet, '10.96.0.0/12');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('kubeProxyMode: nftables', 'kubeProxyMode: ebpf'));
+      assert.throws(() => readKindConfig(file), /invalid kubeProxyMode: ebpf/);
+      writeFileSync(file, readFileSync(file, 'utf8').replace('  kubeProxyMode: ebpf\n', ''));
+      assert.equal(readKindConfig(file).kubeProxyMode, 'iptables', 'kind\'s default when the field is absent');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,7 @@
 /**
  * The long-lived part of the kind stand-in (kind itself exits after create; its cluster lives on): the kube-apiserver
- * stand-in serving this cluster's Nodes, and the kubelet stand-in running Pods in the node containers. Started detached
+ * stand-in serving this cluster's Nodes, the kubelet stand-in running Pods in the node containers, and the endpointslice
+ * controller + kube-proxy stand-in (KubeProxyLoop) giving every node the rules of the Services. Started detached
  * by `kind create cluster`, stopped by `kind delete cluster`. Usage: clusterDaemon.ts STATE_DIR
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { join } from 'node:path';
 import { dockerEngineAt } from '../docker/engine';
 import { KubeApiStandIn, STAND_IN_TOKEN } from '../kubeApiStandIn/server';
 import type { StoredObject } from '../kubeApiStandIn/store';
+import type { KubeProxyMode } from './kindConfigFile';
 import { KubeletStandIn, type KubeletNode } from './kubelet';
+import { KubeProxyLoop } from './kubeProxyLoop';
 
 /** What `kind create cluster` hands the daemon (cluster.json in its state folder). */
 export interface DaemonCluster {
@@ -16,6 +19,10 @@ export interface DaemonCluster {
   nodes: (KubeletNode & { ip: string; podCIDR: string })[];
   /** Images no node can pull (the stand-in's way to test the "cannot pull" advice). */
   unpullable: string[];
+  /** networking.podSubnet and serviceSubnet of the config (kube-proxy's --cluster-cidr and the Service range). */
+  podSubnet: string;
+  serviceSubnet: string;
+  kubeProxyMode: KubeProxyMode;
 }
 
 /** What the daemon writes once it serves (server.json), for the kubeconfig. */
@@ -50,6 +57,8 @@ async function main(stateDir: string): Promise<void> {
   kubelet = new KubeletStandIn(engine, api, cluster.nodes, cluster.unpullable);
   kubelet.start();
   for (const n of cluster.nodes) api.upsert(nodeObject(n, cluster.name));
+  const ranges = { clusterCIDR: cluster.podSubnet, serviceCIDR: cluster.serviceSubnet };
+  new KubeProxyLoop(engine, api, cluster.nodes, ranges, cluster.kubeProxyMode, cluster.name).start();
   const server: DaemonServer = { pid: process.pid, url: api.url, caPem: api.caPem ?? '', token: STAND_IN_TOKEN };
   writeFileSync(join(stateDir, 'server.json'), JSON.stringify(server));
   const stop = () => void api.close().finally(() => process.exit(0));

@@ -8,6 +8,8 @@ export interface StandInKindConfig {
   podSubnet: string;
   serviceSubnet: string;
   disableDefaultCNI: boolean;
+  /** kube-proxy's data plane (kind's default: iptables). The stand-in's kube-proxy programs rules in nftables mode only. */
+  kubeProxyMode: KubeProxyMode;
   nodes: { role: 'control-plane' | 'worker'; image?: string; labels: Record<string, string>; extraMounts: { hostPath: string; containerPath: string; readOnly: boolean }[] }[];
 }
 
@@ -17,6 +19,16 @@ const NODE = ['role', 'image', 'labels', 'extraMounts', 'extraPortMappings', 'ku
 const MOUNT = ['containerPath', 'hostPath', 'readOnly', 'selinuxRelabel', 'propagation'];
 
 type Obj = Record<string, unknown>;
+/** The modes kind accepts for networking.kubeProxyMode. */
+export type KubeProxyMode = 'iptables' | 'ipvs' | 'nftables' | 'none';
+const PROXY_MODES: readonly string[] = ['iptables', 'ipvs', 'nftables', 'none'];
+
+/** kind validates the mode after decoding: an unknown one is an invalid configuration. */
+function proxyMode(value: unknown): KubeProxyMode {
+  if (value === undefined || value === '') return 'iptables';
+  if (typeof value !== 'string' || !PROXY_MODES.includes(value)) throw new Error(`invalid configuration: invalid kubeProxyMode: ${String(value)}`);
+  return value as KubeProxyMode;
+}
 
 function strict(obj: unknown, allowed: string[], where: string): Obj {
   if (obj === undefined || obj === null) return {};
@@ -48,6 +60,7 @@ export function readKindConfig(file: string): StandInKindConfig {
     podSubnet: typeof net.podSubnet === 'string' ? net.podSubnet : '10.244.0.0/16',
     serviceSubnet: typeof net.serviceSubnet === 'string' ? net.serviceSubnet : '10.96.0.0/16',
     disableDefaultCNI: net.disableDefaultCNI === true,
+    kubeProxyMode: proxyMode(net.kubeProxyMode),
     nodes,
   };
 }

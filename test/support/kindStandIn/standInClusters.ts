@@ -110,7 +110,10 @@ async function build(state: string, opts: CreateOptions, cfg: StandInKindConfig,
     }));
   });
   await stage('Writing configuration 📜', async () => {
-    const cluster: DaemonCluster = { name: opts.name, nodes, unpullable: (process.env.KIND_STANDIN_UNPULLABLE ?? '').split(',').filter(Boolean) };
+    const cluster: DaemonCluster = {
+      name: opts.name, nodes, unpullable: (process.env.KIND_STANDIN_UNPULLABLE ?? '').split(',').filter(Boolean),
+      podSubnet: cfg.podSubnet, serviceSubnet: cfg.serviceSubnet, kubeProxyMode: cfg.kubeProxyMode,
+    };
     writeFileSync(join(dir, 'cluster.json'), JSON.stringify(cluster, null, 2));
   });
   const server = await stage('Starting control-plane 🕹️', () => startDaemon(dir));
@@ -143,7 +146,7 @@ export async function createStandInCluster(state: string, opts: CreateOptions): 
 }
 
 function readKindConfigDefault(): StandInKindConfig {
-  return { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16', disableDefaultCNI: false, nodes: [{ role: 'control-plane', labels: {}, extraMounts: [] }] };
+  return { podSubnet: '10.244.0.0/16', serviceSubnet: '10.96.0.0/16', disableDefaultCNI: false, kubeProxyMode: 'iptables', nodes: [{ role: 'control-plane', labels: {}, extraMounts: [] }] };
 }
 
 /** `kind delete cluster`: stops the daemon, removes the node containers, the state and the kubeconfig entries. */

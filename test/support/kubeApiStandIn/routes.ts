@@ -1,6 +1,7 @@
-/** The stand-in's REST routes: discovery, list/watch/get of Nodes, Pods, Services and EndpointSlices, create and delete of Pods. */
+/** The stand-in's REST routes: discovery, list/watch/get of Nodes, Pods, Services and EndpointSlices, create and delete of Pods and Services. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AccessTable } from './rbac';
+import { createService } from './createService';
 import { failure, forbidden, notFound, unauthorized, type StatusBody } from './status';
 import { API_VERSION, type ObjectStore, type StandInKind, type StoredObject, type StoreQuery } from './store';
 import { startWatch, type OpenWatch } from './watchStream';
@@ -27,7 +28,7 @@ const RESOURCES = [
   { name: 'nodes', singularName: 'node', namespaced: false, kind: 'Node', verbs: ['get', 'list', 'watch'] },
   { name: 'pods', singularName: 'pod', namespaced: true, kind: 'Pod', verbs: ['create', 'delete', 'get', 'list', 'watch'] },
   { name: 'pods/exec', singularName: '', namespaced: true, kind: 'PodExecOptions', verbs: ['create', 'get'] },
-  { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['delete', 'get', 'list', 'watch'] },
+  { name: 'services', singularName: 'service', namespaced: true, kind: 'Service', verbs: ['create', 'delete', 'get', 'list', 'watch'] },
 ];
 
 const DISCOVERY_GROUP = 'discovery.k8s.io';
@@ -137,6 +138,10 @@ export async function routeRequest(ctx: RouteContext, req: IncomingMessage, res:
     return obj ? json(res, 200, obj) : status(res, notFound(t.resource, t.name ?? ''));
   }
   if (verb === 'create' && t.kind === 'Pod' && t.namespace) return createPod(ctx, t.namespace, await readBody(req), res);
+  if (verb === 'create' && t.kind === 'Service' && t.namespace) {
+    const made = createService(ctx.store, t.namespace, await readBody(req));
+    return 'created' in made ? json(res, 201, made.created) : status(res, made.refused);
+  }
   return status(res, failure(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
 }
 

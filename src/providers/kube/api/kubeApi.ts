@@ -1,5 +1,5 @@
-/** The API calls PodNet makes besides watching: list Nodes and Pods, create/read/delete debug Pods, exec; each failure as one sentence. */
-import { CoreV1Api, createConfiguration, DiscoveryV1Api, ServerConfiguration, type V1Pod } from '@kubernetes/client-node';
+/** The API calls PodNet makes besides watching: list Nodes and Pods, create/read/delete debug Pods, its own Services, exec; each failure as one sentence. */
+import { CoreV1Api, createConfiguration, DiscoveryV1Api, ServerConfiguration, type V1Pod, type V1Service } from '@kubernetes/client-node';
 import type { ExecResult } from '../../embedded/control/protocol';
 import type { KubeApiOps, KubeEndpointSlice, KubeExecOptions, KubeNode, KubePod, KubeService } from '../clusterTypes';
 import { toKubeNode, toKubePod } from './convert';
@@ -94,20 +94,30 @@ export class KubeApi implements KubeApiOps {
 
   /** Creates a Pod from a plain V1Pod manifest, in its metadata.namespace (default: the context's namespace). */
   async createPod(manifest: Record<string, unknown>): Promise<void> {
-    const meta = (manifest.metadata ?? {}) as { namespace?: unknown; name?: unknown };
-    const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : this.target.namespace;
-    const name = typeof meta.name === 'string' ? meta.name : undefined;
+    const { namespace, name } = this.placeOf(manifest);
     await this.call({ verb: 'create', resource: 'pods', namespace, name }, () => this.core.createNamespacedPod({ namespace, body: manifest as V1Pod }));
   }
 
   /** Deletes a Pod; a Pod that does not exist (404) counts as deleted, every other failure is reported. */
   async deletePod(namespace: string, name: string): Promise<void> {
-    try {
-      await this.call({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }));
-    } catch (e) {
-      if ((e as { code?: unknown }).code === 'NOT_FOUND') return; // already gone: the delete's goal is met
-      throw e;
-    }
+    await this.deleteIfThere({ verb: 'delete', resource: 'pods', namespace, name }, () => this.core.deleteNamespacedPod({ namespace, name }));
+  }
+
+  /** Creates a Service from a plain V1Service manifest, in its metadata.namespace (default: the context's namespace). */
+  async createService(manifest: Record<string, unknown>): Promise<void> {
+    const { namespace, name } = this.placeOf(manifest);
+    await this.call({ verb: 'create', resource: 'services', namespace, name }, () => this.core.createNamespacedService({ namespace, body: manifest as V1Service }));
+  }
+
+  /** Deletes a Service; one that does not exist (404) counts as deleted, every other failure is reported. */
+  async deleteService(namespace: string, name: string): Promise<void> {
+    await this.deleteIfThere({ verb: 'delete', resource: 'services', namespace, name }, () => this.core.deleteNamespacedService({ namespace, name }));
+  }
+
+  /** Names and labels of the Services in one namespace matching a label selector (what PodNet needs to find its own). */
+  async listServiceLabels(namespace: string, labelSelector: string): Promise<{ name: string; labels: Record<string, string> }[]> {
+    const list = await this.call({ verb: 'list', resource: 'services', namespace }, () => this.core.listNamespacedService({ namespace, labelSelector }));
+    return list.items.filter((s) => s.metadata?.name).map((s) => ({ name: s.metadata?.name ?? '', labels: { ...(s.metadata?.labels ?? {}) } }));
   }
 
   /** One Pod, or undefined when it does not exist. */
@@ -123,6 +133,23 @@ export class KubeApi implements KubeApiOps {
   /** Runs argv in a container through the exec subresource and collects stdout, stderr and the exit code. */
   exec(namespace: string, pod: string, container: string, argv: string[], opts?: KubeExecOptions): Promise<ExecResult> {
     return execInContainer(this.target.config, { namespace, pod, container, ...targetFacts(this.target) }, argv, opts);
+  }
+
+  /** A manifest's metadata.namespace (default: the context's namespace) and name. */
+  private placeOf(manifest: Record<string, unknown>): { namespace: string; name?: string } {
+    const meta = (manifest.metadata ?? {}) as { namespace?: unknown; name?: unknown };
+    const namespace = typeof meta.namespace === 'string' && meta.namespace ? meta.namespace : this.target.namespace;
+    return { namespace, ...(typeof meta.name === 'string' ? { name: meta.name } : {}) };
+  }
+
+  /** A delete where a 404 counts as done. */
+  private async deleteIfThere(a: Omit<ApiAction, 'context' | 'server' | 'plugin'>, fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.call(a, fn);
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'NOT_FOUND') return; // already gone: the delete's goal is met
+      throw e;
+    }
   }
 
   private async call<T>(a: Omit<ApiAction, 'context' | 'server' | 'plugin'>, fn: () => Promise<T>): Promise<T> {
