@@ -21,7 +21,8 @@ function routerSubnets(snapshot: Snapshot, namespace: string): string[] {
  */
 export function explainRouterStop(snapshot: Snapshot, result: TraceResult): void {
   const last = result.hops[result.hops.length - 1];
-  if (result.disposition !== 'NO_ROUTE' || !last || !last.namespace.startsWith('router/')) return;
+  // Inside a VXLAN tunnel the router routes the outer packet (node to node): the Pod address is not what it failed on.
+  if (result.disposition !== 'NO_ROUTE' || !last || !last.namespace.startsWith('router/') || last.outer) return;
   const dst = last.headers.dstIP;
   const owner = snapshot.cluster.nodes.find((n) => n.podCIDR && cidrContains(n.podCIDR, dst));
   const inPods = owner !== undefined || (snapshot.cluster.clusterCIDR !== undefined && cidrContains(snapshot.cluster.clusterCIDR, dst));
