@@ -25,6 +25,15 @@ async function tracedPods(lab: LabProvider, req: TraceRequest): Promise<(pod: Po
   return (pod) => named(pod) || (pod.ip !== '' && endpoints.has(pod.ip));
 }
 
+/** The kernel's own route lookups for the hops not checked yet, and a warning for each it disagrees with. */
+async function kernelCheck(lab: LabProvider, result: TraceResult): Promise<void> {
+  const fresh = result.hops.filter((h) => !h.kernel);
+  await crossCheckWithKernel(lab, result.hops, result.request.from.ip);
+  for (const h of fresh) {
+    if (h.kernel && !h.kernel.agrees) result.warnings.push(`hop ${h.index} (${h.where}): the kernel's own lookup (${h.kernel.argv.join(' ')}) says ${h.kernel.error ?? `dev ${h.kernel.kernel?.dev} via ${h.kernel.kernel?.gateway ?? '-'}`}`);
+  }
+}
+
 /** Traces on a running lab; `verify: false` stops after the prediction and the kernel cross-check. */
 export async function traceLive(
   lab: LabProvider, req: TraceRequest, opts: { verify: boolean },
@@ -42,15 +51,14 @@ export async function traceLive(
   const snapshotMs = lap();
   const result = predictTrace(snapshot, req);
   const predictMs = lap();
-  await crossCheckWithKernel(lab, result.hops, result.request.from.ip);
+  await kernelCheck(lab, result);
   const kernelMs = lap();
-  for (const h of result.hops) {
-    if (h.kernel && !h.kernel.agrees) result.warnings.push(`hop ${h.index} (${h.where}): the kernel's own lookup (${h.kernel.argv.join(' ')}) says ${h.kernel.error ?? `dev ${h.kernel.kernel?.dev} via ${h.kernel.kernel?.gateway ?? '-'}`}`);
-  }
   const timings: TraceTimings = { snapshotMs, predictMs, kernelMs };
   if (opts.verify) {
     try {
       await verifyTrace(lab, snapshot, result);
+      // The probe reached another Service endpoint than predicted: the hops now lead there; ask the kernel about the new ones.
+      if (result.hops.some((h) => !h.kernel)) await kernelCheck(lab, result);
     } catch (e) {
       // On a cluster a node without nft is a fact of life, not a failure: say the trace is a prediction and why.
       if (!(e instanceof TraceNotObservable) || lab.kind !== 'kube') throw e;

@@ -64,6 +64,8 @@ for (const mode of testableModes()) {
         assert.equal(t.service?.chosen, v.chosenEndpoint, 'the trace shows the prediction for the endpoint the probe reached');
         assert.equal(t.delivered?.dstIP, v.chosenEndpoint);
         assert.equal(v.matches, true, v.differences.join('; '));
+        const routed = t.hops.filter((h) => h.decision === 'send' || h.decision === 'forward' || h.decision === 'deliver');
+        assert.ok(routed.every((h) => h.kernel?.agrees), 'the kernel agrees with every routing hop of the path the probe took');
         assert.equal(v.outcome.kind, 'answered', v.outcome.detail);
         assert.equal(v.natVerdict, 'nat');
         assert.match(v.natEvidence, new RegExp(`^DNAT to an endpoint, source kept: the web server reported source ${ips['pod-a'].replace(/\./g, '\\.')}, the sender's own address`));

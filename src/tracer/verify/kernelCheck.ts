@@ -32,9 +32,9 @@ function checkOne(hop: Hop, kernel: KernelRoute | undefined, error: string | und
   return { argv, agrees, kernel: k };
 }
 
-/** Runs `ip route get` for every routing decision of the trace, in parallel, and attaches the result to the hop. */
+/** Runs `ip route get` for every routing decision of the trace not checked yet, in parallel, and attaches the result to the hop. */
 export async function crossCheckWithKernel(lab: LabProvider, hops: Hop[], originalSrc: string): Promise<void> {
-  const l3 = hops.filter((h) => h.decision === 'send' || h.decision === 'encap' || h.decision === 'forward' || h.decision === 'deliver' || (h.decision === 'drop' && h.rows.some((r) => r.kind === 'route' || r.kind === 'sysctl')) || (h.decision === 'drop' && h.sentence.includes('no usable route')));
+  const l3 = hops.filter((h) => !h.kernel).filter((h) => h.decision === 'send' || h.decision === 'encap' || h.decision === 'forward' || h.decision === 'deliver' || (h.decision === 'drop' && h.rows.some((r) => r.kind === 'route' || r.kind === 'sysctl')) || (h.decision === 'drop' && h.sentence.includes('no usable route')));
   await Promise.all(l3.map(async (hop) => {
     const previous = hops[hop.index - 2];
     const src = hop.outer ? hop.outer.srcIP : hop.decision === 'send' || hop.index === 1 ? hop.headers.srcIP : (previous?.headers.srcIP ?? originalSrc);
