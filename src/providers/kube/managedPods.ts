@@ -32,7 +32,8 @@ export function managedPodManifest(req: PodRequest, node: KubeNode, pods: readon
   const { image, topology } = siblingsOf(pods);
   const containers = (req.containers?.length ? req.containers : [{ name: 'web', workload: 'web' as const }]).map((c) => ({ name: c.name, workload: c.workload ?? 'web', ...(c.port !== undefined ? { port: c.port } : {}) }));
   const alias = nodeAliases(node)[0];
-  const manifest = podManifest({ name: req.name, node: alias ?? node.name, containers, ...(req.labels ? { labels: req.labels } : {}) }, { name: topology }, image) as { spec: Record<string, unknown> };
+  const spec = { name: req.name, node: alias ?? node.name, containers, ...(req.labels ? { labels: req.labels } : {}) };
+  const manifest = podManifest(spec, { name: topology }, image) as { spec: Record<string, unknown> };
   if (!alias) {
     delete manifest.spec.nodeSelector;
     manifest.spec.nodeName = node.name;
