@@ -87,6 +87,8 @@ export async function nodeRootfsEntries(): Promise<RootfsEntry[]> {
     { path: '/lib', link: 'usr/lib' }, { path: '/lib64', link: 'usr/lib64' }, { path: '/var/run', link: '../run' },
     { path: '/etc/passwd', text: 'root:x:0:0:root:/root:/bin/sh\n', mode: 0o644 },
     { path: '/etc/group', text: 'root:x:0:\n', mode: 0o644 },
+    // Protocol names as a kind node (Debian, netbase) has them: nft lists `tcp`, not `6`, in concatenated map keys.
+    { path: '/etc/protocols', text: 'icmp\t1\tICMP\ntcp\t6\tTCP\nudp\t17\tUDP\nsctp\t132\tSCTP\n', mode: 0o644 },
     { path: '/var/www/index.html', text: 'podnet test bed\n', mode: 0o644 },
     { path: '/var/www/cgi-bin/clientip', text: CLIENT_IP_CGI, mode: 0o755 },
     { path: '/var/www/cgi-bin/hostname', text: HOSTNAME_CGI, mode: 0o755 },
