@@ -11,9 +11,9 @@ describe('built-in lab packs', function () {
   this.timeout(240_000);
   const mode = testableModes()[0];
 
-  it('are all there: one per claim of the article (01-10), then the lessons of later issues (routed or overlay: 13)', () => {
+  it('are all there: one per claim of the article (01-10), then the lessons of later issues (Services: 11, 12; routed or overlay: 13)', () => {
     assert.deepEqual(packs.slice(0, 10).map((p) => p.slice(0, 3)), ['01-', '02-', '03-', '04-', '05-', '06-', '07-', '08-', '09-', '10-']);
-    assert.ok(packs.includes('13-routed-or-overlay'), packs.join(', '));
+    for (const id of ['11-stable-address', '12-reach-from-outside', '13-routed-or-overlay']) assert.ok(packs.includes(id), packs.join(', '));
   });
 
   for (const dir of packs) {
