@@ -20,7 +20,7 @@ export function tryParseCIDR(value: string): Cidr | undefined {
   try {
     return parseCIDR(value);
   } catch {
-    return undefined;
+    return undefined; // the caller asked without reporting: the field's own check says what is wrong
   }
 }
 

@@ -169,7 +169,7 @@ function tryIPv4(s: string): number | undefined {
   try {
     return parseIPv4(s);
   } catch {
-    return undefined;
+    return undefined; // a bad clusterIP is reported at its own field; here it only takes no address
   }
 }
 
