@@ -16,12 +16,12 @@ export function kindIncompatibility(pack: Pick<LabPack, 'topology' | 'steps'>): 
   if (t.dockerHost) return 'its topology has a Docker-style NAT host, which is part of the embedded lab only (a kind cluster has no such host)';
   if (t.client) return 'its topology has an outside client, a machine on the node network that is no node; the embedded lab builds it, a kind cluster has none';
   if (t.network.subnets) return 'its topology puts the nodes on several subnets joined by a router, which only the embedded lab builds';
-  if (t.services?.length) {
-    return 'its topology has Services, and `podnet lab run --kind` makes only the pack\'s Pods on the cluster (Services there are made with kubectl, not by PodNet)';
-  }
   for (const step of pack.steps) {
     for (const action of step.actions) {
-      if (action.run[1] === 'service') return `its action ${step.id}/${action.id} runs podnet service ${action.run[2] ?? ''}, which changes Services only in the embedded lab (on a cluster they are made with kubectl)`;
+      if (action.run[1] === 'service') {
+        // The topology's own Services are made on the cluster by `lab run --kind`; a learner's `podnet service` is the embedded lab's only.
+        return `its action ${step.id}/${action.id} runs podnet service ${action.run[2] ?? ''}, which changes Services only in the embedded lab (on a cluster they are made with kubectl)`;
+      }
       const flag = action.run.slice(0, action.run.includes('--') ? action.run.indexOf('--') : undefined).find((a) => Object.hasOwn(EMBEDDED_FLAGS, a.split('=')[0]));
       if (flag) return `its action ${step.id}/${action.id} uses ${flag.split('=')[0]}, ${EMBEDDED_FLAGS[flag.split('=')[0]]}, which a cluster does not have`;
     }

@@ -7,8 +7,8 @@ import { installKindStandIn, type KindStandIn } from '../support/kindStandIn/ins
 
 const CLI = resolve(__dirname, '../../dist/cli.js');
 
-/** The built-in packs with no Docker-style host and no --wire/--docker-host action, in order. */
-const ON_KIND = ['own-ip', 'shared-netns', 'veth-bridge', 'same-node-journey', 'cross-node-journey', 'ephemeral-ips'];
+/** The built-in packs with no Docker-style host, outside client or router and no --wire/--docker-host/--client/--router action, in order. */
+const ON_KIND = ['own-ip', 'shared-netns', 'veth-bridge', 'same-node-journey', 'cross-node-journey', 'ephemeral-ips', 'stable-address'];
 
 for (const cni of ['bridge', 'kindnet'] as const) describe(`every built-in pack that can run on kind, on a --cni ${cni} cluster made with the kind stand-in (prints passed/total checks per pack)`, function () {
   this.timeout(1_800_000);

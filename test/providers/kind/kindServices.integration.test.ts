@@ -75,10 +75,9 @@ describe('Services on kind: podnet kind create --topology with services:, on the
     await tablesUntil((text) => text.includes(dnatC), 'the endpoint chain of pod-c');
     for (const node of nodes) {
       const text = await table(node);
-      // The node image's nft prints the protocol of a concatenated key as its number (6) where newer ones print tcp.
-      assert.match(text, /10\.96\.0\.100 \. (tcp|6) \. 80 : goto service-\w+-default\/web\/tcp\//, `${node}: web in service-ips`);
-      assert.match(text, /(tcp|6) \. 30081 : goto external-\w+-default\/pick-a\/tcp\//, `${node}: pick-a in service-nodeports`);
-      const dropsLocal = /(tcp|6) \. 30081 comment "default\/pick-a" : drop/.test(text);
+      assert.match(text, /10\.96\.0\.100 \. tcp \. 80 : goto service-\w+-default\/web\/tcp\//, `${node}: web in service-ips`);
+      assert.match(text, /tcp \. 30081 : goto external-\w+-default\/pick-a\/tcp\//, `${node}: pick-a in service-nodeports`);
+      const dropsLocal = /tcp \. 30081 comment "default\/pick-a" : drop/.test(text);
       assert.equal(dropsLocal, node !== `${name}-worker`, `${node}: NodePort 30081 (Local) dropped exactly where pod-a is not`);
     }
   });
