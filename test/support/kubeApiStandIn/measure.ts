@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ClusterWatcher } from '../../../src/providers/kube/api/clusterWatcher';
 import { loadKubeTarget } from '../../../src/providers/kube/api/kubeconfig';
 import { writeKubeconfig } from './kubeconfigFile';
+import { printMeasurements, quantiles } from './measureReport';
 import { KubeApiStandIn } from './server';
 
 /** The measured numbers, in milliseconds. */
@@ -65,8 +66,7 @@ export async function measureWatcher(podCount = 1000, events = 200): Promise<Wat
       latencies.push(performance.now() - start);
     }
     watcher.stop();
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    const at = quantiles(latencies);
     return { pods: podCount, listToPodsMs, eventMedianMs: at(0.5), eventP90Ms: at(0.9), events };
   } finally {
     await standIn.close();
@@ -74,12 +74,4 @@ export async function measureWatcher(podCount = 1000, events = 200): Promise<Wat
   }
 }
 
-if (require.main === module) {
-  measureWatcher().then(
-    (m) => console.log(JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))),
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) printMeasurements(measureWatcher());

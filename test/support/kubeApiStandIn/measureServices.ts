@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ClusterWatcher } from '../../../src/providers/kube/api/clusterWatcher';
 import { loadKubeTarget } from '../../../src/providers/kube/api/kubeconfig';
 import { writeKubeconfig } from './kubeconfigFile';
+import { printMeasurements, quantiles } from './measureReport';
 import { KubeApiStandIn } from './server';
 import { endpointSliceObject, serviceObject } from './serviceObjects';
 
@@ -53,8 +54,7 @@ export async function measureServiceWatch(count = 100, events = 200): Promise<Re
       latencies.push(performance.now() - start);
     }
     watcher.stop();
-    latencies.sort((a, b) => a - b);
-    const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+    const at = quantiles(latencies);
     return { services: count, endpointsEach: 3, listToServicesMs: listMs, sliceToChangeMedianMs: at(0.5), sliceToChangeP90Ms: at(0.9), events };
   } finally {
     await standIn.close();
@@ -62,12 +62,4 @@ export async function measureServiceWatch(count = 100, events = 200): Promise<Re
   }
 }
 
-if (require.main === module) {
-  measureServiceWatch().then(
-    (m) => console.log(JSON.stringify(m, (_k, v: unknown) => (typeof v === 'number' ? Math.round(v * 100) / 100 : v))),
-    (e: unknown) => {
-      console.error(e);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) printMeasurements(measureServiceWatch());
