@@ -54,7 +54,9 @@ const LABEL_HINT = 'write labels like app: web or app.kubernetes.io/name: web; q
 export function readLabels(r: SpecReader, node: Node | undefined, path: string): Record<string, string> | undefined {
   if (node === undefined) return undefined;
   if (!isMap(node)) {
-    r.fail(path, `${path} must be a mapping of label keys to values, got ${isScalar(node) ? `'${String(node.value)}'` : 'a list'}`, 'write it like `{app: web}`');
+    // A list under a Service's selector is most likely meant as Pod names, which go in the Service's `pods:` key.
+    const hint = !isScalar(node) && path.endsWith('.selector') ? 'write it like `{app: web}`, or list Pod names under `pods:` instead' : 'write it like `{app: web}`';
+    r.fail(path, `${path} must be a mapping of label keys to values, got ${isScalar(node) ? `'${String(node.value)}'` : 'a list'}`, hint);
     return undefined;
   }
   const labels: Record<string, string> = {};

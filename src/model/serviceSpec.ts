@@ -111,8 +111,10 @@ function readSelector(r: SpecReader, f: Fields, path: string, who: string): Serv
     const pods = items.map((item, j) => podName(r, item, `${path}.pods[${j}]`));
     return { pods };
   }
-  const labels = readLabels(r, f.get('selector'), `${path}.selector`) ?? {};
-  if (hasLabels && Object.keys(labels).length === 0) r.fail(`${path}.selector`, `${path}.selector has no labels`, 'give at least one label, e.g. `selector: {app: web}`');
+  const read = readLabels(r, f.get('selector'), `${path}.selector`);
+  const labels = read ?? {};
+  // undefined: the selector is not a mapping, and readLabels has said so (one error, no 'has no labels' after it)
+  if (hasLabels && read && Object.keys(labels).length === 0) r.fail(`${path}.selector`, `${path}.selector has no labels`, 'give at least one label, e.g. `selector: {app: web}`');
   return { labels };
 }
 

@@ -119,6 +119,12 @@ describe('serviceSpec (topology files with Services)', () => {
       expectError(withServices('  - {name: web, port: 80}'), { field: 'services[0]', line: 7, message: /selects no Pods: it has neither selector nor pods/, hint: /selector: \{app: web\}/ });
     });
 
+    it('a list under selector points to pods: for Pod names; a list of Pod labels does not', () => {
+      expectError(withServices('  - {name: web, selector: [pod-a], port: 80}'), { field: 'services[0].selector', line: 7, message: /got a list/, hint: /pods:/ });
+      const e = expectError(y('nodes: [{name: node1}]', 'pods: [{name: pod-a, node: node1, labels: [web]}]'), { field: 'pods[0].labels', line: 2, message: /got a list/ });
+      assert.doesNotMatch(e.hint ?? '', /pods:/);
+    });
+
     it('a Service that is not a mapping is one error, with no follow-on errors', () => {
       expectError(withServices('  - web'), { field: 'services[0]', line: 7, message: /services\[0\] \(a Service\) must be a mapping/ });
     });
