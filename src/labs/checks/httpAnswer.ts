@@ -21,7 +21,7 @@ export function httpDestination(st: LabStatus, to: string, port: number | undefi
   const svc = findService(st, to);
   if (svc) {
     const p = port ?? svc.ports[0]?.port;
-    return p === undefined ? `Service ${to} has no port` : { host: svc.clusterIP, port: p, label: `Service ${to} (${svc.clusterIP}:${p})` };
+    return p === undefined ? `Service ${to} has no port, so the check does not know where to send the request` : { host: svc.clusterIP, port: p, label: `Service ${to} (${svc.clusterIP}:${p})` };
   }
   const [literal, literalPort] = /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(to) ? to.split(':') : [];
   const named = resolveTarget(st, to);
@@ -29,7 +29,7 @@ export function httpDestination(st: LabStatus, to: string, port: number | undefi
   if (!host) return `${to} is not in the lab right now, so there is nothing to send the request to`;
   const web = findPod(st, to)?.containers.find((c) => c.workload === 'web' && c.port !== undefined)?.port;
   const p = port ?? (literalPort ? Number(literalPort) : web);
-  if (p === undefined) return `no port is given for ${to}, so the check does not know where to send the request`;
+  if (p === undefined) return `No port is given for ${to}, so the check does not know where to send the request`;
   return { host, port: p, label: named ? `${to} (${host}:${p})` : `${host}:${p}` };
 }
 
@@ -61,7 +61,7 @@ async function eachAnswers(lab: LabProvider, check: HttpCheck, st: LabStatus, fr
       return { passed: false, message: `GET number ${i + 1} of ${who} got no answer: ${(e as Error).message.slice(0, 240)}.` };
     }
     const bad = verdict(answer, check, st, who);
-    if (bad) return { passed: false, message: `${bad.charAt(0).toUpperCase()}${bad.slice(1)}.` };
+    if (bad) return { passed: false, message: `${bad}.` };
     seen.push(answer.pod);
     for (const p of left) if (answeredBy(findPod(st, p) ?? { name: p }, answer.pod)) left.delete(p);
   }
@@ -77,7 +77,7 @@ export const httpAnswer: CheckEvaluator<'httpAnswer'> = async (check, { lab }) =
   const from = resolveTarget(st, check.from);
   if (!from) return { passed: false, message: `${check.from} is not in the lab right now, so it cannot send the request.` };
   const to = httpDestination(st, check.to, check.port);
-  if (typeof to === 'string') return { passed: false, message: `${to.charAt(0).toUpperCase()}${to.slice(1)}.` };
+  if (typeof to === 'string') return { passed: false, message: `${to}.` };
   if (check.each) return eachAnswers(lab, check, st, from, to);
   const who = `${from.label}'s GET to ${to.label}`;
   let answer: SourceAnswer;
@@ -91,6 +91,6 @@ export const httpAnswer: CheckEvaluator<'httpAnswer'> = async (check, { lab }) =
   const said = `${answer.pod || 'the server'} answered and saw the request come from ${answer.sawSource}${ownerOf(st, answer.sawSource) ? ` (${ownerOf(st, answer.sawSource)})` : ''}`;
   if (check.expect === false) return { passed: false, message: `${who} was answered, but this step expects no answer: ${said}.` };
   const bad = verdict(answer, check, st, who);
-  if (bad) return { passed: false, message: `${bad.charAt(0).toUpperCase()}${bad.slice(1)}.` };
+  if (bad) return { passed: false, message: `${bad}.` };
   return { passed: true, message: `${who}: ${said}.` };
 };
