@@ -45,8 +45,9 @@ function ttlCheck(hops: Hop[]): Verification['ttlCheck'] {
   if (hops.length === 1 && hops[0].decision === 'drop') return { ok: true, detail: `${hops[0].headers.ttl}: the packet never left ${hops[0].where}` };
   const observed = hops.filter((h) => h.observation?.observed && h.observation.headers?.ttl !== undefined);
   const wrong = observed.filter((h) => h.observation!.headers!.ttl !== h.headers.ttl);
-  // Inside a VXLAN tunnel a router lowers only the outer packet's TTL, not the probe's.
-  const routers = hops.filter((h) => h.decision === 'forward' && !h.outer).map((h) => h.where);
+  // Inside a VXLAN tunnel a router lowers only the outer packet's TTL, not the probe's; a hairpin 'forward' that br_netfilter
+  // bridges back out of the port it came in on keeps it too: only a hop that lowers the probe's TTL counts as routing.
+  const routers = hops.filter((h, i) => h.decision === 'forward' && !h.outer && (i === 0 || h.headers.ttl < hops[i - 1].headers.ttl)).map((h) => h.where);
   const bridges = [...new Set(hops.filter((h) => h.decision.startsWith('bridge')).map((h) => `${h.where}`))];
   const first = hops[0]?.headers.ttl;
   const last = [...observed].pop()?.observation?.headers?.ttl;

@@ -50,6 +50,16 @@ describe('probeOutcome and the trace verdict', () => {
     assert.doesNotMatch(text, /UNEXPECTED|every predicted hop was observed/);
   });
 
+  it('a hairpin Service trace (br_netfilter bridges the DNATed frame back, TTL kept) names no namespace as lowering the TTL', () => {
+    const t = observed(predictTrace(loadFixture('services-overlay.json'), { from: 'pod-a', to: 'web' }, { prefer: '10.244.1.2' }));
+    assert.ok(t.hops.some((h) => h.decision === 'forward'), 'the hairpin has a forward hop');
+    const v = summarize(t, 'an HTTP GET', ok);
+    assert.equal(v.ttlCheck.ok, true);
+    assert.match(v.ttlCheck.detail, /^64 -> 64: minus one in no namespace \(routing\)/);
+    const routed = observed(predictTrace(loadFixture('services-overlay.json'), { from: 'pod-a', to: 'web' }, { prefer: '10.244.2.2' }));
+    assert.match(summarize(routed, 'an HTTP GET', ok).ttlCheck.detail, /^64 -> 62: minus one in node1, node2 \(routing\)/);
+  });
+
   it('TCP answered: ANSWERED and exit 0; an HTTP error status is still an answer', () => {
     const t = observed(predictTrace(loadFixture('article.json'), { from: 'pod-a', to: 'pod-c', port: 8080 }));
     t.verification = summarize(t, 'an HTTP GET', { ...ok, stdout: '{"sawSource":"10.244.1.2"}' });
