@@ -32,6 +32,13 @@ function silence(t: TraceResult, what: string): ProbeOutcome {
   return { kind: 'no-reply', detail: `${what}${at ? `, although the request arrived at ${at}` : ''}` };
 }
 
+/** The namespace whose reject rule the prediction says stops the probe (e.g. a Service without endpoints), if one does. */
+function rejectedAt(t: TraceResult): string | undefined {
+  const last = t.hops[t.hops.length - 1];
+  if (t.disposition !== 'DROPPED_BY_RULE' || last?.decision !== 'drop') return undefined;
+  return last.rows.some((r) => r.kind === 'filter' && r.rule.verdict === 'reject') ? last.where : undefined;
+}
+
 function firstLine(out: ProbeOutput): string {
   return (out.stderr.trim() || out.stdout.trim()).split('\n')[0] ?? '';
 }
@@ -40,6 +47,8 @@ function tcpOutcome(t: TraceResult, out: ProbeOutput): ProbeOutcome {
   const to = `${t.request.to.ip}:${t.request.port}`;
   const said = firstLine(out);
   if (out.code === 0) return { kind: 'answered', detail: `${to} accepted the connection and answered the HTTP GET` };
+  const rejecter = rejectedAt(t);
+  if (REFUSED.test(said) && rejecter) return { kind: 'refused', detail: `the connection to ${to} was refused by the reject rule in ${rejecter}, as predicted, before it reached any socket (${said})` };
   if (REFUSED.test(said)) return { kind: 'refused', detail: `the connection to ${to} was refused (a TCP reset answered the SYN): nothing listens on port ${t.request.port} there (${said})` };
   if (RESET.test(said)) return { kind: 'reset', detail: `the connection to ${to} was reset by the other end (${said})` };
   if (/server returned error|HTTP\/\d/i.test(`${out.stderr}${out.stdout}`)) return { kind: 'answered', detail: `${to} accepted the connection and answered with an HTTP error (${said})` };
@@ -60,6 +69,8 @@ function udpOutcome(t: TraceResult, out: ProbeOutput): ProbeOutcome {
   const to = `${t.request.to.ip}:${t.request.port}`;
   if (out.stdout.trim()) return { kind: 'answered', detail: `${to} sent a datagram back` };
   const said = firstLine(out);
+  const rejecter = rejectedAt(t);
+  if (REFUSED.test(said) && rejecter) return { kind: 'refused', detail: `an ICMP port unreachable came back from the reject rule in ${rejecter}, as predicted (${said})` };
   if (REFUSED.test(said)) return { kind: 'refused', detail: `an ICMP port unreachable came back: nothing listens on UDP port ${t.request.port} at ${t.request.to.ip} (${said})` };
   if (UNREACHABLE.test(said)) return { kind: 'unreachable', detail: `an ICMP error came back: ${said}` };
   const at = arrivedAt(t);

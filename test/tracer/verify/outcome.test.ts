@@ -60,6 +60,14 @@ describe('probeOutcome and the trace verdict', () => {
     assert.match(summarize(routed, 'an HTTP GET', ok).ttlCheck.detail, /^64 -> 62: minus one in node1, node2 \(routing\)/);
   });
 
+  it("a Service without endpoints: the refusal is kube-proxy's reject rule where predicted, not 'nothing listens'", () => {
+    const t = observed(predictTrace(loadFixture('services-overlay.json'), { from: 'pod-a', to: 'empty' }));
+    const v = summarize(t, 'an HTTP GET', { code: 1, stdout: '', stderr: "wget: can't connect to remote host (10.96.0.102): Connection refused\n" });
+    assert.equal(v.outcome.kind, 'refused');
+    assert.match(v.outcome.detail, /refused by the reject rule in node1, as predicted/);
+    assert.doesNotMatch(v.outcome.detail, /nothing listens|TCP reset/);
+  });
+
   it('TCP answered: ANSWERED and exit 0; an HTTP error status is still an answer', () => {
     const t = observed(predictTrace(loadFixture('article.json'), { from: 'pod-a', to: 'pod-c', port: 8080 }));
     t.verification = summarize(t, 'an HTTP GET', { ...ok, stdout: '{"sawSource":"10.244.1.2"}' });
