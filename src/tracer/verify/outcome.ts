@@ -39,6 +39,12 @@ function rejectedAt(t: TraceResult): string | undefined {
   return last.rows.some((r) => r.kind === 'filter' && r.rule.verdict === 'reject') ? last.where : undefined;
 }
 
+/** An unreachable error from the sender's own kernel: predicted to stop in the sender, no ICMP error came from anywhere. */
+function localUnreachable(t: TraceResult, line: string): ProbeOutcome | undefined {
+  if (t.hops.length !== 1 || t.hops[0].decision !== 'drop') return undefined;
+  return { kind: 'unreachable', detail: `${t.hops[0].where}'s own kernel refused to send it, as predicted (nothing left ${t.hops[0].where}): ${line}` };
+}
+
 function firstLine(out: ProbeOutput): string {
   return (out.stderr.trim() || out.stdout.trim()).split('\n')[0] ?? '';
 }
@@ -53,7 +59,7 @@ function tcpOutcome(t: TraceResult, out: ProbeOutput): ProbeOutcome {
   if (RESET.test(said)) return { kind: 'reset', detail: `the connection to ${to} was reset by the other end (${said})` };
   if (/server returned error|HTTP\/\d/i.test(`${out.stderr}${out.stdout}`)) return { kind: 'answered', detail: `${to} accepted the connection and answered with an HTTP error (${said})` };
   if (out.timedOut || TIMED_OUT.test(said)) return silence(t, `no answer to the connection attempt to ${to} came back`);
-  if (UNREACHABLE.test(said)) return { kind: 'unreachable', detail: `an ICMP error came back: ${said}` };
+  if (UNREACHABLE.test(said)) return localUnreachable(t, said) ?? { kind: 'unreachable', detail: `an ICMP error came back: ${said}` };
   return { kind: 'unknown', detail: `the probe ended with exit ${out.code} and the outcome cannot be told from its output: ${said || 'no output'}` };
 }
 
@@ -61,7 +67,7 @@ function icmpOutcome(t: TraceResult, out: ProbeOutput): ProbeOutcome {
   if (out.code === 0) return { kind: 'answered', detail: `an echo reply from ${t.request.to.ip} came back` };
   const said = `${out.stdout}\n${out.stderr}`;
   const line = said.split('\n').find((l) => UNREACHABLE.test(l));
-  if (line) return { kind: 'unreachable', detail: `an ICMP error came back instead of an echo reply: ${line.trim()}` };
+  if (line) return localUnreachable(t, line.trim()) ?? { kind: 'unreachable', detail: `an ICMP error came back instead of an echo reply: ${line.trim()}` };
   return silence(t, `no echo reply from ${t.request.to.ip} came back within 1 s`);
 }
 

@@ -48,6 +48,9 @@ describe('probeOutcome and the trace verdict', () => {
     const text = formatTrace(t);
     assert.match(text, /it never left docker-host, as predicted/);
     assert.doesNotMatch(text, /UNEXPECTED|every predicted hop was observed/);
+    assert.equal(t.verification.outcome.kind, 'unreachable');
+    assert.match(t.verification.outcome.detail, /^docker-host's own kernel refused to send it, as predicted/);
+    assert.doesNotMatch(t.verification.outcome.detail, /ICMP error came back/, 'no ICMP error came from anywhere');
   });
 
   it('a hairpin Service trace (br_netfilter bridges the DNATed frame back, TTL kept) names no namespace as lowering the TTL', () => {
