@@ -75,7 +75,7 @@ function checkClusterIP(range: Cidr, existing: readonly ServiceSpec[], value: un
       const ip = formatIPv4(range.network + host);
       if (!taken.has(ip)) return ip;
     }
-    throw new LabError(`the service range ${formatIPv4(range.network)}/${range.prefix} has no free address left`, 'CONFLICT', 'clusterIP');
+    throw new LabError(`the service range ${formatIPv4(range.network)}/${range.prefix} has no free address left; delete a Service first`, 'CONFLICT', 'clusterIP');
   }
   let ip: number;
   try {
@@ -86,10 +86,10 @@ function checkClusterIP(range: Cidr, existing: readonly ServiceSpec[], value: un
     throw err;
   }
   if (typeof value !== 'string' || !cidrContains(range, ip) || ip === range.network || ip === broadcastAddress(range)) {
-    throw bad(`clusterIP ${String(value)} is not a host address of the service range ${formatIPv4(range.network)}/${range.prefix}`, 'clusterIP');
+    throw bad(`clusterIP ${String(value)} is not a host address of the service range ${formatIPv4(range.network)}/${range.prefix}; pick one inside it, or leave it out to get the next free one`, 'clusterIP');
   }
   const owner = existing.find((s) => s.clusterIP === formatIPv4(ip));
-  if (owner) throw new LabError(`clusterIP ${value} is already Service ${owner.name}'s`, 'CONFLICT', 'clusterIP');
+  if (owner) throw new LabError(`clusterIP ${value} is already Service ${owner.name}'s; pick another, or leave it out to get the next free one`, 'CONFLICT', 'clusterIP');
   return formatIPv4(ip);
 }
 
@@ -98,12 +98,12 @@ function checkNodePort(existing: readonly ServiceSpec[], value: unknown): number
   const [low, high] = SERVICE_DEFAULTS.nodePortRange;
   if (value === undefined) {
     const port = nextFreePort(SERVICE_DEFAULTS.nodePort, taken);
-    if (port === undefined) throw new LabError(`every node port ${low}-${high} is taken`, 'CONFLICT', 'nodePort');
+    if (port === undefined) throw new LabError(`every node port ${low}-${high} is taken; delete a NodePort Service first`, 'CONFLICT', 'nodePort');
     return port;
   }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < low || value > high) throw bad(`nodePort ${String(value)} is outside the NodePort range ${low}-${high}`, 'nodePort');
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < low || value > high) throw bad(`nodePort ${String(value)} is outside the NodePort range ${low}-${high}; pick a port from ${low} to ${high}, or leave it out to get a free one`, 'nodePort');
   const owner = existing.find((s) => s.nodePort === value);
-  if (owner) throw new LabError(`nodePort ${value} is already used by Service ${owner.name}`, 'CONFLICT', 'nodePort');
+  if (owner) throw new LabError(`nodePort ${value} is already used by Service ${owner.name}; pick another, or leave it out to get a free one`, 'CONFLICT', 'nodePort');
   return value;
 }
 
@@ -121,7 +121,7 @@ export function validateServiceAddition(
   topology: Topology, existing: readonly ServiceSpec[], req: ServiceRequest, pods: readonly { name: string }[] = topology.pods,
 ): ServiceSpec {
   const name = checkName(topology, existing, pods, req?.name);
-  if (existing.length >= MAX_SERVICES) throw new LabError(`the lab already has ${existing.length} Services, its limit`, 'CONFLICT', 'name');
+  if (existing.length >= MAX_SERVICES) throw new LabError(`the lab already has ${existing.length} Services, its limit; delete one first`, 'CONFLICT', 'name');
   const selector = checkSelector(req.selector, pods);
   const port = checkPort(req.port, 'port');
   const targetPort = req.targetPort === undefined ? port : checkPort(req.targetPort, 'targetPort');

@@ -61,7 +61,7 @@ describe('serviceRequest', () => {
     it('rejects a nodePort outside 30000-32767, a taken one, and one on a ClusterIP Service', () => {
       for (const nodePort of [29999, 32768, 8080]) rejects({ ...WEB, type: 'NodePort', nodePort }, 'BAD_REQUEST', 'nodePort');
       const e = rejects({ ...WEB, name: 'web2', type: 'NodePort', nodePort: 30080 }, 'CONFLICT', 'nodePort', [add({ ...WEB, type: 'NodePort' })]);
-      assert.match(e.message, /already used by Service web/);
+      assert.match(e.message, /already used by Service web; pick another, or leave it out/, 'says what to do');
       rejects({ ...WEB, nodePort: 30100 }, 'BAD_REQUEST', 'nodePort');
       rejects({ ...WEB, externalTrafficPolicy: 'Local' }, 'BAD_REQUEST', 'externalTrafficPolicy');
     });
@@ -69,7 +69,7 @@ describe('serviceRequest', () => {
     it('rejects a clusterIP outside the service range, its network or broadcast address, a taken one and a non-address', () => {
       for (const clusterIP of ['10.112.0.1', '10.96.0.0', '10.111.255.255', '192.168.1.100']) rejects({ ...WEB, clusterIP }, 'BAD_REQUEST', 'clusterIP');
       const e = rejects({ ...WEB, name: 'web2', clusterIP: '10.96.0.100' }, 'CONFLICT', 'clusterIP', [add(WEB)]);
-      assert.match(e.message, /already Service web's/);
+      assert.match(e.message, /already Service web's; pick another, or leave it out/, 'says what to do');
       const bad = rejects({ ...WEB, clusterIP: '10.96.0' }, 'BAD_REQUEST', 'clusterIP');
       assert.ok(bad.cause instanceof Error, 'the parse error is kept as the cause');
     });
