@@ -42,7 +42,11 @@ export function probeAlternatives(t: TraceResult, extra = 0): Probe[] {
   }
   const label = `one UDP datagram to ${to.ip}:${port}`;
   const input = `${'.'.repeat(extra)}${UDP_TEXT}`;
-  return [['busybox', 'nc'], ['nc']].map((p) => ({ argv: [...p, '-u', '-w', '1', to.ip, String(port)], input, label }));
+  const nc = [['busybox', 'nc'], ['nc']].map((p) => ({ argv: [...p, '-u', '-w', '1', to.ip, String(port)], input, label }));
+  // Without a UDP-capable nc (Debian's busybox nc has no -u; the lab's Pods have only busybox), bash's /dev/udp sends the
+  // datagram: a fixed script, the address and port as its arguments (never part of the script). It waits for no answer.
+  const bash = { argv: ['bash', '-c', 'exec cat > "/dev/udp/$1/$2"', 'podnet-udp-probe', to.ip, String(port)], input, label };
+  return [...nc, bash];
 }
 
 /** True when a probe program cannot send this probe: missing, or built without the option (Debian's busybox nc has no -u). */
