@@ -4,6 +4,7 @@ import { Conntrack, type NatRecord, replyMismatch } from './conntrack';
 import { endpointProto, resolveEndpoint } from './endpoints';
 import { NetIndex } from './netIndex';
 import { serviceSummary } from './serviceHop';
+import { explainOutsideStop } from './outsideStop';
 import { explainRouterStop } from './underlay';
 import type { PacketHeaders, ReturnPath, TraceRequest, TraceResult } from './types';
 import { EPHEMERAL_PORT, INITIAL_TTL, Stop, Walker } from './walker';
@@ -35,6 +36,7 @@ export function predictTrace(snapshot: Snapshot, req: TraceRequest, opts: { pref
     result.disposition = e.disposition;
     result.reason = e.reason;
     explainRouterStop(snapshot, result);
+    explainOutsideStop(snapshot, result);
   }
   if (walker.service) result.service = serviceSummary(walker.service);
   if (result.disposition === 'DELIVERED') result.returnPath = predictReturn(net, result, walker.natAt);

@@ -25,7 +25,7 @@ export function decapSentence(where: string, dev: string, inner: PacketHeaders, 
 export function routerNoRouteWhy(subnets: string[], owner?: { node: string; ip: string; podCIDR: string }, sender?: string): string {
   const knows = subnets.length ? `only the node subnets (${subnets.join(', ')})` : 'only the node subnets';
   const direct = owner
-    ? `${sender ?? 'the sending node'} could not use the direct route ${owner.podCIDR} via ${owner.ip} (${owner.node}), because a next hop must be on the node's own link `
+    ? `${sender ?? 'The sending node'} could not use the direct route ${owner.podCIDR} via ${owner.ip} (${owner.node}), because a next hop must be on the node's own link `
       + 'and the kernel refuses one across a router'
     : 'a direct route to another node\'s Pod CIDR needs that node on the same link';
   return `A router between subnets knows ${knows}, not the Pod CIDRs. ${direct}; `

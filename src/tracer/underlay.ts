@@ -23,6 +23,8 @@ export function explainRouterStop(snapshot: Snapshot, result: TraceResult): void
   const last = result.hops[result.hops.length - 1];
   // Inside a VXLAN tunnel the router routes the outer packet (node to node): the Pod address is not what it failed on.
   if (result.disposition !== 'NO_ROUTE' || !last || !last.namespace.startsWith('router/') || last.outer) return;
+  // Only a packet from a node or a Pod had a node route to miss; the outside client's is explained by explainOutsideStop.
+  if (!/^(node|pod)\//.test(result.hops[0].namespace)) return;
   const dst = last.headers.dstIP;
   const owner = snapshot.cluster.nodes.find((n) => n.podCIDR && cidrContains(n.podCIDR, dst));
   const inPods = owner !== undefined || (snapshot.cluster.clusterCIDR !== undefined && cidrContains(snapshot.cluster.clusterCIDR, dst));
