@@ -4,6 +4,7 @@
  * starts one that outlives the call (the lab sandbox, containers, the mount holder), its output going to a file or pipe.
  */
 import { type ChildProcess, spawn, type StdioOptions } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 
@@ -97,6 +98,62 @@ function collect(stream: NodeJS.ReadableStream, cap: number, onText?: (text: str
   };
 }
 
+/** The parent of every process in /proc (a process that ends while it is read is left out). */
+function parentsByPid(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // it ended between the listing and the read: nothing to kill
+    }
+    // `pid (comm) state ppid ...`: comm may hold spaces and parentheses, so split after the last ')'.
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry));
+    children.set(ppid, list);
+  }
+  return children;
+}
+
+/**
+ * Sends `sig` to the child and everything it started (found through /proc): a command run through nsenter leaves its real
+ * process as a grandchild, which would otherwise outlive a timeout and hold the caller's pipes open.
+ */
+export function killTree(child: ChildProcess, sig: NodeJS.Signals): void {
+  const pids: number[] = [];
+  if (child.pid !== undefined) {
+    const byParent = parentsByPid();
+    for (let i = 0, queue = [child.pid]; i < queue.length; i++) {
+      for (const c of byParent.get(queue[i]) ?? []) {
+        pids.push(c);
+        queue.push(c);
+      }
+    }
+  }
+  child.kill(sig);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // Already gone (ESRCH) or not ours to signal (EPERM): either way there is nothing more this call can do.
+    }
+  }
+}
+
+/** After a kill, stop waiting for pipes a process outside our reach may still hold: end them 1 s after the child exits. */
+function releasePipesAfterKill(child: ChildProcess, killed: () => boolean): void {
+  child.once('exit', () => {
+    if (!killed()) return;
+    setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, 1000).unref();
+  });
+}
+
 /** Runs argv to completion and resolves with its result, whatever the exit code; the one place that spawns a process and waits for it. */
 export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
@@ -110,13 +167,14 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
     let aborted = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killTree(child, 'SIGKILL');
     }, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const onAbort = () => {
       aborted = true;
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+      killTree(child, 'SIGTERM');
+      setTimeout(() => killTree(child, 'SIGKILL'), 2000).unref();
     };
+    releasePipesAfterKill(child, () => timedOut || aborted);
     if (opts.signal?.aborted) onAbort();
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
     const cap = opts.maxOutputBytes ?? Infinity;
@@ -173,7 +231,7 @@ export function runAttached(argv: readonly string[], opts: { env?: NodeJS.Proces
     let timedOut = false;
     const timer = opts.timeoutMs ? setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killTree(child, 'SIGKILL');
     }, opts.timeoutMs) : undefined;
     const forward = (sig: NodeJS.Signals) => child.kill(sig);
     process.on('SIGINT', forward).on('SIGTERM', forward);

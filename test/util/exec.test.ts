@@ -1,9 +1,20 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { RunError, ToolMissingError, prettyCommand, run, runOk } from '../../src/util/exec';
 
 /** argv that runs a line of JavaScript in a fresh node process. */
 function node(script: string): string[] {
   return [process.execPath, '-e', script];
+}
+
+/** True while `pid` runs; a zombie (killed, not yet reaped by whoever adopted it) no longer runs. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // no /proc entry: gone
+  }
 }
 
 describe('exec', () => {
@@ -30,6 +41,16 @@ describe('exec', () => {
       assert.equal(r.timedOut, true);
       assert.equal(r.signal, 'SIGKILL');
       assert.ok(Date.now() - started < 5000, 'returned long before the child would have ended');
+    });
+
+    it('on a timeout also kills what the child started (a grandchild holding the output pipe), and does not wait for it', async () => {
+      // Like `nsenter ... -- wget`: the real program is a grandchild; it keeps stdout open and would outlive the child.
+      let grandchild = 0;
+      const r = await run(['sh', '-c', 'sleep 30 & echo $!; wait'], { timeoutMs: 500, onStdout: (t) => (grandchild ||= Number(t.trim())) });
+      assert.equal(r.timedOut, true);
+      assert.ok(grandchild > 0, 'the grandchild reported its pid');
+      await new Promise((r) => setTimeout(r, 100)); // SIGKILL is delivered at once; give the kernel a moment to end it
+      assert.equal(running(grandchild), false, 'the grandchild is gone');
     });
 
     it('rejects with a ToolMissingError naming the tool when the program does not exist', async () => {

@@ -1,11 +1,37 @@
 import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runAttached, startProcess, ToolMissingError } from '../../src/util/exec';
+
+/** True while `pid` runs; a zombie (killed, not yet reaped by whoever adopted it) no longer runs. */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // no /proc entry: gone
+  }
+}
 
 describe('exec: attached and long-lived processes (the same module as run)', () => {
   it('runAttached resolves with the exit code, 128 + N for a signal, and 124 when its timeout ran out', async () => {
     assert.equal(await runAttached(['sh', '-c', 'exit 3']), 3);
     assert.equal(await runAttached(['sh', '-c', 'kill -TERM $$']), 128 + 15);
     assert.equal(await runAttached(['sleep', '30'], { timeoutMs: 200 }), 124);
+  });
+
+  it('runAttached: a timeout also ends what the command started (the real program behind nsenter), not only the command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podnet-attached-'));
+    try {
+      const pidFile = join(dir, 'pid');
+      assert.equal(await runAttached(['sh', '-c', 'sleep 30 & echo $! > "$1"; wait', 'sh', pidFile], { timeoutMs: 500 }), 124);
+      const grandchild = Number(readFileSync(pidFile, 'utf8').trim());
+      await new Promise((r) => setTimeout(r, 100)); // SIGKILL is delivered at once; give the kernel a moment to end it
+      assert.equal(running(grandchild), false, 'the grandchild is gone');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('runAttached rejects with a ToolMissingError naming a program that does not exist', async () => {
