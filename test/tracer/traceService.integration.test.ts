@@ -21,6 +21,7 @@ services:
   - {name: web-np, selector: {app: web}, port: 80, targetPort: 8080, type: NodePort, nodePort: 30080}
   - {name: only-c, pods: [pod-c], port: 80, targetPort: 8080, type: NodePort, nodePort: 30081, externalTrafficPolicy: Local}
   - {name: empty, selector: {app: none}, port: 80, targetPort: 8080}
+  - {name: dns, selector: {app: web}, port: 53, targetPort: 5353, protocol: udp}
 client: {}
 `;
 
@@ -120,6 +121,8 @@ for (const mode of testableModes()) {
       const t = await trace(['outside', `${ips['pod-c']}:8080`], 4);
       assert.equal(t.disposition, 'NO_ROUTE');
       assert.equal(t.hops[0].namespace, 'client/outside');
+      assert.match(t.reason ?? '', /is a Pod address: outside is on the node network.*node1:30080 \(Service web-np\)/);
+      assert.match(t.verification?.outcome.detail ?? '', /^outside's own kernel refused to send it, as predicted/);
     });
 
     it('a Service without endpoints is refused, as predicted', async () => {
@@ -127,6 +130,17 @@ for (const mode of testableModes()) {
       assert.equal(t.disposition, 'DROPPED_BY_RULE');
       assert.match(t.reason ?? '', /^no endpoints: the Service selects no ready Pod/);
       assert.equal(t.verification?.outcome.kind, 'refused', t.verification?.outcome.detail);
+      assert.match(t.verification!.outcome.detail, /refused by the reject rule in node1, as predicted/);
+    });
+
+    it('Pod to a UDP Service: the datagram is sent (bash /dev/udp where busybox nc has no -u), DNAT\'ed to a candidate, every hop seen', async () => {
+      const t = await trace(['pod-a', 'dns']);
+      const v = t.verification!;
+      assert.equal(t.request.proto, 'udp');
+      assert.notEqual(v.outcome.kind, 'not-sent', v.outcome.detail);
+      assert.equal(v.matches, true, v.differences.join('; '));
+      assert.ok([ips['pod-b'], ips['pod-c']].includes(v.chosenEndpoint ?? ''), `reached ${v.chosenEndpoint}`);
+      assert.match(v.natEvidence, /^DNAT to an endpoint, source kept/);
     });
 
     it('Pod to Pod IP next to the Services: still no NAT', async () => {
