@@ -96,7 +96,7 @@ export function serviceRequestFrom(name: string, values: ServiceValues): Service
 }
 
 /** The sentence a backend without Services support (a cluster) answers with. */
-export const READ_ONLY_SERVICES = 'Services on a cluster are created with kubectl (for example kubectl expose); PodNet only reads them (podnet get svc)';
+export const READ_ONLY_SERVICES = 'Services on a cluster are created and deleted with kubectl (kubectl expose, kubectl delete service); PodNet only reads them (podnet get svc)';
 
 /** One line about a created Service: its ClusterIP, ports, NodePort and the endpoints it DNATs to. */
 export function createdLine(s: ServiceInfo): string {

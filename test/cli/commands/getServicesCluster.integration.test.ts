@@ -77,7 +77,7 @@ describe('podnet get svc|endpoints on a cluster served by the kube-apiserver sta
       const res = await podnet(...args);
       assert.equal(res.code, 1, res.stderr);
       assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
-      assert.match(res.stderr, /^podnet: Services on a cluster are created with kubectl .*PodNet only reads them/);
+      assert.match(res.stderr, /^podnet: Services on a cluster are created and deleted with kubectl .*PodNet only reads them/);
     }
     const after = JSON.parse((await podnet('get', 'svc', '-A', '-o', 'json')).stdout) as ServiceInfo[];
     assert.deepEqual(after.map((s) => s.clusterIP), ['10.96.0.10', '10.96.0.20'], 'nothing changed on the cluster');
