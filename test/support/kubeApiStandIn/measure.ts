@@ -5,10 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterWatcher } from '../../../src/providers/kube/api/clusterWatcher';
-import { loadKubeTarget } from '../../../src/providers/kube/api/kubeconfig';
-import { writeKubeconfig } from './kubeconfigFile';
-import { printMeasurements, quantiles } from './measureReport';
+import { printMeasurements, quantiles, startTimedWatcher } from './measureReport';
 import { KubeApiStandIn } from './server';
 
 /** The measured numbers, in milliseconds. */
@@ -36,16 +33,8 @@ export async function measureWatcher(podCount = 1000, events = 200): Promise<Wat
   const standIn = await KubeApiStandIn.start();
   try {
     for (let i = 0; i < podCount; i++) standIn.upsert(pod(i));
-    const target = loadKubeTarget({ kubeconfig: writeKubeconfig(dir, { target: standIn }) });
-    // Warm up module loading and the TLS session, so the numbers are the watcher's own.
-    const warm = new ClusterWatcher(target);
-    await warm.start();
-    warm.stop();
-    const watcher = new ClusterWatcher(target);
-    const t0 = performance.now();
-    await watcher.start();
+    const { watcher, listMs: listToPodsMs } = await startTimedWatcher(standIn, dir);
     const got = watcher.pods().length;
-    const listToPodsMs = performance.now() - t0;
     if (got !== podCount) throw new Error(`expected ${podCount} pods, got ${got}`);
     while (standIn.openWatches() < 2) await new Promise((r) => setTimeout(r, 10));
     const latencies: number[] = [];

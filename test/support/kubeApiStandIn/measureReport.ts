@@ -1,4 +1,23 @@
-/** What the stand-in measurement scripts share: reading quantiles off latencies, and printing a result when run directly. */
+/** What the stand-in measurement scripts share: a warmed-up watcher timed from start to listed, quantiles, printing a result. */
+import { ClusterWatcher } from '../../../src/providers/kube/api/clusterWatcher';
+import { loadKubeTarget } from '../../../src/providers/kube/api/kubeconfig';
+import { writeKubeconfig } from './kubeconfigFile';
+import type { KubeApiStandIn } from './server';
+
+/**
+ * A watcher on `standIn` (kubeconfig written in `dir`), started after a throw-away one has warmed up module loading and the
+ * TLS session so the number is the watcher's own; `listMs` is from start() to its first lists being in.
+ */
+export async function startTimedWatcher(standIn: KubeApiStandIn, dir: string): Promise<{ watcher: ClusterWatcher; listMs: number }> {
+  const target = loadKubeTarget({ kubeconfig: writeKubeconfig(dir, { target: standIn }) });
+  const warm = new ClusterWatcher(target);
+  await warm.start();
+  warm.stop();
+  const watcher = new ClusterWatcher(target);
+  const t0 = performance.now();
+  await watcher.start();
+  return { watcher, listMs: performance.now() - t0 };
+}
 
 /** A quantile reader over `samples` (sorted here, in place): at(0.5) is the median. */
 export function quantiles(samples: number[]): (q: number) => number {

@@ -5,10 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ClusterWatcher } from '../../../src/providers/kube/api/clusterWatcher';
-import { loadKubeTarget } from '../../../src/providers/kube/api/kubeconfig';
-import { writeKubeconfig } from './kubeconfigFile';
-import { printMeasurements, quantiles } from './measureReport';
+import { printMeasurements, quantiles, startTimedWatcher } from './measureReport';
 import { KubeApiStandIn } from './server';
 import { endpointSliceObject, serviceObject } from './serviceObjects';
 
@@ -26,15 +23,8 @@ export async function measureServiceWatch(count = 100, events = 200): Promise<Re
       standIn.upsert(serviceObject(svc(i)));
       standIn.upsert(slice(i, 0));
     }
-    const target = loadKubeTarget({ kubeconfig: writeKubeconfig(dir, { target: standIn }) });
-    const warm = new ClusterWatcher(target);
-    await warm.start();
-    warm.stop();
-    const watcher = new ClusterWatcher(target);
-    const t0 = performance.now();
-    await watcher.start();
+    const { watcher, listMs } = await startTimedWatcher(standIn, dir);
     const got = watcher.services()?.length;
-    const listMs = performance.now() - t0;
     if (got !== count) throw new Error(`expected ${count} Services, got ${got}`);
     while (standIn.openWatches() < 4) await new Promise((r) => setTimeout(r, 10));
     const latencies: number[] = [];
