@@ -1,20 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
 import { RunError, ToolMissingError, prettyCommand, run, runOk } from '../../src/util/exec';
+import { running } from '../support/processState';
 
 /** argv that runs a line of JavaScript in a fresh node process. */
 function node(script: string): string[] {
   return [process.execPath, '-e', script];
-}
-
-/** True while `pid` runs; a zombie (killed, not yet reaped by whoever adopted it) no longer runs. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false; // no /proc entry: gone
-  }
 }
 
 describe('exec', () => {

@@ -3,16 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAttached, startProcess, ToolMissingError } from '../../src/util/exec';
-
-/** True while `pid` runs; a zombie (killed, not yet reaped by whoever adopted it) no longer runs. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false; // no /proc entry: gone
-  }
-}
+import { running } from '../support/processState';
 
 describe('exec: attached and long-lived processes (the same module as run)', () => {
   it('runAttached resolves with the exit code, 128 + N for a signal, and 124 when its timeout ran out', async () => {
