@@ -126,11 +126,20 @@ export class Walker {
   originate(ns: NamespaceSnapshot): void {
     const rows: TableRow[] = [];
     let res = this.lookup(ns, undefined, rows);
-    if (res.local) return this.deliverLocally(ns, res, rows);
-    // A node has several addresses: like the kernel, take the route's preferred source or the out-interface's address.
-    this.packet.srcIP ||= res.route.prefsrc ?? this.net.primaryAddress(ns, res.route.dev ?? '', res.route.gateway ?? this.packet.dstIP) ?? '';
-    this.filter(ns, L3_FAMILIES, 'output', undefined, res.route.dev, rows);
-    if (this.nat.some((c) => c.field === 'dstIP')) res = this.lookup(ns, undefined, rows); // DNAT on output re-routes
+    if (res.local) {
+      // Like the kernel, the source is the local route's preferred source (127.0.0.1 for loopback), not a rewrite.
+      if (!this.reply) this.packet.srcIP = res.route.prefsrc ?? this.packet.dstIP;
+      this.filter(ns, L3_FAMILIES, 'output', undefined, 'lo', rows);
+      // A DNAT on output (a node to its own NodePort) sends the packet elsewhere: the kernel routes it again.
+      if (!this.nat.some((c) => c.field === 'dstIP')) return this.deliverLocally(ns, res, rows);
+      res = this.lookup(ns, undefined, rows);
+      if (res.local) return this.deliverLocally(ns, res, rows);
+    } else {
+      // A node has several addresses: like the kernel, take the route's preferred source or the out-interface's address.
+      this.packet.srcIP ||= res.route.prefsrc ?? this.net.primaryAddress(ns, res.route.dev ?? '', res.route.gateway ?? this.packet.dstIP) ?? '';
+      this.filter(ns, L3_FAMILIES, 'output', undefined, res.route.dev, rows);
+      if (this.nat.some((c) => c.field === 'dstIP')) res = this.lookup(ns, undefined, rows); // DNAT on output re-routes
+    }
     const dev = res.route.dev ?? '';
     rows.unshift({ kind: 'route', route: res.route, rule: res.rule });
     this.undo(ns, 'dnat');
@@ -200,12 +209,9 @@ export class Walker {
     return new Stop('LOOP', `an L3 routing loop: the packet for ${this.packet.dstIP} came back to ${ns.name} on ${iif}, the TTL falling at each pass (${ttls.join(' -> ')}); the routes that form it: ${routes.join('; ')}`);
   }
 
-  /** A packet to one of the sender's own addresses (127.0.0.1, its own IP): it loops through lo and never leaves; no NAT. */
+  /** A packet to one of the sender's own addresses (127.0.0.1, its own IP), through its output hook: it loops through lo and never leaves. */
   private deliverLocally(ns: NamespaceSnapshot, res: RouteLookup & { ok: true }, rows: TableRow[]): void {
-    // Like the kernel, the source is the local route's preferred source (127.0.0.1 for loopback), not a rewrite.
-    if (!this.reply) this.packet.srcIP = res.route.prefsrc ?? this.packet.dstIP;
-    rows.push({ kind: 'route', route: res.route, rule: res.rule });
-    this.filter(ns, L3_FAMILIES, 'output', undefined, 'lo', rows);
+    rows.unshift({ kind: 'route', route: res.route, rule: res.rule });
     this.filter(ns, L3_FAMILIES, 'input', 'lo', undefined, rows);
     const addr = this.net.ipv4(ns).find((a) => a.address === this.packet.dstIP);
     rows.push({ kind: 'local', address: this.packet.dstIP, ifname: addr?.ifname ?? 'lo' });

@@ -38,6 +38,20 @@ describe('predictTrace through Services on a recorded lab (services-overlay.json
     assert.match(dropped.reason ?? '', /externalTrafficPolicy is Local/);
   });
 
+  it("a node to its own NodePort: the DNAT at its output re-routes the packet (not delivered on lo), masqueraded on the way out", () => {
+    const near = predictTrace(s, { from: 'node1', to: 'node1:30080' }, { prefer: podIP(s, 'pod-a') });
+    assert.equal(near.disposition, 'DELIVERED', near.reason);
+    assert.deepEqual([near.hops[0].decision, near.hops[0].ifOut], ['send', 'cbr0']);
+    assert.equal(near.hops.at(-1)?.namespace, 'pod/pod-a');
+    assert.equal(near.delivered?.srcIP, '10.244.1.1', "masqueraded to cbr0's address");
+    const far = predictTrace(s, { from: 'node1', to: 'node1:30080' }, { prefer: podIP(s, 'pod-b') });
+    assert.equal(far.hops.at(-1)?.namespace, 'pod/pod-b');
+    assert.ok(far.hops.some((h) => h.decision === 'encap'), 'through the tunnel to node2');
+    assert.equal(far.returnPath?.disposition, 'DELIVERED', far.returnPath?.reason);
+    const lo = predictTrace(s, { from: 'node1', to: '127.0.0.1' });
+    assert.deepEqual(lo.hops.map((h) => [h.decision, h.ifIn, h.ifOut]), [['deliver', 'lo', 'lo']], 'no DNAT: still delivered on lo');
+  });
+
   it('a Service without endpoints is refused; a Pod IP is unreachable from the client', () => {
     const empty = predictTrace(s, { from: 'pod-c', to: 'empty' });
     assert.equal(empty.disposition, 'DROPPED_BY_RULE');

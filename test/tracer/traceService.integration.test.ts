@@ -96,6 +96,15 @@ for (const mode of testableModes()) {
       assert.equal(t.returnPath?.disposition, 'DELIVERED', t.returnPath?.reason);
     });
 
+    it('a node to its own NodePort: DNAT at its output, then routed to the endpoint (not delivered on lo), as predicted', async () => {
+      const t = await trace(['node1', 'node1:30080']);
+      const v = t.verification!;
+      assert.equal(v.outcome.kind, 'answered', v.outcome.detail);
+      assert.equal(v.matches, true, v.differences.join('; '));
+      assert.notEqual(t.hops[0].ifOut, 'lo');
+      assert.ok([ips['pod-b'], ips['pod-c']].includes(v.chosenEndpoint ?? ''), `reached ${v.chosenEndpoint}`);
+    });
+
     it('the outside client to a NodePort with Cluster: DNAT and SNAT, the endpoint sees a node address', async () => {
       const t = await trace(['outside', 'node1:30080']);
       const v = t.verification!;
