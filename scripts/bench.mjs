@@ -21,6 +21,7 @@ import {
   topologyYaml,
 } from './bench-lib.mjs';
 import { clusterReport } from './bench-cluster-report.mjs';
+import { servicesReport, servicesTargets } from './bench-services-report.mjs';
 import { testbedReport, testbedTargets } from './bench-testbed-report.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -481,19 +482,7 @@ function report() {
   const cl = results.cluster;
   if (cl) lines.push(...clusterReport(cl));
   if (results.testbed) lines.push(...testbedReport(results.testbed));
-  const sv = results.services;
-  if (sv) {
-    const u = sv.updates;
-    lines.push(`Services: ${u.case} (${u.lab.pods} Pods, lab built in ${fmt(u.lab.buildSeconds)}${u.lab.rootless ? ', rootless' : ''})`);
-    lines.push(table([
-      ['', 'median', 'max'],
-      ['rule update on every node after the re-created Pod is Running', fmtMs(u.ruleUpdateAfterPodRunningMs.median), fmtMs(u.ruleUpdateAfterPodRunningMs.max)],
-      ['rule update when the Pod starts terminating', fmtMs(u.ruleUpdateOnPodTerminatingMs.median), fmtMs(u.ruleUpdateOnPodTerminatingMs.max)],
-      ['raw: one `nft -f` of the same delta, one node', fmtMs(u.rawNftDeltaOneNodeMs.median), fmtMs(u.rawNftDeltaOneNodeMs.max)],
-      ['raw: the same delta on 3 nodes at once', fmtMs(u.rawNftDeltaThreeNodesAtOnceMs.median), fmtMs(u.rawNftDeltaThreeNodesAtOnceMs.max)],
-      [`predictTrace Pod -> Service (${sv.predict.ms.count ?? RUNS.servicePredict} runs)`, fmtMs(sv.predict.ms.median, 3), fmtMs(sv.predict.ms.max, 3)],
-    ]), '');
-  }
+  if (results.services) lines.push(...servicesReport(results.services, RUNS.servicePredict));
   const ext = bu?.files.find((f) => f.file === 'dist/extension.js');
   const targets = [
     ['article lab up median', `≤ ${TARGETS.articleUpSeconds.toFixed(3)} s`, fmt(a?.up.median), a && a.up.median <= TARGETS.articleUpSeconds],
@@ -518,11 +507,7 @@ function report() {
     ['1,000-Pod cluster: extension host PSS growth', `≤ ${TARGETS.clusterMemoryMiB} MiB`, cl?.vscode ? fmtMiB(cl.vscode.extensionHost.growthPssMiB) : 'n/a', cl?.vscode && cl.vscode.extensionHost.growthPssMiB <= TARGETS.clusterMemoryMiB],
   ];
   targets.push(...testbedTargets(results.testbed, TARGETS));
-  targets.push(
-    ['100 Services: rule update after a Pod change, median', `≤ ${TARGETS.serviceRuleUpdateMs} ms`, fmtMs(sv?.updates.ruleUpdateAfterPodRunningMs.median),
-      sv && sv.updates.ruleUpdateAfterPodRunningMs.median <= TARGETS.serviceRuleUpdateMs],
-    ['100 Services: predictTrace Pod -> Service median', `≤ ${TARGETS.servicePredictMs} ms`, fmtMs(sv?.predict.ms.median, 3), sv && sv.predict.ms.median <= TARGETS.servicePredictMs],
-  );
+  targets.push(...servicesTargets(results.services, TARGETS));
   results.targets = targets.map(([name, target, value, ok]) => ({ name, target, value, met: ok === undefined ? null : Boolean(ok) }));
   lines.push('Targets (information only)');
   lines.push(table([['', 'target', 'measured', ''], ...targets.map(([n, t, v, ok]) => [n, t, v, mark(ok === undefined ? undefined : Boolean(ok))])]));
