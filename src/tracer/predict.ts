@@ -16,7 +16,7 @@ export function predictTrace(snapshot: Snapshot, req: TraceRequest, opts: { pref
   const net = new NetIndex(snapshot);
   const from = resolveEndpoint(snapshot, req.from, 'from');
   const to = resolveEndpoint(snapshot, req.to, 'to');
-  const proto = req.proto ?? endpointProto(snapshot, to) ?? (req.port ?? to.port ? 'tcp' : 'icmp');
+  const proto = req.proto ?? endpointProto(snapshot, to, req.port ?? to.port) ?? (req.port ?? to.port ? 'tcp' : 'icmp');
   const port = proto === 'icmp' ? undefined : (req.port ?? to.port ?? 8080);
   const origin = net.namespace(from.namespace ?? '');
   if (!origin) throw new Error(`the snapshot has no namespace ${from.namespace}`);

@@ -69,11 +69,16 @@ export function serviceByIP(s: Snapshot, text: string, ip: string, port: number 
   return { ...serviceEndpoint(svc, port === undefined ? undefined : String(port), text), input: text };
 }
 
-/** The protocol of a Service endpoint's port (a UDP Service is traced with UDP); undefined for anything else. */
-export function endpointProto(s: Snapshot, e: Endpoint): TraceProto | undefined {
-  if (e.kind !== 'service') return undefined;
-  const svc = (s.cluster.services ?? []).find((v) => v.clusterIP === e.ip);
-  return svc?.ports.find((p) => p.port === e.port)?.protocol;
+/**
+ * The protocol a trace to `e` on `port` should use when none was asked for: a Service's port's (a UDP Service is traced with
+ * UDP), or on a node's address a NodePort's when only one protocol has that node port; undefined for anything else.
+ */
+export function endpointProto(s: Snapshot, e: Endpoint, port = e.port): TraceProto | undefined {
+  const services = s.cluster.services ?? [];
+  if (e.kind === 'service') return services.find((v) => v.clusterIP === e.ip)?.ports.find((p) => p.port === port)?.protocol;
+  if (port === undefined || !s.cluster.nodes.some((n) => n.ip === e.ip)) return undefined;
+  const protos = new Set(services.flatMap((v) => v.ports.filter((p) => p.nodePort === port).map((p) => p.protocol)));
+  return protos.size === 1 ? [...protos][0] : undefined;
 }
 
 /** Service names for "known names" lists in errors. */

@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { LabError } from '../../src/providers/embedded/control/labError';
 import type { Snapshot, SnapshotService } from '../../src/snapshot/types';
 import { endpointProto, resolveEndpoint } from '../../src/tracer/endpoints';
+import { predictTrace } from '../../src/tracer/predict';
 import { loadFixture } from './fixtures';
 
 function svc(name: string, clusterIP: string, extra: Partial<SnapshotService> = {}): SnapshotService {
@@ -46,6 +47,20 @@ describe('trace endpoints: Services', () => {
     const s = lab();
     assert.equal(endpointProto(s, resolveEndpoint(s, 'dns', 'to')), 'udp');
     assert.equal(endpointProto(s, resolveEndpoint(s, 'web', 'to')), 'tcp');
+  });
+
+  it('with a port typed and no --proto: a UDP ClusterIP:PORT and a node address on a UDP NodePort are UDP; a shared node port stays undecided', () => {
+    const s = lab();
+    s.cluster.services!.push(svc('dns-np', '10.96.0.103', { type: 'NodePort', ports: [{ protocol: 'udp', port: 53, targetPort: 53, nodePort: 30053 }] }));
+    s.cluster.services!.push(svc('both', '10.96.0.104', { type: 'NodePort', ports: [{ protocol: 'udp', port: 53, targetPort: 53, nodePort: 30054 }, { protocol: 'tcp', port: 53, targetPort: 53, nodePort: 30054 }] }));
+    const proto = (to: string): string | undefined => predictTrace(s, { from: 'pod-a', to }, {}).request.proto;
+    assert.equal(proto('10.96.0.101:53'), 'udp');
+    assert.equal(proto('node1:30053'), 'udp');
+    assert.equal(proto('192.168.1.101:30053'), 'udp', 'any node address');
+    assert.equal(endpointProto(s, resolveEndpoint(s, 'node1:30054', 'to')), undefined, 'tcp and udp share 30054: no guess');
+    assert.equal(proto('node1:30054'), 'tcp');
+    assert.equal(proto('pod-c:8080'), 'tcp');
+    assert.equal(predictTrace(s, { from: 'pod-a', to: 'node1:30053', proto: 'tcp' }).request.proto, 'tcp', '--proto wins');
   });
 
   it('a Pod keeps its name over a Service of the same name; svc/ picks the Service', () => {

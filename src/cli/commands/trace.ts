@@ -23,11 +23,11 @@ with :PORT (pod-c:8080 is the same as pod-c --port 8080; a Service's own port is
 The path is predicted hop by hop from each namespace's own routes, rules, neighbours, bridge FDB
 and nftables rules (kube-proxy's Service rules too: the hop that DNATs names the Service, the rule
 and every candidate endpoint), every routing decision is checked against the kernel's
-\`ip route get\`, then a real probe (ICMP echo, or an HTTP GET for tcp) is sent and observed in
+\`ip route get\`, then a real probe (ICMP echo, an HTTP GET for tcp, a datagram for udp) is sent and observed in
 every namespace on the path with nftables tracing, which shows the endpoint the probe got.
 
 Options:
-  --proto      icmp (default), tcp or udp; a port implies tcp
+  --proto      icmp (default), tcp or udp; a port implies tcp, or udp for a UDP Service or NodePort
   --port N     destination port (default 8080 for tcp/udp)
   --no-verify  predict only; send nothing
   --snapshot   predict on a snapshot file (podnet snapshot -o FILE) instead of the running lab
@@ -54,7 +54,8 @@ access (kind node containers, or --debug-pods); where nft cannot run, the trace 
 ${CLUSTER_OPTIONS_HELP}`;
 
 function protoOf(value: string | undefined, port: number | undefined): TraceProto | undefined {
-  if (value === undefined) return port !== undefined ? 'tcp' : undefined;
+  // No --proto: the tracer picks it (a UDP Service's or NodePort's protocol, else TCP with a port, ICMP without).
+  if (value === undefined) return undefined;
   if (value === 'icmp' || value === 'tcp' || value === 'udp') {
     if (value === 'icmp' && port !== undefined) throw new UsageError('--port makes no sense with --proto icmp', TRACE_HELP);
     return value;
