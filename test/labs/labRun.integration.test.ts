@@ -8,6 +8,7 @@ import { readdirSync } from 'node:fs';
 import { runCliClosingStdout, runCliToFullDisk } from '../support/brokenOutput';
 import { runCli, runCliOk, runtimeDirFor } from '../support/cli';
 import { FIXTURES, makePack, REPO, writeZip } from './helpers';
+import { CHECK_TYPES } from '../../src/labs/readCheck';
 
 const LABS = ['ilab-run-mini', 'ilab-run-fail', 'ilab-run-keep', 'ilab-run-busy', 'ilab-run-bad', 'ilab-run-sig', 'ilab-run-tty', 'ilab-run-pipe', 'ilab-run-full'];
 /** The runtime files (socket, lock, log, state) a lab of that name has on the host. */
@@ -70,7 +71,7 @@ describe('podnet lab list|validate|run', function () {
     const res = await runCli('root', ['lab', 'run', dir, '--lab', 'ilab-run-bad']);
     assert.equal(res.code, 1);
     assert.deepEqual(res.stderr.trim().split('\n'), [
-      `${dir}/lab.yaml:22:15: steps[0].checks[0].type: unknown check type 'uniqueIps' (use one of: podIpInCidr, uniquePodIps, sharedNetns, trace, receiverSawSender, ipChangedAfterRecreate, actionOutput, podExists, reachable)`,
+      `${dir}/lab.yaml:22:15: steps[0].checks[0].type: unknown check type 'uniqueIps' (use one of: ${Object.keys(CHECK_TYPES).join(', ')})`,
       `${dir}/lab.yaml:25:15: steps[0].checks[1].node: node 'node3' is not in the topology (use one of: node1, node2)`,
     ]);
     assert.equal(res.stdout, '');
