@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -51,7 +51,8 @@ describe('PodNet lab panel in VS Code (code-server + Chromium)', function () {
     await wb.runCommand(page!, 'PodNet: Open Labs');
     panel = await wb.webviewFrame(page!, 'PodNet Labs');
     await panel.locator('vscode-button[data-open="own-ip"]').waitFor({ timeout: 30_000 });
-    assert.equal(await panel.locator('vscode-button[data-open]').count(), 10);
+    const builtIn = readdirSync(join(PROJECT, 'labs')).filter((d) => existsSync(join(PROJECT, 'labs', d, 'lab.yaml')));
+    assert.equal(await panel.locator('vscode-button[data-open]').count(), builtIn.length, `one Open button per built-in pack (${builtIn.join(', ')})`);
   });
 
   it('opens "Every Pod gets its own IP", starts its lab, runs a step action and sees the checks pass', async () => {
