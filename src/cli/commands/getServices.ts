@@ -1,4 +1,5 @@
 /** `podnet get svc|endpoints`: Services and their endpoints in kubectl's column shapes, from the lab's (or cluster's) status. */
+import { servicePortsText } from '../../model/servicePorts';
 import { LabError } from '../../providers/embedded/control/labError';
 import type { ServiceInfo } from '../../providers/embedded/control/protocol';
 import { cmp } from '../../snapshot/parseIp';
@@ -27,8 +28,7 @@ export const sortServices = (list: readonly ServiceInfo[]): ServiceInfo[] =>
 
 /** kubectl's PORT(S): `80/TCP`, `80:30080/TCP` with a NodePort, several joined by commas, `<none>` without ports. */
 export function portsText(s: ServiceInfo): string {
-  const ports = s.ports.map((p) => `${p.port}${p.nodePort !== undefined ? `:${p.nodePort}` : ''}/${p.protocol.toUpperCase()}`);
-  return ports.join(',') || '<none>';
+  return servicePortsText(s.ports);
 }
 
 /** kubectl's SELECTOR (`app=web`, sorted by key), or for PodNet's Pod-name selector `pod in (pod-a,pod-c)`. */

@@ -1,5 +1,6 @@
 /** The words the tree uses for Services and their endpoints (no `vscode` here, so tests read them directly). */
-import type { LabStatus, ServiceEndpointInfo, ServiceInfo, ServicePortInfo } from '../../providers/embedded/control/protocol';
+import { servicePortsText as portsText } from '../../model/servicePorts';
+import type { LabStatus, ServiceEndpointInfo, ServiceInfo } from '../../providers/embedded/control/protocol';
 
 /** A Service's key in the tree and in commands: `name`, or `namespace/name` on a cluster. */
 export function serviceKey(s: Pick<ServiceInfo, 'name' | 'namespace'>): string {
@@ -11,10 +12,8 @@ export function serviceNamed(st: LabStatus, key: string): ServiceInfo | undefine
   return st.services?.find((s) => serviceKey(s) === key);
 }
 
-/** kubectl's PORT(S) column: `80/TCP`, `80:30080/TCP`, comma-separated. */
-export function portsText(ports: ServicePortInfo[]): string {
-  return ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol.toUpperCase()}`).join(',') || '<none>';
-}
+/** kubectl's PORT(S) for a Service's ports (`80/TCP`, `80:30080/TCP`). */
+export { portsText };
 
 /** A Service row's description: type, ClusterIP, ports and ready endpoints (`ClusterIP · 10.96.0.100 · 80/TCP · 2/2 ready`). */
 export function serviceDescription(s: ServiceInfo): string {
