@@ -9,6 +9,7 @@ import { kindPreflightProblems } from './kindPreflight';
 import { DEFAULT_WORKLOAD_IMAGE, imagePullAdvice, workloadManifests } from './workloads';
 import { waitFor } from './waitFor';
 import { ensureTopologyServices, serviceOps, waitForServiceEndpoints } from './clusterServices';
+import { kindContext } from './kindContext';
 
 /** What to create. */
 export interface KindCreateRequest {
@@ -32,8 +33,8 @@ export interface KindProgress extends KindCreateHooks {
   onStep?: (step: string) => void;
 }
 
-/** The kubeconfig context kind writes for a cluster. */
-export const kindContext = (name: string): string => `kind-${name}`;
+/** The kubeconfig context kind writes for a cluster (defined in ./kindContext.ts, which the extension loads at activation). */
+export { kindContext };
 
 /** Creates the cluster and its workloads; resolves with the context name. */
 export async function createKindCluster(tools: KindTools, req: KindCreateRequest, progress: KindProgress = {}): Promise<string> {

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { BRIDGE_PLUGIN_PATHS, findBridgePlugin } from '../../providers/kind/bridgeCni';
 import type { KindTools } from '../../providers/kind/kindCli';
+import { kindContext } from '../../providers/kind/kindContext';
 import { loadKind } from '../cluster/kubeModules';
 import { requireTrust, showError } from '../errors';
 import type { LabSession } from '../labSession';
@@ -124,7 +125,7 @@ export function registerKindCommands(context: vscode.ExtensionContext, session: 
         if (!name) return false;
         const sure = await vscode.window.showWarningMessage(`Delete the kind cluster "${name}"?`, { modal: true, detail: `kind deletes its node containers and the context kind-${name}; whatever runs in it is gone.` }, 'Delete');
         if (sure !== 'Delete') return false;
-        if (shown === `kind-${name}`) await vscode.commands.executeCommand('podnet.disconnectCluster');
+        if (shown === kindContext(name)) await vscode.commands.executeCommand('podnet.disconnectCluster');
         const { deleteKindCluster } = await loadKind();
         const tools = await kindTools();
         log.appendLine(`--- ${new Date().toISOString()} deleting kind cluster "${name}"`);

@@ -1,4 +1,5 @@
 /** The pure parts of Create/Delete kind Cluster (no VS Code here, so they are tested alone): pick items, their order, progress text. */
+import { kindContext } from '../../providers/kind/kindContext';
 import type { KindStage } from '../../providers/kind/kindStages';
 
 /** kind's default cluster name for PodNet. */
@@ -62,10 +63,10 @@ export interface ClusterItem {
 
 /** The clusters: the one the views show first, then PodNet's default name, then the rest by name. */
 export function clusterPickItems(clusters: readonly string[], shownContext?: string): ClusterItem[] {
-  const rank = (n: string) => (`kind-${n}` === shownContext ? 0 : n === DEFAULT_KIND_NAME ? 1 : 2);
+  const rank = (n: string) => (kindContext(n) === shownContext ? 0 : n === DEFAULT_KIND_NAME ? 1 : 2);
   return [...clusters].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b)).map((name) => ({
     label: name,
-    description: `kind-${name}${`kind-${name}` === shownContext ? ' · shown in the PodNet views' : ''}`,
+    description: `${kindContext(name)}${kindContext(name) === shownContext ? ' · shown in the PodNet views' : ''}`,
     name,
   }));
 }

@@ -1,5 +1,6 @@
 /** "Run on kind" in the lab panel: pick a kind cluster (or create one), run the pack's steps there with H9's kind runner, report each step live. */
 import * as vscode from 'vscode';
+import { kindClusterOf } from '../../providers/kind/kindContext';
 import { kubeconfigSetting } from '../settings';
 import type { LabPack } from '../../labs/types';
 import type { HostToLabPanel } from '../../webview/labs/protocol';
@@ -29,7 +30,7 @@ async function pickCluster(session: LabSession, pack: LabPack): Promise<string |
   if (!picked) return undefined;
   if (picked.name) return picked.name;
   const ctx = await vscode.commands.executeCommand<string | undefined>('podnet.createKindCluster');
-  return ctx?.replace(/^kind-/, '');
+  return ctx === undefined ? undefined : (kindClusterOf(ctx) ?? ctx);
 }
 
 /** Runs `pack` on a kind cluster the learner picks; the panel shows each step's marks as they come and the result sentence at the end. */
