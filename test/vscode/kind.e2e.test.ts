@@ -19,6 +19,26 @@ import { prepareE2e, VSIX } from '../support/e2e';
 import { installKindStandIn, type KindStandIn } from '../support/kindStandIn/install';
 import * as wb from '../support/workbench';
 
+/**
+ * code-server with the extension for lab `lab`, a workspace under `root` holding `files`, and the kind stand-in's environment
+ * (PATH with the stand-in first, its Docker engine, kubeconfig and state, plus `extraKeys`).
+ */
+async function startWithKindStandIn(
+  root: string, kind: KindStandIn, lab: string, extraKeys: string[], files: Record<string, string> = {},
+): Promise<CodeServer> {
+  const workspace = join(root, 'workspace');
+  mkdirSync(workspace);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(workspace, file), text);
+  // The server resolves the extension host's environment from a login shell, whose /etc/profile resets PATH (and so
+  // would hide the stand-in); VSCODE_CLI=1 is VS Code's own "the environment is already the user's" switch.
+  const env: Record<string, string> = { VSCODE_CLI: '1' };
+  for (const k of ['PATH', 'DOCKER_HOST', 'KUBECONFIG', 'KIND_STANDIN_STATE', ...extraKeys]) env[k] = kind.env[k] ?? '';
+  return startCodeServer({
+    workspace, vsix: VSIX, extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data'), colorTheme: 'Default Dark Modern',
+    settings: { 'podnet.lab': lab }, env,
+  });
+}
+
 /** What the extension wrote to its "PodNet kind" output channel (VS Code keeps output channels as log files). */
 function kindLog(root: string): string {
   const logs = join(root, 'user-data', 'logs');
@@ -52,15 +72,7 @@ describe('PodNet in VS Code: Create and Delete kind Cluster with the kind stand-
     engine = await dockerEngineForTest(this);
     kind = installKindStandIn(engine);
     root = mkdtempSync(join(tmpdir(), 'podnet-e2e-kind-'));
-    const workspace = join(root, 'workspace');
-    mkdirSync(workspace);
-    writeFileSync(join(workspace, 'notes.md'), '# kind notes\n');
-    const env: Record<string, string> = {};
-    for (const k of ['PATH', 'DOCKER_HOST', 'KUBECONFIG', 'KIND_STANDIN_STATE'] as const) env[k] = kind.env[k] ?? '';
-    // The server resolves the extension host's environment from a login shell, whose /etc/profile resets PATH (and so
-    // would hide the stand-in); VSCODE_CLI=1 is VS Code's own "the environment is already the user's" switch.
-    env.VSCODE_CLI = '1';
-    server = await startCodeServer({ workspace, vsix: VSIX, extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data'), colorTheme: 'Default Dark Modern', settings: { 'podnet.lab': `e2e-kind-${process.pid}` }, env });
+    server = await startWithKindStandIn(root, kind, `e2e-kind-${process.pid}`, [], { 'notes.md': '# kind notes\n' });
     page = await wb.openWorkbench(server.url);
   });
 
@@ -197,11 +209,7 @@ describe('PodNet in VS Code: a kind create that fails half-way (the kind stand-i
     engine = await dockerEngineForTest(this);
     kind = installKindStandIn(engine, { KIND_STANDIN_FAIL_AT: 'Joining worker nodes' });
     root = mkdtempSync(join(tmpdir(), 'podnet-e2e-kindfail-'));
-    const workspace = join(root, 'workspace');
-    mkdirSync(workspace);
-    const env: Record<string, string> = { VSCODE_CLI: '1' }; // see above: keep PATH as given
-    for (const k of ['PATH', 'DOCKER_HOST', 'KUBECONFIG', 'KIND_STANDIN_STATE', 'KIND_STANDIN_FAIL_AT'] as const) env[k] = kind.env[k] ?? '';
-    server = await startCodeServer({ workspace, vsix: VSIX, extensionsDir: join(root, 'extensions'), userDataDir: join(root, 'user-data'), colorTheme: 'Default Dark Modern', settings: { 'podnet.lab': `e2e-kindfail-${process.pid}` }, env });
+    server = await startWithKindStandIn(root, kind, `e2e-kindfail-${process.pid}`, ['KIND_STANDIN_FAIL_AT']);
     page = await wb.openWorkbench(server.url);
   });
 
